@@ -1,0 +1,377 @@
+//! The end-to-end harness: a fresh database on a real Postgres (a private
+//! cluster this process starts, or the server named by
+//! `MEDIAMON_TEST_DATABASE_URL` / `DATABASE_URL`), migrated by the real
+//! migrator, and the three real services bound to 127.0.0.1:0 and called
+//! through generated gRPC clients. No mocks.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use mediamon_auth::{KeyRing, Scope, generate_token, hash_token};
+use mediamon_client::{IngestClient, Outgoing, QueryClient, ResolverClient};
+use mediamon_config::{
+    ApiKeyEntry, IngestSettings, QuerySettings, ResolverClientSettings, ResolverSettings,
+};
+use mediamon_pgcluster::Cluster;
+use mediamon_proto::v1::{IngestArticleRequest, ingest_article_request::Content};
+use mediamon_store::Store;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tonic_health::pb::HealthCheckRequest;
+use tonic_health::pb::health_client::HealthClient;
+
+/// A database of its own for one test.
+pub struct TestDb {
+    pub url: String,
+    cluster: Option<Cluster>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDb {
+    pub async fn new() -> anyhow::Result<Self> {
+        let name = format!("mm_test_{}", uuid::Uuid::new_v4().simple());
+        let external = std::env::var("MEDIAMON_TEST_DATABASE_URL")
+            .or_else(|_| std::env::var("DATABASE_URL"))
+            .ok();
+        if let Some(admin) = external {
+            mediamon_store::create_database(&admin, &name).await?;
+            let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+            return Ok(Self {
+                url: format!("{base}/{name}"),
+                cluster: None,
+                _dir: None,
+            });
+        }
+        let dir = tempfile::tempdir()?;
+        let cluster = Cluster::start(dir.path()).await?;
+        mediamon_store::create_database(&cluster.url("postgres"), &name).await?;
+        Ok(Self {
+            url: cluster.url(&name),
+            cluster: Some(cluster),
+            _dir: Some(dir),
+        })
+    }
+
+    /// Stops the private cluster, if this database has one.
+    pub async fn stop(mut self) -> anyhow::Result<()> {
+        if let Some(cluster) = self.cluster.take() {
+            cluster.stop().await?;
+        }
+        Ok(())
+    }
+}
+
+/// A service running in this process.
+struct Running {
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<anyhow::Result<()>>,
+}
+
+impl Running {
+    async fn shutdown(mut self) -> anyhow::Result<()> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        self.task.await?
+    }
+}
+
+fn stop_pair() -> (
+    oneshot::Sender<()>,
+    impl Future<Output = ()> + Send + 'static,
+) {
+    let (tx, rx) = oneshot::channel::<()>();
+    (tx, async move {
+        let _ = rx.await;
+    })
+}
+
+/// The three services on loopback ports over one fresh database.
+pub struct Stack {
+    pub db: TestDb,
+    pub store: Store,
+    /// A key with the ingest, read and curate scopes.
+    pub token: String,
+    /// A key with only the read scope.
+    pub read_token: String,
+    /// The key the services use among themselves (resolve, read).
+    pub service_token: String,
+    pub ingest_addr: SocketAddr,
+    pub resolver_addr: SocketAddr,
+    pub query_addr: SocketAddr,
+    keys: KeyRing,
+    resolver_settings: ResolverSettings,
+    ingest: Option<Running>,
+    resolver: Option<Running>,
+    query: Option<Running>,
+}
+
+fn key(name: &str, scopes: &[Scope], token: &str) -> ApiKeyEntry {
+    ApiKeyEntry {
+        name: name.into(),
+        scopes: scopes.iter().map(|s| s.to_string()).collect(),
+        sha256: hash_token(token),
+    }
+}
+
+impl Stack {
+    /// Starts a database, migrates it, and starts all three services.
+    pub async fn start() -> anyhow::Result<Self> {
+        let db = TestDb::new().await?;
+        let store = Store::connect(&db.url, 8, Duration::from_secs(5)).await?;
+        store.migrate().await?;
+        let (token, read_token, service_token) =
+            (generate_token(), generate_token(), generate_token());
+        let mut keys = KeyRing::default();
+        keys.add_entry(&key(
+            "tester",
+            &[Scope::Ingest, Scope::Read, Scope::Curate],
+            &token,
+        ))?;
+        keys.add_entry(&key("reader", &[Scope::Read], &read_token))?;
+        keys.add_entry(&key(
+            "services",
+            &[Scope::Resolve, Scope::Read],
+            &service_token,
+        ))?;
+
+        let mut resolver_settings = ResolverSettings::default();
+        resolver_settings.server.database.url = db.url.clone();
+        resolver_settings.server.shutdown_grace_secs = 5;
+        let resolver_listener = TcpListener::bind("127.0.0.1:0").await?;
+        let resolver_addr = resolver_listener.local_addr()?;
+
+        let mut stack = Stack {
+            db,
+            store,
+            token,
+            read_token,
+            service_token,
+            ingest_addr: resolver_addr,
+            resolver_addr,
+            query_addr: resolver_addr,
+            keys,
+            resolver_settings,
+            ingest: None,
+            resolver: None,
+            query: None,
+        };
+        stack.resolver = Some(stack.spawn_resolver(resolver_listener));
+
+        let resolver_client = ResolverClientSettings {
+            url: format!("http://{resolver_addr}"),
+            timeout_secs: 10,
+        };
+        let mut ingest_settings = IngestSettings::default();
+        ingest_settings.server.database.url = stack.db.url.clone();
+        ingest_settings.server.auth.client_token = Some(stack.service_token.clone());
+        ingest_settings.resolver = resolver_client.clone();
+        ingest_settings.limits.max_body_bytes = 64 * 1024;
+        ingest_settings.outbox.poll_interval_ms = 50;
+        ingest_settings.outbox.max_backoff_secs = 1;
+        ingest_settings.outbox.lease_secs = 10;
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        stack.ingest_addr = listener.local_addr()?;
+        let resolver = mediamon_client::resolver_from_settings(
+            &ingest_settings.resolver,
+            &ingest_settings.server,
+        )?;
+        let (stop, signal) = stop_pair();
+        let (store, keys) = (stack.store.clone(), stack.keys.clone());
+        stack.ingest = Some(Running {
+            stop: Some(stop),
+            task: tokio::spawn(async move {
+                mediamon_ingest::serve(listener, &ingest_settings, store, keys, resolver, signal)
+                    .await
+                    .context("ingest")
+            }),
+        });
+
+        let mut query_settings = QuerySettings::default();
+        query_settings.server.database.url = stack.db.url.clone();
+        query_settings.server.auth.client_token = Some(stack.service_token.clone());
+        query_settings.resolver = resolver_client;
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        stack.query_addr = listener.local_addr()?;
+        let resolver = mediamon_client::resolver_from_settings(
+            &query_settings.resolver,
+            &query_settings.server,
+        )?;
+        let (stop, signal) = stop_pair();
+        let (store, keys) = (stack.store.clone(), stack.keys.clone());
+        stack.query = Some(Running {
+            stop: Some(stop),
+            task: tokio::spawn(async move {
+                mediamon_query::serve(listener, &query_settings, store, keys, resolver, signal)
+                    .await
+                    .context("query")
+            }),
+        });
+
+        for (addr, name) in [
+            (stack.resolver_addr, "mediamon.v1.EntityResolutionService"),
+            (stack.ingest_addr, "mediamon.v1.IngestService"),
+            (stack.query_addr, "mediamon.v1.QueryService"),
+        ] {
+            wait_serving(addr, name, Duration::from_secs(10)).await?;
+        }
+        Ok(stack)
+    }
+
+    fn spawn_resolver(&self, listener: TcpListener) -> Running {
+        let (stop, signal) = stop_pair();
+        let settings = self.resolver_settings.clone();
+        let (store, keys) = (self.store.clone(), self.keys.clone());
+        Running {
+            stop: Some(stop),
+            task: tokio::spawn(async move {
+                mediamon_resolver::serve(listener, &settings, store, keys, signal)
+                    .await
+                    .context("resolver")
+            }),
+        }
+    }
+
+    /// Stops the resolver (graceful), as an outage.
+    pub async fn stop_resolver(&mut self) -> anyhow::Result<()> {
+        if let Some(r) = self.resolver.take() {
+            r.shutdown().await?;
+        }
+        Ok(())
+    }
+
+    /// Starts the resolver again on its old address.
+    pub async fn restart_resolver(&mut self) -> anyhow::Result<()> {
+        let listener = TcpListener::bind(self.resolver_addr).await?;
+        self.resolver = Some(self.spawn_resolver(listener));
+        wait_serving(
+            self.resolver_addr,
+            "mediamon.v1.EntityResolutionService",
+            Duration::from_secs(10),
+        )
+        .await
+    }
+
+    fn outgoing(token: Option<&str>) -> Outgoing {
+        Outgoing::new(token).expect("tokens are header-safe")
+    }
+
+    async fn channel(addr: SocketAddr) -> anyhow::Result<tonic::transport::Channel> {
+        let endpoint =
+            mediamon_client::endpoint(&format!("http://{addr}"), None, Duration::from_secs(20))?;
+        Ok(mediamon_client::connect(&endpoint).await?)
+    }
+
+    /// An ingest client presenting `token` (none when `None`).
+    pub async fn ingest_as(&self, token: Option<&str>) -> anyhow::Result<IngestClient> {
+        Ok(mediamon_client::ingest(
+            Self::channel(self.ingest_addr).await?,
+            Self::outgoing(token),
+        ))
+    }
+
+    pub async fn ingest(&self) -> anyhow::Result<IngestClient> {
+        self.ingest_as(Some(&self.token)).await
+    }
+
+    pub async fn query_as(&self, token: Option<&str>) -> anyhow::Result<QueryClient> {
+        Ok(mediamon_client::query(
+            Self::channel(self.query_addr).await?,
+            Self::outgoing(token),
+        ))
+    }
+
+    pub async fn query(&self) -> anyhow::Result<QueryClient> {
+        self.query_as(Some(&self.token)).await
+    }
+
+    pub async fn resolver_as(&self, token: Option<&str>) -> anyhow::Result<ResolverClient> {
+        Ok(mediamon_client::resolver(
+            Self::channel(self.resolver_addr).await?,
+            Self::outgoing(token),
+        ))
+    }
+
+    /// Waits until the outbox is empty (every accepted article handed over).
+    pub async fn wait_resolved(&self, timeout: Duration) -> anyhow::Result<()> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if self.store.outbox_depth().await? == 0 {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                bail!("outbox not drained within {timeout:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Stops every service and the database.
+    pub async fn shutdown(mut self) -> anyhow::Result<()> {
+        for running in [self.ingest.take(), self.query.take(), self.resolver.take()]
+            .into_iter()
+            .flatten()
+        {
+            running.shutdown().await?;
+        }
+        self.store.close().await?;
+        self.db.stop().await
+    }
+}
+
+/// Polls grpc.health.v1 until `service` is SERVING.
+pub async fn wait_serving(
+    addr: SocketAddr,
+    service: &str,
+    timeout: Duration,
+) -> anyhow::Result<()> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let endpoint =
+            mediamon_client::endpoint(&format!("http://{addr}"), None, Duration::from_secs(2))?;
+        if let Ok(channel) = mediamon_client::connect(&endpoint).await {
+            let reply = HealthClient::new(channel)
+                .check(HealthCheckRequest {
+                    service: service.to_string(),
+                })
+                .await;
+            if reply.is_ok_and(|r| r.into_inner().status == 1) {
+                return Ok(());
+            }
+        }
+        if Instant::now() > deadline {
+            bail!("{service} on {addr} not serving within {timeout:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+/// The demo corpus directory (written by the project; see its README).
+pub fn corpus_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../demo/corpus")
+}
+
+/// The demo corpus files, sorted by name.
+pub fn corpus() -> anyhow::Result<Vec<(String, String)>> {
+    let mut files: Vec<(String, String)> = std::fs::read_dir(corpus_dir())?
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "txt"))
+        .map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            std::fs::read_to_string(e.path()).map(|text| (name, text))
+        })
+        .collect::<Result<_, _>>()?;
+    files.sort();
+    Ok(files)
+}
+
+/// A plain-text ingest request.
+pub fn text_request(text: &str) -> IngestArticleRequest {
+    IngestArticleRequest {
+        content: Some(Content::Text(text.to_string())),
+        ..Default::default()
+    }
+}

@@ -317,7 +317,10 @@ fn check_url(key: &'static str, url: &str) -> Result<(), ConfigError> {
     if url.starts_with("http://") || url.starts_with("https://") {
         Ok(())
     } else {
-        Err(invalid(key, format!("{url:?} is not an http:// or https:// URL")))
+        Err(invalid(
+            key,
+            format!("{url:?} is not an http:// or https:// URL"),
+        ))
     }
 }
 
@@ -369,8 +372,7 @@ fn validate_server(s: &ServerSettings) -> Result<(), ConfigError> {
             "not set (set MEDIAMON_DATABASE__URL or DATABASE_URL)",
         ));
     }
-    if !(s.database.url.starts_with("postgres://") || s.database.url.starts_with("postgresql://"))
-    {
+    if !(s.database.url.starts_with("postgres://") || s.database.url.starts_with("postgresql://")) {
         return Err(invalid("database.url", "must be a postgres:// URL"));
     }
     if s.database.max_connections == 0 {

@@ -34,7 +34,10 @@ pub fn normalize(name: &str) -> String {
 }
 
 fn is_joiner(c: char) -> bool {
-    matches!(c, '-' | '\u{2010}' | '\u{2011}' | '\u{2013}' | '\'' | '\u{2019}' | '`')
+    matches!(
+        c,
+        '-' | '\u{2010}' | '\u{2011}' | '\u{2013}' | '\'' | '\u{2019}' | '`'
+    )
 }
 
 fn strip_possessive(s: &str) -> &str {
@@ -82,9 +85,7 @@ pub fn link_within_article(names: &[ArticleName<'_>]) -> Vec<Option<usize>> {
         let mut found: Option<usize> = None;
         let mut ambiguous = false;
         for (j, earlier) in names[..i].iter().enumerate() {
-            if earlier.is_person
-                && earlier.key.contains(' ')
-                && last_token(earlier.key) == name.key
+            if earlier.is_person && earlier.key.contains(' ') && last_token(earlier.key) == name.key
             {
                 match found {
                     Some(k) if names[k].key != earlier.key => ambiguous = true,

@@ -6,6 +6,7 @@
 
 pub mod convert;
 pub mod error;
+pub mod page;
 
 /// Generated code for package `mediamon.v1`.
 pub mod v1 {

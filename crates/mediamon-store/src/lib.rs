@@ -1,0 +1,137 @@
+//! The Postgres store: sea-orm entities, the migrations, and every query the
+//! services run.
+//!
+//! Invariants: this is the only crate that writes SQL; an article, its
+//! mentions and its outbox row are written in one transaction; resolution of
+//! one article happens in one transaction that holds the article's row lock
+//! and per-name advisory locks, so concurrent resolvers cannot create the same
+//! entity twice.
+
+pub mod entity;
+pub mod migration;
+
+mod ingest;
+mod outbox;
+mod read;
+mod resolution;
+
+use std::time::Duration;
+
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
+use sea_orm_migration::MigratorTrait;
+
+pub use ingest::{Inserted, NewArticle, NewMention, TraceCarrier};
+pub use outbox::OutboxItem;
+pub use read::{
+    ArticleFilter, ArticleRow, CoMentionRow, EntityMatchRow, EntityRow, MentionInContextRow,
+};
+pub use resolution::ResolutionTxn;
+pub use uuid::Uuid;
+
+/// Store errors; services map them to gRPC codes.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database could not be reached or timed out.
+    #[error("database unavailable: {0}")]
+    Unavailable(DbErr),
+    /// Any other database failure.
+    #[error("database error: {0}")]
+    Db(DbErr),
+    /// A row the caller named does not exist.
+    #[error("{what} {id} not found")]
+    NotFound { what: &'static str, id: String },
+}
+
+impl From<DbErr> for StoreError {
+    fn from(err: DbErr) -> Self {
+        match &err {
+            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => StoreError::Unavailable(err),
+            _ => StoreError::Db(err),
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// A pool of connections to the store.
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: DatabaseConnection,
+}
+
+impl Store {
+    /// Connects a pool; fails fast when the database is not reachable.
+    pub async fn connect(url: &str, max_connections: u32, timeout: Duration) -> Result<Self> {
+        let mut options = ConnectOptions::new(url.to_owned());
+        options
+            .max_connections(max_connections)
+            .connect_timeout(timeout)
+            .acquire_timeout(timeout)
+            .sqlx_logging(false);
+        let db = Database::connect(options).await?;
+        Ok(Self { db })
+    }
+
+    /// Connects with the pool settings of a service.
+    pub async fn from_settings(settings: &mediamon_config::DatabaseSettings) -> Result<Self> {
+        Self::connect(
+            &settings.url,
+            settings.max_connections,
+            Duration::from_secs(settings.connect_timeout_secs),
+        )
+        .await
+    }
+
+    /// Applies every pending migration.
+    pub async fn migrate(&self) -> Result<()> {
+        migration::Migrator::up(&self.db, None).await?;
+        Ok(())
+    }
+
+    /// Names of the migrations applied so far.
+    pub async fn applied_migrations(&self) -> Result<Vec<String>> {
+        Ok(migration::Migrator::get_applied_migrations(&self.db)
+            .await?
+            .iter()
+            .map(|m| m.name().to_string())
+            .collect())
+    }
+
+    /// A trivial round trip, for readiness.
+    pub async fn ping(&self) -> Result<()> {
+        self.db.execute_unprepared("SELECT 1").await?;
+        Ok(())
+    }
+
+    /// Closes the pool.
+    pub async fn close(self) -> Result<()> {
+        self.db.close().await?;
+        Ok(())
+    }
+}
+
+/// Creates a database on the server at `admin_url` (tests and `mediamon up`
+/// make their own databases); an existing one is left alone.
+pub async fn create_database(admin_url: &str, name: &str) -> Result<()> {
+    if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(StoreError::Db(DbErr::Custom(format!(
+            "database name {name:?} must be letters, digits and underscores"
+        ))));
+    }
+    let db = Database::connect(admin_url).await?;
+    let exists = db
+        .query_one_raw(sea_orm::Statement::from_sql_and_values(
+            sea_orm::DbBackend::Postgres,
+            "SELECT 1 AS one FROM pg_database WHERE datname = $1",
+            [name.into()],
+        ))
+        .await?
+        .is_some();
+    if !exists {
+        // Identifiers cannot be bound as parameters; the name was checked above.
+        db.execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+            .await?;
+    }
+    db.close().await?;
+    Ok(())
+}

@@ -1,0 +1,129 @@
+//! The one way a mediamon service serves: bearer-token checks in front of
+//! every route, a tracing span per request parented on the caller's trace,
+//! gRPC health and reflection, TLS when configured, and a graceful shutdown
+//! that reports NOT_SERVING, lets in-flight calls finish within a grace
+//! period, then returns.
+
+use std::future::Future;
+use std::time::Duration;
+
+use mediamon_auth::{AuthLayer, KeyRing};
+use mediamon_config::ServerSettings;
+use tokio::net::TcpListener;
+use tokio_stream::wrappers::TcpListenerStream;
+use tonic::service::Routes;
+use tonic::transport::{Identity, Server, ServerTlsConfig};
+
+/// Serving failures.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot read TLS file {path}: {source}")]
+    TlsFile {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("transport error: {0}")]
+    Transport(#[from] tonic::transport::Error),
+    #[error("reflection set-up failed: {0}")]
+    Reflection(#[from] tonic_reflection::server::Error),
+}
+
+/// A service ready to serve: its routes and the names health reports for.
+pub struct Service {
+    pub routes: Routes,
+    /// Fully-qualified gRPC service names (`mediamon.v1.QueryService`).
+    pub names: Vec<&'static str>,
+}
+
+/// Serves `service` on `listener` until `shutdown` resolves, then drains.
+pub async fn serve(
+    service: Service,
+    listener: TcpListener,
+    settings: &ServerSettings,
+    keys: KeyRing,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    let (reporter, health) = tonic_health::server::health_reporter();
+    for name in &service.names {
+        reporter
+            .set_service_status(*name, tonic_health::ServingStatus::Serving)
+            .await;
+    }
+    let reflection = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(mediamon_proto::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1()?;
+    let routes = service.routes.add_service(health).add_service(reflection);
+
+    let mut builder = Server::builder();
+    if let (Some(cert), Some(key)) = (&settings.tls.cert, &settings.tls.key) {
+        let read = |p: &std::path::Path| {
+            std::fs::read(p).map_err(|source| ServeError::TlsFile {
+                path: p.display().to_string(),
+                source,
+            })
+        };
+        let identity = Identity::from_pem(read(cert)?, read(key)?);
+        builder = builder.tls_config(ServerTlsConfig::new().identity(identity))?;
+    }
+    let local = listener.local_addr().ok();
+    tracing::info!(addr = ?local, services = ?service.names, tls = settings.tls.cert.is_some(), "serving");
+
+    let (drain_tx, drain_rx) = tokio::sync::oneshot::channel::<()>();
+    let grace = Duration::from_secs(settings.shutdown_grace_secs);
+    let names = service.names.clone();
+    let watcher = async move {
+        shutdown.await;
+        // Tell load balancers first, then stop accepting.
+        for name in names {
+            reporter
+                .set_service_status(name, tonic_health::ServingStatus::NotServing)
+                .await;
+        }
+        let _ = drain_tx.send(());
+    };
+    let server = builder
+        .trace_fn(mediamon_telemetry::server_span)
+        .layer(AuthLayer::new(keys))
+        .add_routes(routes)
+        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), async move {
+            let _ = drain_rx.await;
+        });
+    tokio::pin!(server);
+    tokio::select! {
+        result = &mut server => return result.map_err(ServeError::from),
+        () = watcher => {}
+    }
+    match tokio::time::timeout(grace, server).await {
+        Ok(result) => result?,
+        Err(_) => tracing::warn!(
+            ?grace,
+            "in-flight calls still running after the grace period"
+        ),
+    }
+    tracing::info!(addr = ?local, "stopped");
+    Ok(())
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+    tracing::info!("shutdown requested");
+}

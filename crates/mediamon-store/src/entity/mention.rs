@@ -1,0 +1,26 @@
+//! `mentions`: one name occurrence in an article, linked to an entity once resolved.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "mentions")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub article_id: Uuid,
+    pub entity_type: String,
+    pub start_offset: i32,
+    pub end_offset: i32,
+    pub text: String,
+    pub sentence_index: i32,
+    pub titles: Vec<String>,
+    pub confidence: f32,
+    pub entity_id: Option<Uuid>,
+    pub decision: Option<String>,
+    pub resolved_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,7 @@
+//! sea-orm entities, one module per table.
+
+pub mod alias;
+pub mod article;
+pub mod entity;
+pub mod mention;
+pub mod outbox;

@@ -1,0 +1,154 @@
+//! Writing an accepted article.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
+    Statement, TransactionTrait,
+};
+use uuid::Uuid;
+
+use crate::entity::{article, mention, outbox};
+use crate::{Result, Store};
+
+/// An article ready to store.
+#[derive(Debug, Clone)]
+pub struct NewArticle {
+    pub title: String,
+    pub body: String,
+    pub url: Option<String>,
+    pub outlet: Option<String>,
+    pub authors: Vec<String>,
+    pub language: Option<String>,
+    pub published_at: Option<DateTime<Utc>>,
+    /// Hash of the normalised text; equal hashes are exact duplicates.
+    pub content_hash: String,
+    pub idempotency_key: Option<String>,
+}
+
+/// A mention ready to store (offsets in code points).
+#[derive(Debug, Clone)]
+pub struct NewMention {
+    pub id: Uuid,
+    pub entity_type: &'static str,
+    pub start: i32,
+    pub end: i32,
+    pub text: String,
+    pub sentence_index: i32,
+    pub titles: Vec<String>,
+    pub confidence: f32,
+}
+
+/// W3C trace context to store with the outbox row.
+#[derive(Debug, Clone, Default)]
+pub struct TraceCarrier {
+    pub traceparent: Option<String>,
+    pub tracestate: Option<String>,
+}
+
+/// What storing an article did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Inserted {
+    /// A new article with this id.
+    Created(Uuid),
+    /// The text or idempotency key was known; the existing article's id.
+    Duplicate(Uuid),
+}
+
+impl Store {
+    /// Stores an article, its mentions and an outbox row in one transaction.
+    /// An exact duplicate (same content hash or idempotency key) writes nothing.
+    pub async fn insert_article(
+        &self,
+        new: NewArticle,
+        mentions: Vec<NewMention>,
+        trace: TraceCarrier,
+    ) -> Result<Inserted> {
+        let txn = self.db.begin().await?;
+        let id = Uuid::now_v7();
+        // ON CONFLICT DO NOTHING makes the duplicate check race-free across replicas.
+        let row = txn
+            .query_one_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "INSERT INTO articles (id, title, body, url, outlet, authors, language, \
+                 published_at, content_hash, idempotency_key) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                 ON CONFLICT DO NOTHING RETURNING id",
+                [
+                    id.into(),
+                    new.title.into(),
+                    new.body.into(),
+                    new.url.into(),
+                    new.outlet.into(),
+                    new.authors.into(),
+                    new.language.into(),
+                    new.published_at.into(),
+                    new.content_hash.clone().into(),
+                    new.idempotency_key.clone().into(),
+                ],
+            ))
+            .await?;
+        if row.is_none() {
+            txn.rollback().await?;
+            let existing = article::Entity::find()
+                .filter(
+                    Condition::any()
+                        .add(article::Column::ContentHash.eq(new.content_hash))
+                        .add(article::Column::IdempotencyKey.eq(new.idempotency_key)),
+                )
+                .one(&self.db)
+                .await?;
+            return match existing {
+                Some(a) => Ok(Inserted::Duplicate(a.id)),
+                // The conflicting row was deleted in between; the caller may retry.
+                None => Err(crate::StoreError::NotFound {
+                    what: "conflicting article",
+                    id: id.to_string(),
+                }),
+            };
+        }
+        if !mentions.is_empty() {
+            mention::Entity::insert_many(mentions.into_iter().map(|m| mention::ActiveModel {
+                id: Set(m.id),
+                article_id: Set(id),
+                entity_type: Set(m.entity_type.to_string()),
+                start_offset: Set(m.start),
+                end_offset: Set(m.end),
+                text: Set(m.text),
+                sentence_index: Set(m.sentence_index),
+                titles: Set(m.titles),
+                confidence: Set(m.confidence),
+                entity_id: Set(None),
+                decision: Set(None),
+                resolved_at: Set(None),
+            }))
+            .exec(&txn)
+            .await?;
+        }
+        outbox::Entity::insert(outbox::ActiveModel {
+            article_id: Set(id),
+            kind: Set("resolve".into()),
+            traceparent: Set(trace.traceparent),
+            tracestate: Set(trace.tracestate),
+            ..Default::default()
+        })
+        .exec(&txn)
+        .await?;
+        txn.commit().await?;
+        Ok(Inserted::Created(id))
+    }
+
+    /// Number of articles stored (for tests and the CLI).
+    pub async fn article_count(&self) -> Result<i64> {
+        let row = self
+            .db
+            .query_one_raw(Statement::from_string(
+                DbBackend::Postgres,
+                "SELECT count(*) AS n FROM articles",
+            ))
+            .await?;
+        Ok(row
+            .map(|r| r.try_get::<i64>("", "n"))
+            .transpose()?
+            .unwrap_or(0))
+    }
+}

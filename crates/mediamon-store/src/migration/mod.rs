@@ -1,0 +1,16 @@
+//! The schema, as an ordered list of migrations. `mediamon migrate` is the one
+//! command that applies them; servers never migrate at start-up.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_init;
+
+/// Every migration, oldest first.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261127_000001_init::Migration)]
+    }
+}

@@ -1,0 +1,296 @@
+//! Reads for the query service and the resolver's lookups.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ColumnTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, Statement,
+};
+use uuid::Uuid;
+
+use crate::entity::mention;
+use crate::{Result, Store};
+
+/// An article without its body, plus a snippet.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct ArticleRow {
+    pub id: Uuid,
+    pub title: String,
+    pub url: Option<String>,
+    pub outlet: Option<String>,
+    pub authors: Vec<String>,
+    pub language: Option<String>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub ingested_at: DateTime<Utc>,
+    pub resolution_state: String,
+    pub snippet: String,
+}
+
+/// An entity with its aliases and mention count.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct EntityRow {
+    pub id: Uuid,
+    pub canonical_name: String,
+    pub entity_type: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub aliases: Vec<String>,
+    pub mention_count: i64,
+}
+
+/// An entity a typed name may denote.
+#[derive(Debug, Clone)]
+pub struct EntityMatchRow {
+    pub entity: EntityRow,
+    pub score: f64,
+    pub matched_alias: String,
+}
+
+/// An entity seen in the same articles as another.
+#[derive(Debug, Clone)]
+pub struct CoMentionRow {
+    pub entity: EntityRow,
+    pub article_count: i64,
+}
+
+/// A mention with the article it occurs in.
+#[derive(Debug, Clone)]
+pub struct MentionInContextRow {
+    pub mention: mention::Model,
+    pub article_title: String,
+    pub article_body: String,
+}
+
+/// Filters of an article search; empty fields do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct ArticleFilter {
+    /// Web-search syntax over title and body.
+    pub text: Option<String>,
+    /// Articles that mention any of these entities.
+    pub entity_ids: Vec<Uuid>,
+    pub from: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+    pub outlet: Option<String>,
+}
+
+const ENTITY_COLUMNS: &str = "e.id, e.canonical_name, e.entity_type, e.created_at, e.updated_at, \
+    coalesce((SELECT array_agg(a.name ORDER BY a.id) FROM aliases a WHERE a.entity_id = e.id), \
+             '{}') AS aliases, \
+    (SELECT count(*) FROM mentions m WHERE m.entity_id = e.id) AS mention_count";
+
+#[derive(FromQueryResult)]
+struct ScoredRow {
+    entity_id: Uuid,
+    name: String,
+    score: f64,
+}
+
+#[derive(FromQueryResult)]
+struct CountRow {
+    entity_id: Uuid,
+    article_count: i64,
+}
+
+#[derive(FromQueryResult)]
+struct ArticleText {
+    id: Uuid,
+    title: String,
+    body: String,
+}
+
+impl Store {
+    /// Articles matching a filter, best (or newest) first.
+    pub async fn search_articles(
+        &self,
+        filter: &ArticleFilter,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Vec<ArticleRow>> {
+        let stmt = Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT a.id, a.title, a.url, a.outlet, a.authors, a.language, a.published_at, \
+                    a.ingested_at, a.resolution_state, \
+                    CASE WHEN $1::text IS NULL THEN left(a.body, 240) \
+                         ELSE ts_headline('english', a.body, websearch_to_tsquery('english', $1), \
+                              'MaxFragments=1, MaxWords=35, MinWords=12') END AS snippet \
+             FROM articles a \
+             WHERE ($1::text IS NULL OR a.search @@ websearch_to_tsquery('english', $1)) \
+               AND (cardinality($2::uuid[]) = 0 OR EXISTS (SELECT 1 FROM mentions m \
+                    WHERE m.article_id = a.id AND m.entity_id = ANY($2::uuid[]))) \
+               AND ($3::timestamptz IS NULL OR coalesce(a.published_at, a.ingested_at) >= $3) \
+               AND ($4::timestamptz IS NULL OR coalesce(a.published_at, a.ingested_at) < $4) \
+               AND ($5::text IS NULL OR lower(a.outlet) = lower($5)) \
+             ORDER BY CASE WHEN $1::text IS NULL THEN 0 \
+                      ELSE ts_rank(a.search, websearch_to_tsquery('english', $1)) END DESC, \
+                      coalesce(a.published_at, a.ingested_at) DESC, a.id DESC \
+             LIMIT $6 OFFSET $7",
+            [
+                filter.text.clone().into(),
+                filter.entity_ids.clone().into(),
+                filter.from.into(),
+                filter.until.into(),
+                filter.outlet.clone().into(),
+                i64::try_from(limit).unwrap_or(i64::MAX).into(),
+                i64::try_from(offset).unwrap_or(i64::MAX).into(),
+            ],
+        );
+        Ok(ArticleRow::find_by_statement(stmt).all(&self.db).await?)
+    }
+
+    /// One article's summary, title and body.
+    pub async fn get_article(&self, id: Uuid) -> Result<Option<(ArticleRow, String)>> {
+        let stmt = Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT a.id, a.title, a.url, a.outlet, a.authors, a.language, a.published_at, \
+                    a.ingested_at, a.resolution_state, left(a.body, 240) AS snippet \
+             FROM articles a WHERE a.id = $1",
+            [id.into()],
+        );
+        let Some(row) = ArticleRow::find_by_statement(stmt).one(&self.db).await? else {
+            return Ok(None);
+        };
+        let body = ArticleText::find_by_statement(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT id, title, body FROM articles WHERE id = $1",
+            [id.into()],
+        ))
+        .one(&self.db)
+        .await?
+        .map(|t| t.body)
+        .unwrap_or_default();
+        Ok(Some((row, body)))
+    }
+
+    /// An article's mentions in body order.
+    pub async fn article_mentions(&self, article_id: Uuid) -> Result<Vec<mention::Model>> {
+        Ok(mention::Entity::find()
+            .filter(mention::Column::ArticleId.eq(article_id))
+            .order_by_asc(mention::Column::StartOffset)
+            .all(&self.db)
+            .await?)
+    }
+
+    /// Entities by id, in the order asked; unknown ids are skipped.
+    pub async fn get_entities(&self, ids: &[Uuid]) -> Result<Vec<EntityRow>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let stmt = Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            format!("SELECT {ENTITY_COLUMNS} FROM entities e WHERE e.id = ANY($1::uuid[])"),
+            [ids.to_vec().into()],
+        );
+        let rows = EntityRow::find_by_statement(stmt).all(&self.db).await?;
+        Ok(ids
+            .iter()
+            .filter_map(|id| rows.iter().find(|r| r.id == *id).cloned())
+            .collect())
+    }
+
+    /// Entities with an alias similar to `norm` (a normalised name): exact
+    /// alias equality scores 1, otherwise the better of trigram similarity and
+    /// word similarity (so a surname finds the full name).
+    pub async fn search_entities(
+        &self,
+        norm: &str,
+        entity_type: Option<&str>,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Vec<EntityMatchRow>> {
+        let stmt = Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT best.entity_id, best.name, best.score FROM ( \
+                 SELECT DISTINCT ON (a.entity_id) a.entity_id, a.name, \
+                        CASE WHEN a.norm = $1 THEN 1.0::float8 \
+                             ELSE greatest(similarity(a.norm, $1), \
+                                           0.9 * word_similarity($1, a.norm))::float8 END AS score \
+                 FROM aliases a \
+                 WHERE a.norm = $1 OR a.norm % $1 OR $1 <% a.norm \
+                 ORDER BY a.entity_id, score DESC, a.id) best \
+             JOIN entities e ON e.id = best.entity_id \
+             WHERE ($2::text IS NULL OR e.entity_type = $2) \
+             ORDER BY best.score DESC, \
+                      (SELECT count(*) FROM mentions m WHERE m.entity_id = e.id) DESC, e.id \
+             LIMIT $3 OFFSET $4",
+            [
+                norm.into(),
+                entity_type.map(str::to_owned).into(),
+                i64::try_from(limit).unwrap_or(i64::MAX).into(),
+                i64::try_from(offset).unwrap_or(i64::MAX).into(),
+            ],
+        );
+        let scored = ScoredRow::find_by_statement(stmt).all(&self.db).await?;
+        let ids: Vec<Uuid> = scored.iter().map(|s| s.entity_id).collect();
+        let entities = self.get_entities(&ids).await?;
+        Ok(scored
+            .into_iter()
+            .zip(entities)
+            .map(|(s, entity)| EntityMatchRow {
+                entity,
+                score: s.score,
+                matched_alias: s.name,
+            })
+            .collect())
+    }
+
+    /// An entity's most recent mentions, newest article first.
+    pub async fn entity_mentions(
+        &self,
+        entity_id: Uuid,
+        limit: u64,
+    ) -> Result<Vec<MentionInContextRow>> {
+        let mentions = mention::Entity::find()
+            .filter(mention::Column::EntityId.eq(entity_id))
+            .order_by_desc(mention::Column::ResolvedAt)
+            .order_by_desc(mention::Column::Id)
+            .all(&self.db)
+            .await?;
+        let mut out = Vec::new();
+        for m in mentions
+            .into_iter()
+            .take(usize::try_from(limit).unwrap_or(usize::MAX))
+        {
+            let article = ArticleText::find_by_statement(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT id, title, body FROM articles WHERE id = $1",
+                [m.article_id.into()],
+            ))
+            .one(&self.db)
+            .await?;
+            if let Some(a) = article {
+                debug_assert_eq!(a.id, m.article_id);
+                out.push(MentionInContextRow {
+                    mention: m,
+                    article_title: a.title,
+                    article_body: a.body,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Entities that share articles with `entity_id`, most shared first.
+    pub async fn co_mentions(&self, entity_id: Uuid, limit: u64) -> Result<Vec<CoMentionRow>> {
+        let counts = CountRow::find_by_statement(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT m2.entity_id, count(DISTINCT m2.article_id) AS article_count \
+             FROM mentions m1 JOIN mentions m2 ON m2.article_id = m1.article_id \
+             WHERE m1.entity_id = $1 AND m2.entity_id IS NOT NULL AND m2.entity_id <> $1 \
+             GROUP BY m2.entity_id ORDER BY article_count DESC, m2.entity_id LIMIT $2",
+            [
+                entity_id.into(),
+                i64::try_from(limit).unwrap_or(i64::MAX).into(),
+            ],
+        ))
+        .all(&self.db)
+        .await?;
+        let ids: Vec<Uuid> = counts.iter().map(|c| c.entity_id).collect();
+        let entities = self.get_entities(&ids).await?;
+        Ok(counts
+            .into_iter()
+            .zip(entities)
+            .map(|(c, entity)| CoMentionRow {
+                entity,
+                article_count: c.article_count,
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,181 @@
+//! The primitives one resolution runs inside a single transaction.
+//!
+//! The resolver service decides; this type only reads and writes. Callers
+//! must lock every name key they will look up or create, all at once and in
+//! sorted order ([`ResolutionTxn::lock_names`]), so that two replicas resolving
+//! articles with the same new names serialise instead of creating twins.
+
+use sea_orm::{
+    ConnectionTrait, DatabaseTransaction, DbBackend, FromQueryResult, Statement, TransactionTrait,
+};
+use uuid::Uuid;
+
+use crate::entity::mention;
+use crate::{Result, Store, StoreError};
+
+/// An open resolution transaction for one article.
+pub struct ResolutionTxn {
+    txn: DatabaseTransaction,
+    article_id: Uuid,
+    already_resolved: bool,
+}
+
+#[derive(FromQueryResult)]
+struct StateRow {
+    resolution_state: String,
+}
+
+#[derive(FromQueryResult)]
+struct IdRow {
+    id: Uuid,
+}
+
+impl Store {
+    /// Starts resolving an article: locks its row until commit.
+    pub async fn begin_resolution(&self, article_id: Uuid) -> Result<ResolutionTxn> {
+        let txn = self.db.begin().await?;
+        let state = StateRow::find_by_statement(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT resolution_state FROM articles WHERE id = $1 FOR UPDATE",
+            [article_id.into()],
+        ))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            what: "article",
+            id: article_id.to_string(),
+        })?;
+        Ok(ResolutionTxn {
+            txn,
+            article_id,
+            already_resolved: state.resolution_state == "resolved",
+        })
+    }
+}
+
+impl ResolutionTxn {
+    /// Whether an earlier resolution of this article committed.
+    pub fn already_resolved(&self) -> bool {
+        self.already_resolved
+    }
+
+    /// The article's stored mentions, in body order.
+    pub async fn mentions(&self) -> Result<Vec<mention::Model>> {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        Ok(mention::Entity::find()
+            .filter(mention::Column::ArticleId.eq(self.article_id))
+            .order_by_asc(mention::Column::StartOffset)
+            .all(&self.txn)
+            .await?)
+    }
+
+    /// Takes transaction-scoped advisory locks on `type:key` names, sorted and
+    /// deduplicated so that concurrent resolutions cannot deadlock.
+    pub async fn lock_names(&self, mut names: Vec<String>) -> Result<()> {
+        names.sort();
+        names.dedup();
+        for name in names {
+            self.txn
+                .execute_raw(Statement::from_sql_and_values(
+                    DbBackend::Postgres,
+                    "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+                    [name.into()],
+                ))
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// The oldest entity of `entity_type` that has an alias with key `norm`.
+    pub async fn find_by_alias(&self, norm: &str, entity_type: &str) -> Result<Option<Uuid>> {
+        Ok(IdRow::find_by_statement(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT e.id FROM aliases a JOIN entities e ON e.id = a.entity_id \
+             WHERE a.norm = $1 AND e.entity_type = $2 ORDER BY e.created_at, e.id LIMIT 1",
+            [norm.into(), entity_type.into()],
+        ))
+        .one(&self.txn)
+        .await?
+        .map(|r| r.id))
+    }
+
+    /// Creates an entity named `name`.
+    pub async fn create_entity(&self, name: &str, entity_type: &str) -> Result<Uuid> {
+        let id = Uuid::now_v7();
+        self.txn
+            .execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "INSERT INTO entities (id, canonical_name, entity_type) VALUES ($1, $2, $3)",
+                [id.into(), name.into(), entity_type.into()],
+            ))
+            .await?;
+        Ok(id)
+    }
+
+    /// Records a surface form of an entity (no-op when known).
+    pub async fn add_alias(&self, entity_id: Uuid, name: &str, norm: &str) -> Result<()> {
+        let inserted = self
+            .txn
+            .execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "INSERT INTO aliases (entity_id, name, norm) VALUES ($1, $2, $3) \
+                 ON CONFLICT (entity_id, norm) DO NOTHING",
+                [entity_id.into(), name.into(), norm.into()],
+            ))
+            .await?;
+        if inserted.rows_affected() > 0 {
+            self.touch_entity(entity_id).await?;
+        }
+        Ok(())
+    }
+
+    async fn touch_entity(&self, entity_id: Uuid) -> Result<()> {
+        self.txn
+            .execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "UPDATE entities SET updated_at = now() WHERE id = $1",
+                [entity_id.into()],
+            ))
+            .await?;
+        Ok(())
+    }
+
+    /// Links a mention of this article to an entity.
+    pub async fn link_mention(
+        &self,
+        mention_id: Uuid,
+        entity_id: Uuid,
+        decision: &str,
+    ) -> Result<()> {
+        self.txn
+            .execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "UPDATE mentions SET entity_id = $2, decision = $3, resolved_at = now() \
+                 WHERE id = $1 AND article_id = $4",
+                [
+                    mention_id.into(),
+                    entity_id.into(),
+                    decision.into(),
+                    self.article_id.into(),
+                ],
+            ))
+            .await?;
+        Ok(())
+    }
+
+    /// Marks the article resolved and commits everything.
+    pub async fn commit(self) -> Result<()> {
+        if !self.already_resolved {
+            self.txn
+                .execute_raw(Statement::from_sql_and_values(
+                    DbBackend::Postgres,
+                    "UPDATE articles SET resolution_state = 'resolved', resolved_at = now() \
+                     WHERE id = $1",
+                    [self.article_id.into()],
+                ))
+                .await?;
+        }
+        self.txn.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,106 @@
+//! Store rows as mediamon.v1 messages. Every service that answers with
+//! entities, mentions or articles builds them here, so the API looks the
+//! same whichever service sends it.
+
+use mediamon_proto::convert::{entity_type_from_code, timestamp};
+use mediamon_proto::v1;
+use mediamon_store::entity::mention;
+use mediamon_store::{ArticleRow, CoMentionRow, EntityMatchRow, EntityRow, MentionInContextRow};
+
+pub fn entity(row: &EntityRow) -> v1::Entity {
+    v1::Entity {
+        id: row.id.to_string(),
+        canonical_name: row.canonical_name.clone(),
+        r#type: entity_type_from_code(&row.entity_type) as i32,
+        aliases: row.aliases.clone(),
+        mention_count: u64::try_from(row.mention_count).unwrap_or(0),
+        create_time: Some(timestamp(row.created_at)),
+        update_time: Some(timestamp(row.updated_at)),
+    }
+}
+
+pub fn entity_match(row: &EntityMatchRow) -> v1::EntityMatch {
+    v1::EntityMatch {
+        entity: Some(entity(&row.entity)),
+        score: row.score,
+        matched_alias: row.matched_alias.clone(),
+    }
+}
+
+pub fn co_mention(row: &CoMentionRow) -> v1::CoMention {
+    v1::CoMention {
+        entity: Some(entity(&row.entity)),
+        article_count: u32::try_from(row.article_count).unwrap_or(u32::MAX),
+    }
+}
+
+pub fn mention(m: &mention::Model) -> v1::Mention {
+    v1::Mention {
+        id: m.id.to_string(),
+        article_id: m.article_id.to_string(),
+        r#type: entity_type_from_code(&m.entity_type) as i32,
+        span: Some(v1::TextSpan {
+            start: u32::try_from(m.start_offset).unwrap_or(0),
+            end: u32::try_from(m.end_offset).unwrap_or(0),
+        }),
+        text: m.text.clone(),
+        sentence_index: u32::try_from(m.sentence_index).unwrap_or(0),
+        titles: m.titles.clone(),
+        confidence: m.confidence,
+        entity_id: m.entity_id.map(|id| id.to_string()).unwrap_or_default(),
+    }
+}
+
+pub fn resolution_state(state: &str) -> v1::ResolutionState {
+    match state {
+        "pending" => v1::ResolutionState::Pending,
+        "resolved" => v1::ResolutionState::Resolved,
+        _ => v1::ResolutionState::Unspecified,
+    }
+}
+
+pub fn article_summary(row: &ArticleRow) -> v1::ArticleSummary {
+    v1::ArticleSummary {
+        id: row.id.to_string(),
+        title: row.title.clone(),
+        metadata: Some(v1::ArticleMetadata {
+            url: row.url.clone().unwrap_or_default(),
+            outlet: row.outlet.clone().unwrap_or_default(),
+            authors: row.authors.clone(),
+            language: row.language.clone().unwrap_or_default(),
+            publish_time: row.published_at.map(timestamp),
+        }),
+        ingest_time: Some(timestamp(row.ingested_at)),
+        resolution_state: resolution_state(&row.resolution_state) as i32,
+        snippet: row.snippet.clone(),
+    }
+}
+
+/// A mention with its article title and the sentence it sits in.
+pub fn mention_in_context(row: &MentionInContextRow) -> v1::MentionInContext {
+    let sentence = mediamon_nlp::split_sentences(&row.article_body)
+        .get(usize::try_from(row.mention.sentence_index).unwrap_or(usize::MAX))
+        .map(|s| row.article_body[s.byte_start..s.byte_end].to_string())
+        .unwrap_or_default();
+    v1::MentionInContext {
+        mention: Some(mention(&row.mention)),
+        article_title: row.article_title.clone(),
+        sentence,
+    }
+}
+
+/// The API error class of a store failure.
+pub fn store_error_code(err: &mediamon_store::StoreError) -> mediamon_proto::error::Code {
+    use mediamon_proto::error::Code;
+    use mediamon_store::StoreError;
+    match err {
+        StoreError::Unavailable(_) => Code::Unavailable,
+        StoreError::NotFound { .. } => Code::NotFound,
+        StoreError::Db(_) => Code::Internal,
+    }
+}
+
+/// Parses a UUID field of a request.
+pub fn parse_id(value: &str) -> Option<mediamon_store::Uuid> {
+    mediamon_store::Uuid::parse_str(value.trim()).ok()
+}

@@ -1,0 +1,130 @@
+//! The outbox dispatcher: hands each stored article's mentions to the
+//! resolver, retrying with exponential backoff until it succeeds.
+//!
+//! Safe with several ingest replicas: items are claimed with
+//! `FOR UPDATE SKIP LOCKED` and a lease. Resolution is idempotent per article,
+//! so an item delivered twice (a replica died after the call, before marking
+//! it done) changes nothing. On shutdown the loop stops between items.
+
+use std::time::Duration;
+
+use mediamon_client::ResolverClient;
+use mediamon_config::OutboxSettings;
+use mediamon_proto::v1::ResolveMentionsRequest;
+use mediamon_store::{OutboxItem, Store};
+use mediamon_telemetry::TraceHeaders;
+use tokio::sync::watch;
+use tracing::Instrument;
+
+/// Runs until `stop` turns true.
+pub async fn run(
+    store: Store,
+    resolver: ResolverClient,
+    settings: OutboxSettings,
+    mut stop: watch::Receiver<bool>,
+) {
+    let idle = Duration::from_millis(settings.poll_interval_ms);
+    let lease = Duration::from_secs(settings.lease_secs);
+    tracing::info!("outbox dispatcher started");
+    while !*stop.borrow() {
+        let items = match store.claim_outbox(settings.batch_size, lease).await {
+            Ok(items) => items,
+            Err(err) => {
+                tracing::warn!(error = %err, "claiming outbox items failed");
+                Vec::new()
+            }
+        };
+        let busy = !items.is_empty();
+        for item in items {
+            if *stop.borrow() {
+                // Unprocessed claims become due again when their lease ends.
+                break;
+            }
+            dispatch_one(&store, resolver.clone(), &settings, item).await;
+        }
+        if !busy {
+            tokio::select! {
+                _ = tokio::time::sleep(idle) => {}
+                _ = stop.changed() => {}
+            }
+        }
+    }
+    tracing::info!("outbox dispatcher stopped");
+}
+
+/// Backoff before attempt `attempts + 1`: 0.5 s doubling, capped.
+pub fn backoff(attempts: i32, max: Duration) -> Duration {
+    let exp = u32::try_from(attempts.clamp(1, 20) - 1).unwrap_or(0);
+    Duration::from_millis(500u64.saturating_mul(1u64 << exp)).min(max)
+}
+
+async fn dispatch_one(
+    store: &Store,
+    mut resolver: ResolverClient,
+    settings: &OutboxSettings,
+    item: OutboxItem,
+) {
+    let span = tracing::info_span!(
+        "outbox.dispatch",
+        outbox_id = item.id,
+        article_id = %item.article_id,
+        attempt = item.attempts,
+    );
+    // Join the trace of the ingest call that wrote the row.
+    mediamon_telemetry::set_parent_from_headers(
+        &span,
+        &TraceHeaders {
+            traceparent: item.traceparent.clone(),
+            tracestate: item.tracestate.clone(),
+        },
+    );
+    async move {
+        let result = async {
+            let mentions = store
+                .article_mentions(item.article_id)
+                .await
+                .map_err(|e| e.to_string())?;
+            let request = ResolveMentionsRequest {
+                article_id: item.article_id.to_string(),
+                mentions: mentions.iter().map(mediamon_wire::mention).collect(),
+            };
+            resolver
+                .resolve_mentions(request)
+                .await
+                .map_err(|s| format!("{:?}: {}", s.code(), s.message()))
+        }
+        .await;
+        match result {
+            Ok(response) => {
+                let resolved = response.into_inner();
+                tracing::info!(links = resolved.resolutions.len(), "handed to the resolver");
+                if let Err(err) = store.complete_outbox(item.id).await {
+                    tracing::warn!(error = %err, "marking outbox item done failed; it will be retried");
+                }
+            }
+            Err(error) => {
+                let delay = backoff(item.attempts, Duration::from_secs(settings.max_backoff_secs));
+                tracing::warn!(%error, retry_in = ?delay, "resolver call failed");
+                if let Err(err) = store.retry_outbox(item.id, &error, delay).await {
+                    tracing::warn!(error = %err, "rescheduling outbox item failed; its lease will expire");
+                }
+            }
+        }
+    }
+    .instrument(span)
+    .await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_caps() {
+        let max = Duration::from_secs(30);
+        assert_eq!(backoff(1, max), Duration::from_millis(500));
+        assert_eq!(backoff(2, max), Duration::from_secs(1));
+        assert_eq!(backoff(4, max), Duration::from_secs(4));
+        assert_eq!(backoff(50, max), max);
+    }
+}

@@ -1,0 +1,70 @@
+//! The gRPC handler of IngestService.
+
+use mediamon_proto::v1::ingest_service_server::IngestService;
+use mediamon_proto::v1::{IngestArticleRequest, IngestArticleResponse, IngestOutcome};
+use mediamon_store::{Inserted, Store, TraceCarrier};
+use tonic::{Request, Response, Status};
+use tracing::{Instrument, instrument};
+
+use crate::error::IngestError;
+use crate::prepare::prepare;
+
+/// IngestService over the shared store.
+#[derive(Clone)]
+pub struct Ingest {
+    store: Store,
+    max_body_bytes: usize,
+}
+
+impl Ingest {
+    pub fn new(store: Store, max_body_bytes: usize) -> Self {
+        Self {
+            store,
+            max_body_bytes,
+        }
+    }
+}
+
+#[tonic::async_trait]
+impl IngestService for Ingest {
+    #[instrument(skip_all, fields(article_id, bytes, mentions))]
+    async fn ingest_article(
+        &self,
+        request: Request<IngestArticleRequest>,
+    ) -> Result<Response<IngestArticleResponse>, Status> {
+        let req = request.into_inner();
+        let prepared = {
+            let _span = tracing::info_span!("ingest.annotate").entered();
+            prepare(req, self.max_body_bytes)?
+        };
+        let span = tracing::Span::current();
+        span.record("bytes", prepared.article.body.len());
+        span.record("mentions", prepared.mentions.len());
+        let mention_count = u32::try_from(prepared.mentions.len()).unwrap_or(u32::MAX);
+        let trace = mediamon_telemetry::current_trace_headers();
+        let inserted = self
+            .store
+            .insert_article(
+                prepared.article,
+                prepared.mentions,
+                TraceCarrier {
+                    traceparent: trace.traceparent,
+                    tracestate: trace.tracestate,
+                },
+            )
+            .instrument(tracing::info_span!("store.insert_article"))
+            .await
+            .map_err(IngestError::from)?;
+        let (id, outcome, mention_count) = match inserted {
+            Inserted::Created(id) => (id, IngestOutcome::Created, mention_count),
+            Inserted::Duplicate(id) => (id, IngestOutcome::Duplicate, 0),
+        };
+        span.record("article_id", tracing::field::display(id));
+        tracing::info!(outcome = ?outcome, "article ingested");
+        Ok(Response::new(IngestArticleResponse {
+            article_id: id.to_string(),
+            outcome: outcome as i32,
+            mention_count,
+        }))
+    }
+}

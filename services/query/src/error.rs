@@ -1,0 +1,65 @@
+//! Every way a query call can fail, each with its API code.
+
+use mediamon_proto::error::{ApiError, Code, FieldViolation};
+use mediamon_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum QueryError {
+    #[error("invalid {field}: {reason}")]
+    InvalidArgument { field: String, reason: String },
+    #[error("{what} {id} not found")]
+    NotFound { what: &'static str, id: String },
+    #[error("the resolver is unavailable: {0}")]
+    ResolverUnavailable(String),
+    #[error("the resolver failed: {0}")]
+    Resolver(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl QueryError {
+    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self::InvalidArgument {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// A failed resolver lookup made for request field `field`.
+    pub fn from_resolver(field: &str, status: &tonic::Status) -> Self {
+        match status.code() {
+            tonic::Code::InvalidArgument => Self::invalid(field, status.message()),
+            tonic::Code::Unavailable | tonic::Code::DeadlineExceeded => {
+                Self::ResolverUnavailable(status.message().to_string())
+            }
+            code => Self::Resolver(format!("{code:?}: {}", status.message())),
+        }
+    }
+}
+
+impl ApiError for QueryError {
+    fn code(&self) -> Code {
+        match self {
+            Self::InvalidArgument { .. } => Code::InvalidArgument,
+            Self::NotFound { .. } => Code::NotFound,
+            Self::ResolverUnavailable(_) => Code::Unavailable,
+            Self::Resolver(_) => Code::Internal,
+            Self::Store(e) => mediamon_wire::store_error_code(e),
+        }
+    }
+
+    fn field_violations(&self) -> Vec<FieldViolation> {
+        match self {
+            Self::InvalidArgument { field, reason } => {
+                vec![FieldViolation::new(field.clone(), reason.clone())]
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl From<QueryError> for tonic::Status {
+    fn from(err: QueryError) -> Self {
+        mediamon_proto::error::to_status(&err)
+    }
+}

@@ -1,0 +1,258 @@
+//! The gRPC handlers of QueryService.
+
+use mediamon_client::ResolverClient;
+use mediamon_proto::convert::from_timestamp;
+use mediamon_proto::page::{self, PageLimits};
+use mediamon_proto::v1::query_service_server::QueryService;
+use mediamon_proto::v1::{
+    Article, EntityMatch, GetArticleRequest, GetArticleResponse, GetEntityProfileRequest,
+    GetEntityProfileResponse, SearchArticlesRequest, SearchArticlesResponse, SearchEntitiesRequest,
+    get_entity_profile_request,
+};
+use mediamon_store::{ArticleFilter, Store, Uuid};
+use tonic::{Request, Response, Status};
+use tracing::instrument;
+
+use crate::error::QueryError;
+
+const PAGES: PageLimits = PageLimits {
+    default: 20,
+    max: 100,
+};
+const MAX_TEXT_BYTES: usize = 1000;
+const MAX_ENTITY_IDS: usize = 100;
+/// How many entities a typed name may stand for in an article search.
+const NAME_MATCHES: i32 = 5;
+/// Below this similarity a typed name is not taken to mean an entity.
+const MIN_NAME_SCORE: f64 = 0.45;
+
+/// QueryService over the shared store, asking the resolver to read names.
+#[derive(Clone)]
+pub struct Query {
+    store: Store,
+    resolver: ResolverClient,
+}
+
+impl Query {
+    pub fn new(store: Store, resolver: ResolverClient) -> Self {
+        Self { store, resolver }
+    }
+
+    /// The entities a typed name may denote, best first.
+    async fn lookup(
+        &self,
+        field: &str,
+        name: &str,
+        limit: i32,
+    ) -> Result<Vec<EntityMatch>, QueryError> {
+        let response = self
+            .resolver
+            .clone()
+            .search_entities(SearchEntitiesRequest {
+                query: name.to_string(),
+                page_size: limit,
+                ..Default::default()
+            })
+            .await
+            .map_err(|s| QueryError::from_resolver(field, &s))?;
+        Ok(response
+            .into_inner()
+            .matches
+            .into_iter()
+            .filter(|m| m.score >= MIN_NAME_SCORE)
+            .collect())
+    }
+}
+
+fn parse_uuid(field: &str, value: &str) -> Result<Uuid, QueryError> {
+    mediamon_wire::parse_id(value)
+        .ok_or_else(|| QueryError::invalid(field, format!("{value:?} is not a UUID")))
+}
+
+fn entity_uuid(m: &EntityMatch) -> Option<Uuid> {
+    m.entity
+        .as_ref()
+        .and_then(|e| mediamon_wire::parse_id(&e.id))
+}
+
+#[tonic::async_trait]
+impl QueryService for Query {
+    #[instrument(skip_all, fields(text = %request.get_ref().text, entity_name = %request.get_ref().entity_name, results))]
+    async fn search_articles(
+        &self,
+        request: Request<SearchArticlesRequest>,
+    ) -> Result<Response<SearchArticlesResponse>, Status> {
+        let req = request.into_inner();
+        if req.text.len() > MAX_TEXT_BYTES {
+            return Err(
+                QueryError::invalid("text", format!("longer than {MAX_TEXT_BYTES} bytes")).into(),
+            );
+        }
+        if req.entity_ids.len() > MAX_ENTITY_IDS {
+            return Err(
+                QueryError::invalid("entity_ids", format!("more than {MAX_ENTITY_IDS}")).into(),
+            );
+        }
+        let mut entity_ids = req
+            .entity_ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| parse_uuid(&format!("entity_ids[{i}]"), id))
+            .collect::<Result<Vec<_>, _>>()?;
+        let (offset, limit) = page::parse(req.page_size, &req.page_token, PAGES)
+            .map_err(|e| QueryError::invalid(e.field(), e.to_string()))?;
+        let range = req.publish_time.unwrap_or_default();
+        let bound = |field: &str, t: &Option<prost_types::Timestamp>| {
+            t.as_ref()
+                .map(|t| {
+                    from_timestamp(t)
+                        .ok_or_else(|| QueryError::invalid(field, "not a valid timestamp"))
+                })
+                .transpose()
+        };
+        let from = bound("publish_time.start", &range.start)?;
+        let until = bound("publish_time.end", &range.end)?;
+        if let (Some(f), Some(u)) = (from, until)
+            && f >= u
+        {
+            return Err(QueryError::invalid("publish_time", "start must be before end").into());
+        }
+        let mut matched_entities = Vec::new();
+        if !req.entity_name.trim().is_empty() {
+            matched_entities = self
+                .lookup("entity_name", &req.entity_name, NAME_MATCHES)
+                .await?;
+            if matched_entities.is_empty() {
+                // A name that denotes nothing matches no article.
+                return Ok(Response::new(SearchArticlesResponse::default()));
+            }
+            entity_ids.extend(matched_entities.iter().filter_map(entity_uuid));
+        }
+        let filter = ArticleFilter {
+            text: Some(req.text.trim().to_string()).filter(|t| !t.is_empty()),
+            entity_ids,
+            from,
+            until,
+            outlet: Some(req.outlet.trim().to_string()).filter(|o| !o.is_empty()),
+        };
+        let rows = self
+            .store
+            .search_articles(&filter, offset, limit)
+            .await
+            .map_err(QueryError::from)?;
+        tracing::Span::current().record("results", rows.len());
+        Ok(Response::new(SearchArticlesResponse {
+            next_page_token: page::next_token(offset, limit, rows.len()),
+            articles: rows.iter().map(mediamon_wire::article_summary).collect(),
+            matched_entities,
+        }))
+    }
+
+    #[instrument(skip_all, fields(article_id = %request.get_ref().article_id))]
+    async fn get_article(
+        &self,
+        request: Request<GetArticleRequest>,
+    ) -> Result<Response<GetArticleResponse>, Status> {
+        let id = parse_uuid("article_id", &request.get_ref().article_id)?;
+        let (row, body) = self
+            .store
+            .get_article(id)
+            .await
+            .map_err(QueryError::from)?
+            .ok_or_else(|| QueryError::NotFound {
+                what: "article",
+                id: id.to_string(),
+            })?;
+        let mentions = self
+            .store
+            .article_mentions(id)
+            .await
+            .map_err(QueryError::from)?;
+        Ok(Response::new(GetArticleResponse {
+            article: Some(Article {
+                summary: Some(mediamon_wire::article_summary(&row)),
+                body,
+                mentions: mentions.iter().map(mediamon_wire::mention).collect(),
+            }),
+        }))
+    }
+
+    #[instrument(skip_all, fields(entity_id))]
+    async fn get_entity_profile(
+        &self,
+        request: Request<GetEntityProfileRequest>,
+    ) -> Result<Response<GetEntityProfileResponse>, Status> {
+        let req = request.into_inner();
+        let (_, limit) = page::parse(req.max_items, "", PAGES)
+            .map_err(|_| QueryError::invalid("max_items", "must not be negative"))?;
+        let (id, other_matches) = match req.entity {
+            Some(get_entity_profile_request::Entity::EntityId(id)) => {
+                (parse_uuid("entity_id", &id)?, Vec::new())
+            }
+            Some(get_entity_profile_request::Entity::Name(name)) => {
+                if name.trim().is_empty() {
+                    return Err(QueryError::invalid("name", "must not be empty").into());
+                }
+                let mut matches = self.lookup("name", &name, NAME_MATCHES).await?;
+                if matches.is_empty() {
+                    return Err(QueryError::NotFound {
+                        what: "entity named",
+                        id: format!("{name:?}"),
+                    }
+                    .into());
+                }
+                let best = matches.remove(0);
+                let id = entity_uuid(&best)
+                    .ok_or_else(|| QueryError::Resolver("match without an entity id".into()))?;
+                (id, matches)
+            }
+            None => return Err(QueryError::invalid("entity", "give entity_id or name").into()),
+        };
+        tracing::Span::current().record("entity_id", tracing::field::display(id));
+        let entity = self
+            .store
+            .get_entities(&[id])
+            .await
+            .map_err(QueryError::from)?
+            .pop()
+            .ok_or_else(|| QueryError::NotFound {
+                what: "entity",
+                id: id.to_string(),
+            })?;
+        let mentions = self
+            .store
+            .entity_mentions(id, limit)
+            .await
+            .map_err(QueryError::from)?;
+        let articles = self
+            .store
+            .search_articles(
+                &ArticleFilter {
+                    entity_ids: vec![id],
+                    ..ArticleFilter::default()
+                },
+                0,
+                limit,
+            )
+            .await
+            .map_err(QueryError::from)?;
+        let co = self
+            .store
+            .co_mentions(id, limit)
+            .await
+            .map_err(QueryError::from)?;
+        Ok(Response::new(GetEntityProfileResponse {
+            entity: Some(mediamon_wire::entity(&entity)),
+            recent_mentions: mentions
+                .iter()
+                .map(mediamon_wire::mention_in_context)
+                .collect(),
+            articles: articles
+                .iter()
+                .map(mediamon_wire::article_summary)
+                .collect(),
+            co_mentions: co.iter().map(mediamon_wire::co_mention).collect(),
+            other_matches,
+        }))
+    }
+}

@@ -1,0 +1,48 @@
+//! Every way a resolver call can fail, each with its API code.
+
+use mediamon_proto::error::{ApiError, Code, FieldViolation};
+use mediamon_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ResolverError {
+    #[error("invalid {field}: {reason}")]
+    InvalidArgument { field: String, reason: String },
+    #[error("{what} {id} not found")]
+    NotFound { what: &'static str, id: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl ResolverError {
+    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self::InvalidArgument {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
+impl ApiError for ResolverError {
+    fn code(&self) -> Code {
+        match self {
+            Self::InvalidArgument { .. } => Code::InvalidArgument,
+            Self::NotFound { .. } => Code::NotFound,
+            Self::Store(e) => mediamon_wire::store_error_code(e),
+        }
+    }
+
+    fn field_violations(&self) -> Vec<FieldViolation> {
+        match self {
+            Self::InvalidArgument { field, reason } => {
+                vec![FieldViolation::new(field.clone(), reason.clone())]
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl From<ResolverError> for tonic::Status {
+    fn from(err: ResolverError) -> Self {
+        mediamon_proto::error::to_status(&err)
+    }
+}

@@ -1,0 +1,135 @@
+//! The gRPC handlers of EntityResolutionService.
+
+use mediamon_names::normalize;
+use mediamon_proto::convert::entity_type_code;
+use mediamon_proto::page::{self, PageLimits};
+use mediamon_proto::v1::entity_resolution_service_server::EntityResolutionService;
+use mediamon_proto::v1::{
+    EntityType, GetEntityRequest, GetEntityResponse, MentionResolution, ResolveMentionsRequest,
+    ResolveMentionsResponse, SearchEntitiesRequest, SearchEntitiesResponse,
+};
+use mediamon_store::{Store, Uuid};
+use tonic::{Request, Response, Status};
+use tracing::instrument;
+
+use crate::error::ResolverError;
+use crate::resolve::resolve_article;
+
+const PAGES: PageLimits = PageLimits {
+    default: 10,
+    max: 100,
+};
+/// Longest name a lookup accepts, in bytes.
+const MAX_QUERY_BYTES: usize = 512;
+
+/// EntityResolutionService over the shared store.
+#[derive(Clone)]
+pub struct Resolver {
+    store: Store,
+}
+
+impl Resolver {
+    pub fn new(store: Store) -> Self {
+        Self { store }
+    }
+}
+
+fn parse_uuid(field: &str, value: &str) -> Result<Uuid, ResolverError> {
+    mediamon_wire::parse_id(value)
+        .ok_or_else(|| ResolverError::invalid(field, format!("{value:?} is not a UUID")))
+}
+
+fn parse_type(field: &str, value: i32) -> Result<Option<&'static str>, ResolverError> {
+    EntityType::try_from(value)
+        .map(entity_type_code)
+        .map_err(|_| ResolverError::invalid(field, format!("unknown entity type {value}")))
+}
+
+#[tonic::async_trait]
+impl EntityResolutionService for Resolver {
+    #[instrument(skip_all, fields(article_id = %request.get_ref().article_id, mentions = request.get_ref().mentions.len()))]
+    async fn resolve_mentions(
+        &self,
+        request: Request<ResolveMentionsRequest>,
+    ) -> Result<Response<ResolveMentionsResponse>, Status> {
+        let req = request.into_inner();
+        let article_id = parse_uuid("article_id", &req.article_id)?;
+        let claimed = req
+            .mentions
+            .iter()
+            .enumerate()
+            .map(|(i, m)| parse_uuid(&format!("mentions[{i}].id"), &m.id))
+            .collect::<Result<Vec<_>, _>>()?;
+        let resolved = resolve_article(&self.store, article_id, &claimed).await?;
+        tracing::info!(
+            links = resolved.links.len(),
+            already_resolved = resolved.already_resolved,
+            "article resolved"
+        );
+        Ok(Response::new(ResolveMentionsResponse {
+            resolutions: resolved
+                .links
+                .into_iter()
+                .map(|l| MentionResolution {
+                    mention_id: l.mention_id.to_string(),
+                    entity_id: l.entity_id.to_string(),
+                    decision: l.decision as i32,
+                })
+                .collect(),
+            already_resolved: resolved.already_resolved,
+        }))
+    }
+
+    #[instrument(skip_all, fields(entity_id = %request.get_ref().entity_id))]
+    async fn get_entity(
+        &self,
+        request: Request<GetEntityRequest>,
+    ) -> Result<Response<GetEntityResponse>, Status> {
+        let id = parse_uuid("entity_id", &request.get_ref().entity_id)?;
+        let row = self
+            .store
+            .get_entities(&[id])
+            .await
+            .map_err(ResolverError::from)?
+            .pop()
+            .ok_or_else(|| ResolverError::NotFound {
+                what: "entity",
+                id: id.to_string(),
+            })?;
+        Ok(Response::new(GetEntityResponse {
+            entity: Some(mediamon_wire::entity(&row)),
+        }))
+    }
+
+    #[instrument(skip_all, fields(query = %request.get_ref().query))]
+    async fn search_entities(
+        &self,
+        request: Request<SearchEntitiesRequest>,
+    ) -> Result<Response<SearchEntitiesResponse>, Status> {
+        let req = request.into_inner();
+        if req.query.len() > MAX_QUERY_BYTES {
+            return Err(ResolverError::invalid(
+                "query",
+                format!("longer than {MAX_QUERY_BYTES} bytes"),
+            )
+            .into());
+        }
+        let key = normalize(&req.query);
+        if key.is_empty() {
+            return Err(ResolverError::invalid("query", "must contain a name").into());
+        }
+        let entity_type = parse_type("type", req.r#type)?;
+        let (offset, limit) = page::parse(req.page_size, &req.page_token, PAGES)
+            .map_err(|e| ResolverError::invalid(e.field(), e.to_string()))?;
+        let rows = self
+            .store
+            .search_entities(&key, entity_type, offset, limit)
+            .await
+            .map_err(ResolverError::from)?;
+        tracing::debug!(matches = rows.len(), "entity search");
+        Ok(Response::new(SearchEntitiesResponse {
+            next_page_token: page::next_token(offset, limit, rows.len()),
+            matches: rows.iter().map(mediamon_wire::entity_match).collect(),
+        }))
+    }
+}
