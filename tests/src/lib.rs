@@ -20,8 +20,6 @@ use mediamon_store::Store;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
-use tonic_health::pb::HealthCheckRequest;
-use tonic_health::pb::health_client::HealthClient;
 
 /// A database of its own for one test.
 pub struct TestDb {
@@ -322,31 +320,13 @@ impl Stack {
     }
 }
 
-/// Polls grpc.health.v1 until `service` is SERVING.
+/// Polls grpc.health.v1 until `service` on `addr` is SERVING.
 pub async fn wait_serving(
     addr: SocketAddr,
     service: &str,
     timeout: Duration,
 ) -> anyhow::Result<()> {
-    let deadline = Instant::now() + timeout;
-    loop {
-        let endpoint =
-            mediamon_client::endpoint(&format!("http://{addr}"), None, Duration::from_secs(2))?;
-        if let Ok(channel) = mediamon_client::connect(&endpoint).await {
-            let reply = HealthClient::new(channel)
-                .check(HealthCheckRequest {
-                    service: service.to_string(),
-                })
-                .await;
-            if reply.is_ok_and(|r| r.into_inner().status == 1) {
-                return Ok(());
-            }
-        }
-        if Instant::now() > deadline {
-            bail!("{service} on {addr} not serving within {timeout:?}");
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+    Ok(mediamon_client::wait_serving(&format!("http://{addr}"), service, timeout).await?)
 }
 
 /// The demo corpus directory (written by the project; see its README).

@@ -1,1 +1,179 @@
-fn main() {}
+//! `mediamon`: the one command for people. `up` runs the whole system
+//! locally; `migrate` owns the schema; `key` makes API keys; `ingest`,
+//! `search`, `entity` and `article` are gRPC clients of a running stack.
+
+mod calls;
+mod output;
+mod up;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "mediamon",
+    version,
+    about = "Media monitoring: ingest, resolve, query"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where a running stack is and how to authenticate to it.
+#[derive(Args, Clone)]
+pub struct Connection {
+    /// IngestService URL.
+    #[arg(
+        long,
+        env = "MEDIAMON_INGEST_URL",
+        default_value = "http://127.0.0.1:50051"
+    )]
+    pub ingest_url: String,
+    /// QueryService URL.
+    #[arg(
+        long,
+        env = "MEDIAMON_QUERY_URL",
+        default_value = "http://127.0.0.1:50053"
+    )]
+    pub query_url: String,
+    /// API token; defaults to the development key `mediamon up` wrote to MEDIAMON_HOME.
+    #[arg(long, env = "MEDIAMON_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// CA certificate for https:// URLs.
+    #[arg(long, env = "MEDIAMON_CA")]
+    pub ca: Option<PathBuf>,
+    /// Directory for the private cluster, keys and the development token.
+    #[arg(long, env = "MEDIAMON_HOME", default_value = ".mediamon")]
+    pub home: PathBuf,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start Postgres (private cluster unless DATABASE_URL is set), migrate,
+    /// start the three services on loopback, load the demo corpus; Ctrl-C stops all.
+    Up(up::UpArgs),
+    /// Apply every pending schema migration to DATABASE_URL (or MEDIAMON_DATABASE__URL).
+    Migrate {
+        /// Postgres URL; overrides the environment.
+        #[arg(long)]
+        database_url: Option<String>,
+    },
+    /// Manage API keys.
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// Send text files (or every .txt file in a directory) to a running stack.
+    Ingest {
+        /// Files or directories.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        connection: Connection,
+    },
+    /// Find articles about a name (resolved through the entity knowledge base).
+    Search {
+        /// A name as typed ("Mottaki", "NRF").
+        name: String,
+        /// Also require these words in the article.
+        #[arg(long)]
+        text: Option<String>,
+        /// Results per page.
+        #[arg(long, default_value_t = 10)]
+        limit: i32,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        connection: Connection,
+    },
+    /// Show an entity's profile, by id or by name.
+    Entity {
+        /// An entity id or a name.
+        key: String,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        connection: Connection,
+    },
+    /// Show one article with its mentions.
+    Article {
+        /// The article id.
+        id: String,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        connection: Connection,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeyCommand {
+    /// Make a new key: prints the token (give it to the caller) and the
+    /// keys-file line (give it to the services).
+    New {
+        /// Who the key is for.
+        #[arg(long)]
+        name: String,
+        /// Comma-separated scopes: ingest, read, curate, resolve.
+        #[arg(long, value_delimiter = ',', required = true)]
+        scopes: Vec<String>,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Up(args) => up::run(args).await,
+        Command::Migrate { database_url } => migrate(database_url).await,
+        Command::Key(KeyCommand::New { name, scopes }) => {
+            let scopes = scopes
+                .iter()
+                .map(|s| s.parse())
+                .collect::<Result<Vec<mediamon_auth::Scope>, _>>()?;
+            let token = mediamon_auth::generate_token();
+            println!("token:          {token}");
+            println!(
+                "keys-file line: {}",
+                mediamon_auth::key_line(&name, &scopes, &token)
+            );
+            Ok(())
+        }
+        Command::Ingest { paths, connection } => calls::ingest(&connection, &paths).await,
+        Command::Search {
+            name,
+            text,
+            limit,
+            json,
+            connection,
+        } => calls::search(&connection, &name, text.as_deref(), limit, json).await,
+        Command::Entity {
+            key,
+            json,
+            connection,
+        } => calls::entity(&connection, &key, json).await,
+        Command::Article {
+            id,
+            json,
+            connection,
+        } => calls::article(&connection, &id, json).await,
+    }
+}
+
+async fn migrate(database_url: Option<String>) -> anyhow::Result<()> {
+    let url = match database_url {
+        Some(url) => url,
+        None => mediamon_config::database_url_from_env().ok_or_else(|| {
+            anyhow::anyhow!("set DATABASE_URL or MEDIAMON_DATABASE__URL, or pass --database-url")
+        })?,
+    };
+    let store = mediamon_store::Store::connect(&url, 2, std::time::Duration::from_secs(10)).await?;
+    store.migrate().await?;
+    println!(
+        "schema up to date: {}",
+        store.applied_migrations().await?.join(", ")
+    );
+    store.close().await?;
+    Ok(())
+}

@@ -25,6 +25,12 @@ pub enum ClientError {
         path: String,
         source: std::io::Error,
     },
+    #[error("{service} at {url} is not serving ({last})")]
+    NotServing {
+        url: String,
+        service: String,
+        last: String,
+    },
     #[error("cannot connect to {url}: {source}")]
     Connect {
         url: String,
@@ -113,6 +119,39 @@ pub fn resolver_from_settings(
         endpoint.connect_lazy(),
         Outgoing::new(server.auth.client_token.as_deref())?,
     ))
+}
+
+/// Polls grpc.health.v1 at `url` until `service` reports SERVING.
+pub async fn wait_serving(url: &str, service: &str, timeout: Duration) -> Result<(), ClientError> {
+    use tonic_health::pb::HealthCheckRequest;
+    use tonic_health::pb::health_check_response::ServingStatus;
+    use tonic_health::pb::health_client::HealthClient;
+
+    let deadline = std::time::Instant::now() + timeout;
+    let endpoint = endpoint(url, None, Duration::from_secs(2))?;
+    loop {
+        let last = match endpoint.connect().await {
+            Ok(channel) => match HealthClient::new(channel)
+                .check(HealthCheckRequest {
+                    service: service.to_string(),
+                })
+                .await
+            {
+                Ok(reply) if reply.get_ref().status() == ServingStatus::Serving => return Ok(()),
+                Ok(reply) => format!("status {:?}", reply.get_ref().status()),
+                Err(status) => status.message().to_string(),
+            },
+            Err(err) => err.to_string(),
+        };
+        if std::time::Instant::now() > deadline {
+            return Err(ClientError::NotServing {
+                url: url.to_string(),
+                service: service.to_string(),
+                last,
+            });
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
 }
 
 pub fn ingest(channel: Channel, outgoing: Outgoing) -> IngestClient {

@@ -207,7 +207,7 @@ impl Default for OutboxSettings {
 }
 
 /// `mediamon-ingest`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct IngestSettings {
     #[serde(flatten)]
@@ -217,49 +217,21 @@ pub struct IngestSettings {
     pub outbox: OutboxSettings,
 }
 
-impl Default for IngestSettings {
-    fn default() -> Self {
-        Self {
-            server: ServerSettings::default(),
-            resolver: ResolverClientSettings::default(),
-            limits: IngestLimits::default(),
-            outbox: OutboxSettings::default(),
-        }
-    }
-}
-
 /// `mediamon-resolver`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct ResolverSettings {
     #[serde(flatten)]
     pub server: ServerSettings,
 }
 
-impl Default for ResolverSettings {
-    fn default() -> Self {
-        Self {
-            server: ServerSettings::default(),
-        }
-    }
-}
-
 /// `mediamon-query`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct QuerySettings {
     #[serde(flatten)]
     pub server: ServerSettings,
     pub resolver: ResolverClientSettings,
-}
-
-impl Default for QuerySettings {
-    fn default() -> Self {
-        Self {
-            server: ServerSettings::default(),
-            resolver: ResolverClientSettings::default(),
-        }
-    }
 }
 
 /// Implemented by each service's settings so [`load`] can validate them.
@@ -322,6 +294,15 @@ fn check_url(key: &'static str, url: &str) -> Result<(), ConfigError> {
             format!("{url:?} is not an http:// or https:// URL"),
         ))
     }
+}
+
+/// The database URL from the environment, for commands that need nothing
+/// else: `MEDIAMON_DATABASE__URL`, then `DATABASE_URL`.
+pub fn database_url_from_env() -> Option<String> {
+    std::env::var("MEDIAMON_DATABASE__URL")
+        .or_else(|_| std::env::var("DATABASE_URL"))
+        .ok()
+        .filter(|u| !u.is_empty())
 }
 
 /// Loads settings from the process environment and an optional file.

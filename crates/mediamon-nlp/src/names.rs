@@ -452,10 +452,7 @@ pub fn find_names(body: &str) -> Vec<Mention> {
             }
             let run_start = i;
             let mut run_end = i + 1;
-            loop {
-                let Some(next) = tokens.get(run_end) else {
-                    break;
-                };
+            while let Some(next) = tokens.get(run_end) {
                 if !next.gap_before.trim().is_empty() {
                     break;
                 }

@@ -56,7 +56,7 @@ pub fn next_token(offset: u64, limit: u64, returned: usize) -> String {
 }
 
 fn decode(token: &str) -> Option<u64> {
-    if token.len() % 2 != 0 || token.len() > 64 {
+    if !token.len().is_multiple_of(2) || token.len() > 64 {
         return None;
     }
     let bytes: Option<Vec<u8>> = (0..token.len())

@@ -7,7 +7,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::entity::{article, mention, outbox};
+use crate::model::{article, mention, outbox};
 use crate::{Result, Store};
 
 /// An article ready to store.

@@ -7,8 +7,8 @@
 //! and per-name advisory locks, so concurrent resolvers cannot create the same
 //! entity twice.
 
-pub mod entity;
 pub mod migration;
+pub mod model;
 
 mod ingest;
 mod outbox;

@@ -6,7 +6,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::entity::mention;
+use crate::model::mention;
 use crate::{Result, Store};
 
 /// An article without its body, plus a snippet.

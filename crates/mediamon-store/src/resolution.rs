@@ -10,7 +10,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::entity::mention;
+use crate::model::mention;
 use crate::{Result, Store, StoreError};
 
 /// An open resolution transaction for one article.

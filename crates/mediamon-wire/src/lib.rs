@@ -4,7 +4,7 @@
 
 use mediamon_proto::convert::{entity_type_from_code, timestamp};
 use mediamon_proto::v1;
-use mediamon_store::entity::mention;
+use mediamon_store::model::mention;
 use mediamon_store::{ArticleRow, CoMentionRow, EntityMatchRow, EntityRow, MentionInContextRow};
 
 pub fn entity(row: &EntityRow) -> v1::Entity {

@@ -67,9 +67,8 @@ pub fn prepare(req: IngestArticleRequest, max_bytes: usize) -> Result<Prepared, 
             format!("longer than {MAX_URL} bytes"),
         ));
     }
-    if !meta.url.is_empty()
-        && !(meta.url.starts_with("http://") || meta.url.starts_with("https://"))
-    {
+    let web_url = meta.url.starts_with("http://") || meta.url.starts_with("https://");
+    if !(meta.url.is_empty() || web_url) {
         return Err(IngestError::invalid(
             "metadata.url",
             "must be an http(s) URL",

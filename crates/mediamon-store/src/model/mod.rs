@@ -1,4 +1,4 @@
-//! sea-orm entities, one module per table.
+//! sea-orm entities (models), one module per table.
 
 pub mod alias;
 pub mod article;

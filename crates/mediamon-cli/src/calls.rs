@@ -1,0 +1,236 @@
+//! The client subcommands: talk to a running stack over gRPC.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use indicatif::{ProgressBar, ProgressStyle};
+use mediamon_client::{IngestClient, Outgoing, QueryClient};
+use mediamon_proto::v1::{
+    GetArticleRequest, GetEntityProfileRequest, IngestArticleRequest, IngestOutcome,
+    SearchArticlesRequest, get_entity_profile_request::Entity, ingest_article_request::Content,
+};
+
+use crate::Connection;
+use crate::output;
+
+/// The file `mediamon up` writes the development token to.
+pub fn dev_token_path(home: &Path) -> PathBuf {
+    home.join("dev-token")
+}
+
+fn token(conn: &Connection) -> anyhow::Result<String> {
+    if let Some(t) = &conn.token {
+        return Ok(t.clone());
+    }
+    let path = dev_token_path(&conn.home);
+    std::fs::read_to_string(&path)
+        .map(|t| t.trim().to_string())
+        .with_context(|| {
+            format!(
+                "no API token: pass --token or set MEDIAMON_TOKEN (or run `mediamon up`, which writes {})",
+                path.display()
+            )
+        })
+}
+
+async fn channel(url: &str, conn: &Connection) -> anyhow::Result<tonic::transport::Channel> {
+    let endpoint = mediamon_client::endpoint(url, conn.ca.as_deref(), Duration::from_secs(60))?;
+    mediamon_client::connect(&endpoint)
+        .await
+        .with_context(|| format!("is the stack running? (`mediamon up`) — {url}"))
+}
+
+pub async fn ingest_client(conn: &Connection) -> anyhow::Result<IngestClient> {
+    let outgoing = Outgoing::new(Some(&token(conn)?))?;
+    Ok(mediamon_client::ingest(
+        channel(&conn.ingest_url, conn).await?,
+        outgoing,
+    ))
+}
+
+async fn query_client(conn: &Connection) -> anyhow::Result<QueryClient> {
+    let outgoing = Outgoing::new(Some(&token(conn)?))?;
+    Ok(mediamon_client::query(
+        channel(&conn.query_url, conn).await?,
+        outgoing,
+    ))
+}
+
+/// A status as a readable error, with the offending fields.
+pub fn status_error(status: tonic::Status) -> anyhow::Error {
+    let mut message = format!("{:?}: {}", status.code(), status.message());
+    for v in mediamon_proto::error::field_violations(&status) {
+        message.push_str(&format!("\n  {}: {}", v.field, v.description));
+    }
+    anyhow::anyhow!(message)
+}
+
+/// Text files to send: files as given, directories' `.txt` files sorted.
+fn collect(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(path)
+                .with_context(|| format!("reading {}", path.display()))?
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+                .collect();
+            found.sort();
+            files.extend(found);
+        } else if path.is_file() {
+            files.push(path.clone());
+        } else {
+            bail!("{} does not exist", path.display());
+        }
+    }
+    Ok(files)
+}
+
+/// Counts of what one ingest run did.
+#[derive(Debug, Default)]
+pub struct IngestTally {
+    pub created: usize,
+    pub duplicate: usize,
+    pub failed: usize,
+}
+
+/// Sends `(name, text)` pairs with a progress bar.
+pub async fn send_all(
+    client: &mut IngestClient,
+    items: Vec<(String, String)>,
+    bar: &ProgressBar,
+) -> IngestTally {
+    let mut tally = IngestTally::default();
+    for (name, text) in items {
+        bar.set_message(name.clone());
+        let request = IngestArticleRequest {
+            content: Some(Content::Text(text)),
+            ..Default::default()
+        };
+        match client.ingest_article(request).await {
+            Ok(reply) => match reply.into_inner().outcome() {
+                IngestOutcome::Duplicate => tally.duplicate += 1,
+                _ => tally.created += 1,
+            },
+            Err(status) => {
+                tally.failed += 1;
+                bar.println(format!("{name}: {}", status_error(status)));
+            }
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    tally
+}
+
+pub fn progress(len: usize) -> ProgressBar {
+    let bar = ProgressBar::new(len as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar
+}
+
+pub async fn ingest(conn: &Connection, paths: &[PathBuf]) -> anyhow::Result<()> {
+    let files = collect(paths)?;
+    let mut client = ingest_client(conn).await?;
+    let bar = progress(files.len());
+    let mut items = Vec::new();
+    let mut unreadable = 0;
+    for file in files {
+        match std::fs::read_to_string(&file) {
+            Ok(text) => items.push((file.display().to_string(), text)),
+            Err(err) => {
+                unreadable += 1;
+                bar.println(format!("{}: not UTF-8 text ({err})", file.display()));
+            }
+        }
+    }
+    let tally = send_all(&mut client, items, &bar).await;
+    println!(
+        "{} created, {} duplicates, {} failed",
+        tally.created,
+        tally.duplicate,
+        tally.failed + unreadable
+    );
+    if tally.failed + unreadable > 0 {
+        bail!("some files were not ingested");
+    }
+    Ok(())
+}
+
+pub async fn search(
+    conn: &Connection,
+    name: &str,
+    text: Option<&str>,
+    limit: i32,
+    json: bool,
+) -> anyhow::Result<()> {
+    let reply = query_client(conn)
+        .await?
+        .search_articles(SearchArticlesRequest {
+            entity_name: name.to_string(),
+            text: text.unwrap_or_default().to_string(),
+            page_size: limit,
+            ..Default::default()
+        })
+        .await
+        .map_err(status_error)?
+        .into_inner();
+    let text = if json {
+        output::json(&reply, "mediamon.v1.SearchArticlesResponse")?
+    } else {
+        let mut out = String::new();
+        output::search(&mut out, name, &reply);
+        out
+    };
+    output::emit(&text)
+}
+
+pub async fn entity(conn: &Connection, key: &str, json: bool) -> anyhow::Result<()> {
+    let entity = if mediamon_store::Uuid::parse_str(key).is_ok() {
+        Entity::EntityId(key.to_string())
+    } else {
+        Entity::Name(key.to_string())
+    };
+    let reply = query_client(conn)
+        .await?
+        .get_entity_profile(GetEntityProfileRequest {
+            entity: Some(entity),
+            max_items: 10,
+        })
+        .await
+        .map_err(status_error)?
+        .into_inner();
+    let text = if json {
+        output::json(&reply, "mediamon.v1.GetEntityProfileResponse")?
+    } else {
+        let mut out = String::new();
+        output::profile(&mut out, &reply);
+        out
+    };
+    output::emit(&text)
+}
+
+pub async fn article(conn: &Connection, id: &str, json: bool) -> anyhow::Result<()> {
+    let reply = query_client(conn)
+        .await?
+        .get_article(GetArticleRequest {
+            article_id: id.to_string(),
+        })
+        .await
+        .map_err(status_error)?
+        .into_inner();
+    let text = if json {
+        output::json(&reply, "mediamon.v1.GetArticleResponse")?
+    } else {
+        let mut out = String::new();
+        output::article(&mut out, &reply);
+        out
+    };
+    output::emit(&text)
+}

@@ -1,0 +1,175 @@
+//! Human-readable and JSON renderings of replies. JSON follows the protobuf
+//! JSON mapping, built by reflection from the API's own descriptors.
+
+use anyhow::Context;
+use mediamon_proto::v1::{
+    ArticleSummary, Entity, EntityType, GetArticleResponse, GetEntityProfileResponse,
+    SearchArticlesResponse,
+};
+use prost::Message;
+use prost_reflect::{DescriptorPool, DynamicMessage};
+
+/// `writeln!` into a String, which cannot fail.
+macro_rules! outln {
+    ($out:expr, $($arg:tt)*) => {{
+        use std::fmt::Write as _;
+        let _ = writeln!($out, $($arg)*);
+    }};
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error.
+pub fn emit(text: &str) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
+pub fn json<M: Message>(message: &M, full_name: &str) -> anyhow::Result<String> {
+    let pool = DescriptorPool::decode(mediamon_proto::FILE_DESCRIPTOR_SET)
+        .context("decoding the API descriptors")?;
+    let descriptor = pool
+        .get_message_by_name(full_name)
+        .with_context(|| format!("{full_name} is not in the API"))?;
+    let dynamic = DynamicMessage::decode(descriptor, message.encode_to_vec().as_slice())?;
+    Ok(serde_json::to_string_pretty(&dynamic)? + "\n")
+}
+
+fn kind(t: i32) -> &'static str {
+    match EntityType::try_from(t).unwrap_or(EntityType::Unspecified) {
+        EntityType::Person => "person",
+        EntityType::Organization => "organisation",
+        EntityType::Location => "place",
+        EntityType::Misc => "other",
+        EntityType::Unspecified => "?",
+    }
+}
+
+fn entity_line(e: &Entity) -> String {
+    format!(
+        "{} ({}, {} mentions)  id {}",
+        e.canonical_name,
+        kind(e.r#type),
+        e.mention_count,
+        e.id
+    )
+}
+
+fn date(a: &ArticleSummary) -> String {
+    let t = a
+        .metadata
+        .as_ref()
+        .and_then(|m| m.publish_time.as_ref())
+        .or(a.ingest_time.as_ref());
+    t.and_then(mediamon_proto::convert::from_timestamp)
+        .map(|t| t.format("%Y-%m-%d").to_string())
+        .unwrap_or_else(|| "----------".into())
+}
+
+fn article_line(out: &mut String, a: &ArticleSummary) {
+    outln!(out, "  {}  {}\n      id {}", date(a), a.title, a.id);
+}
+
+pub fn search(out: &mut String, name: &str, reply: &SearchArticlesResponse) {
+    if reply.matched_entities.is_empty() {
+        outln!(out, "No entity matches {name:?}.");
+        return;
+    }
+    outln!(out, "{name:?} may mean:");
+    for m in &reply.matched_entities {
+        if let Some(e) = &m.entity {
+            outln!(out, "  {:.2}  {}", m.score, entity_line(e));
+        }
+    }
+    outln!(
+        out,
+        "\nArticles ({}{}):",
+        reply.articles.len(),
+        if reply.next_page_token.is_empty() {
+            ""
+        } else {
+            ", more available"
+        }
+    );
+    for a in &reply.articles {
+        article_line(out, a);
+    }
+}
+
+pub fn profile(out: &mut String, reply: &GetEntityProfileResponse) {
+    let Some(e) = &reply.entity else { return };
+    outln!(out, "{}", entity_line(e));
+    outln!(out, "  also written: {}", e.aliases.join(" · "));
+    if !reply.recent_mentions.is_empty() {
+        outln!(out, "\nRecent mentions:");
+        for m in &reply.recent_mentions {
+            outln!(
+                out,
+                "  [{}] {}",
+                m.article_title,
+                m.sentence.replace('\n', " ")
+            );
+        }
+    }
+    if !reply.co_mentions.is_empty() {
+        outln!(out, "\nAppears with:");
+        for c in &reply.co_mentions {
+            if let Some(other) = &c.entity {
+                outln!(
+                    out,
+                    "  {:>3} articles  {} ({})",
+                    c.article_count,
+                    other.canonical_name,
+                    kind(other.r#type)
+                );
+            }
+        }
+    }
+    if !reply.articles.is_empty() {
+        outln!(out, "\nArticles:");
+        for a in &reply.articles {
+            article_line(out, a);
+        }
+    }
+    if !reply.other_matches.is_empty() {
+        outln!(out, "\nThe name may also mean:");
+        for m in &reply.other_matches {
+            if let Some(other) = &m.entity {
+                outln!(out, "  {:.2}  {}", m.score, entity_line(other));
+            }
+        }
+    }
+}
+
+pub fn article(out: &mut String, reply: &GetArticleResponse) {
+    let Some(a) = &reply.article else { return };
+    if let Some(s) = &a.summary {
+        outln!(out, "{}\n{}  id {}\n", s.title, date(s), s.id);
+    }
+    outln!(out, "{}\n", a.body);
+    outln!(out, "Mentions:");
+    for m in &a.mentions {
+        let span = m
+            .span
+            .map(|s| format!("{}..{}", s.start, s.end))
+            .unwrap_or_default();
+        let entity = if m.entity_id.is_empty() {
+            "unresolved".to_string()
+        } else {
+            format!("entity {}", m.entity_id)
+        };
+        outln!(
+            out,
+            "  {:<10} {:<12} {:<32} {}",
+            span,
+            kind(m.r#type),
+            m.text,
+            entity
+        );
+    }
+}

@@ -1,0 +1,358 @@
+//! `mediamon up`: the whole system on one machine, in one process.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use include_dir::{Dir, include_dir};
+use mediamon_auth::{KeyRing, Scope, generate_token, hash_token};
+use mediamon_config::{
+    ApiKeyEntry, IngestSettings, QuerySettings, ResolverClientSettings, ResolverSettings,
+    TelemetrySettings,
+};
+use mediamon_pgcluster::Cluster;
+use mediamon_store::Store;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+use crate::calls;
+
+/// The demo corpus, written by the project (see demo/corpus/README.md).
+static DEMO: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/../../demo/corpus");
+
+#[derive(clap::Args)]
+pub struct UpArgs {
+    /// Directory for the private cluster and the development token.
+    #[arg(long, env = "MEDIAMON_HOME", default_value = ".mediamon")]
+    home: PathBuf,
+    #[arg(long, default_value_t = 50051)]
+    ingest_port: u16,
+    #[arg(long, default_value_t = 50052)]
+    resolver_port: u16,
+    #[arg(long, default_value_t = 50053)]
+    query_port: u16,
+    /// Do not load the demo corpus.
+    #[arg(long)]
+    no_demo: bool,
+    /// Log filter (EnvFilter syntax).
+    #[arg(long, default_value = "warn")]
+    log: String,
+}
+
+const DEV_SCOPES: [Scope; 3] = [Scope::Ingest, Scope::Read, Scope::Curate];
+
+pub async fn run(args: UpArgs) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let telemetry = mediamon_telemetry::init(
+        "mediamon",
+        &TelemetrySettings {
+            filter: args.log.clone(),
+            ..TelemetrySettings::default()
+        },
+    )?;
+    std::fs::create_dir_all(&args.home)
+        .with_context(|| format!("creating {}", args.home.display()))?;
+    let home = std::fs::canonicalize(&args.home)?;
+    let (url, cluster) = match mediamon_config::database_url_from_env() {
+        Some(url) => (url, None),
+        None => {
+            eprintln!(
+                "starting a private Postgres cluster in {}",
+                home.join("pg").display()
+            );
+            let cluster = Cluster::start(&home.join("pg")).await?;
+            mediamon_store::create_database(&cluster.url("postgres"), "mediamon").await?;
+            (cluster.url("mediamon"), Some(cluster))
+        }
+    };
+    let result = run_stack(&args, &home, &url, cluster.is_some(), started).await;
+    if let Some(cluster) = cluster {
+        cluster.stop().await?;
+    }
+    telemetry.shutdown();
+    result
+}
+
+fn dev_token(home: &Path) -> anyhow::Result<String> {
+    let path = calls::dev_token_path(home);
+    if let Ok(token) = std::fs::read_to_string(&path)
+        && !token.trim().is_empty()
+    {
+        return Ok(token.trim().to_string());
+    }
+    let token = generate_token();
+    std::fs::write(&path, format!("{token}\n"))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(token)
+}
+
+async fn bind(port: u16, what: &str, flag: &str) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port)))
+        .await
+        .with_context(|| {
+            format!("cannot listen on 127.0.0.1:{port} for {what}: is another `mediamon up` running? (choose another port with {flag})")
+        })
+}
+
+async fn run_stack(
+    args: &UpArgs,
+    home: &Path,
+    url: &str,
+    private: bool,
+    started: Instant,
+) -> anyhow::Result<()> {
+    let store = Store::connect(url, 10, Duration::from_secs(5)).await?;
+    store.migrate().await?;
+    let token = dev_token(home)?;
+    let service_token = generate_token();
+    let mut keys = KeyRing::default();
+    for (name, scopes, t) in [
+        ("dev", &DEV_SCOPES[..], &token),
+        (
+            "services",
+            &[Scope::Resolve, Scope::Read][..],
+            &service_token,
+        ),
+    ] {
+        keys.add_entry(&ApiKeyEntry {
+            name: name.into(),
+            scopes: scopes.iter().map(|s| s.to_string()).collect(),
+            sha256: hash_token(t),
+        })?;
+    }
+
+    let resolver_listener = bind(args.resolver_port, "the resolver", "--resolver-port").await?;
+    let ingest_listener = bind(args.ingest_port, "ingest", "--ingest-port").await?;
+    let query_listener = bind(args.query_port, "query", "--query-port").await?;
+    let addrs = [
+        (
+            "ingest",
+            ingest_listener.local_addr()?,
+            "mediamon.v1.IngestService",
+        ),
+        (
+            "resolver",
+            resolver_listener.local_addr()?,
+            "mediamon.v1.EntityResolutionService",
+        ),
+        (
+            "query",
+            query_listener.local_addr()?,
+            "mediamon.v1.QueryService",
+        ),
+    ];
+    let resolver_client = ResolverClientSettings {
+        url: format!("http://{}", addrs[1].1),
+        timeout_secs: 30,
+    };
+    let mut resolver = ResolverSettings::default();
+    let mut ingest = IngestSettings::default();
+    let mut query = QuerySettings::default();
+    for server in [&mut resolver.server, &mut ingest.server, &mut query.server] {
+        server.database.url = url.to_string();
+        server.auth.client_token = Some(service_token.clone());
+    }
+    ingest.resolver = resolver_client.clone();
+    query.resolver = resolver_client;
+
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let stop = |rx: &watch::Receiver<bool>| {
+        let mut rx = rx.clone();
+        async move {
+            let _ = rx.wait_for(|s| *s).await;
+        }
+    };
+    let mut tasks: JoinSet<anyhow::Result<&'static str>> = JoinSet::new();
+    {
+        let (store, keys, signal) = (store.clone(), keys.clone(), stop(&stop_rx));
+        tasks.spawn(async move {
+            mediamon_resolver::serve(resolver_listener, &resolver, store, keys, signal).await?;
+            Ok("resolver")
+        });
+    }
+    {
+        let client = mediamon_client::resolver_from_settings(&ingest.resolver, &ingest.server)?;
+        let (store, keys, signal) = (store.clone(), keys.clone(), stop(&stop_rx));
+        tasks.spawn(async move {
+            mediamon_ingest::serve(ingest_listener, &ingest, store, keys, client, signal).await?;
+            Ok("ingest")
+        });
+    }
+    {
+        let client = mediamon_client::resolver_from_settings(&query.resolver, &query.server)?;
+        let (store, keys, signal) = (store.clone(), keys.clone(), stop(&stop_rx));
+        tasks.spawn(async move {
+            mediamon_query::serve(query_listener, &query, store, keys, client, signal).await?;
+            Ok("query")
+        });
+    }
+    for (_, addr, service) in &addrs {
+        mediamon_client::wait_serving(&format!("http://{addr}"), service, Duration::from_secs(15))
+            .await?;
+    }
+    let ready_in = started.elapsed();
+
+    let result = async {
+        let demo = if args.no_demo {
+            None
+        } else {
+            Some(load_demo(&addrs[0].1, &token, &store).await?)
+        };
+        print_banner(&addrs, &token, home, url, private, ready_in, demo.as_ref());
+        tokio::select! {
+            () = mediamon_server::shutdown_signal() => Ok(()),
+            Some(done) = tasks.join_next() => match done {
+                Ok(Ok(name)) => bail!("{name} stopped unexpectedly"),
+                Ok(Err(err)) => Err(err),
+                Err(err) => Err(err.into()),
+            },
+        }
+    }
+    .await;
+    eprintln!("stopping…");
+    let _ = stop_tx.send(true);
+    while let Some(done) = tasks.join_next().await {
+        if let Ok(Err(err)) = done {
+            eprintln!("while stopping: {err:#}");
+        }
+    }
+    store.close().await?;
+    eprintln!(
+        "stopped; the data stays in {} for the next `mediamon up`",
+        home.display()
+    );
+    result
+}
+
+struct DemoLoad {
+    created: usize,
+    duplicate: usize,
+    first_id: Option<String>,
+}
+
+async fn load_demo(
+    ingest_addr: &SocketAddr,
+    token: &str,
+    store: &Store,
+) -> anyhow::Result<DemoLoad> {
+    let mut files: Vec<(String, String)> = DEMO
+        .files()
+        .filter(|f| f.path().extension().is_some_and(|x| x == "txt"))
+        .filter_map(|f| {
+            Some((
+                f.path().display().to_string(),
+                f.contents_utf8()?.to_string(),
+            ))
+        })
+        .collect();
+    files.sort();
+    let first = files.first().map(|(_, t)| t.clone());
+    let channel = mediamon_client::connect(&mediamon_client::endpoint(
+        &format!("http://{ingest_addr}"),
+        None,
+        Duration::from_secs(30),
+    )?)
+    .await?;
+    let mut client = mediamon_client::ingest(channel, mediamon_client::Outgoing::new(Some(token))?);
+    eprintln!("loading the demo corpus");
+    let bar = calls::progress(files.len());
+    let tally = calls::send_all(&mut client, files, &bar).await;
+    if tally.failed > 0 {
+        bail!("{} demo articles were refused", tally.failed);
+    }
+    // The first article's id, for the example call (a re-send answers with it).
+    let first_id = match first {
+        Some(text) => Some(
+            client
+                .ingest_article(mediamon_proto::v1::IngestArticleRequest {
+                    content: Some(mediamon_proto::v1::ingest_article_request::Content::Text(
+                        text,
+                    )),
+                    ..Default::default()
+                })
+                .await
+                .map_err(calls::status_error)?
+                .into_inner()
+                .article_id,
+        ),
+        None => None,
+    };
+    let spinner = indicatif::ProgressBar::new_spinner();
+    spinner.enable_steady_tick(Duration::from_millis(100));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let depth = store.outbox_depth().await?;
+        if depth == 0 {
+            break;
+        }
+        spinner.set_message(format!("resolving: {depth} articles waiting"));
+        if Instant::now() > deadline {
+            spinner.finish_and_clear();
+            bail!("the resolver did not finish the demo corpus within a minute");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    spinner.finish_and_clear();
+    Ok(DemoLoad {
+        created: tally.created,
+        duplicate: tally.duplicate,
+        first_id,
+    })
+}
+
+fn print_banner(
+    addrs: &[(&str, SocketAddr, &str)],
+    token: &str,
+    home: &Path,
+    url: &str,
+    private: bool,
+    ready_in: Duration,
+    demo: Option<&DemoLoad>,
+) {
+    println!(
+        "\nmediamon is up (serving {:.1} s after start)",
+        ready_in.as_secs_f64()
+    );
+    for (name, addr, service) in addrs {
+        println!("  {name:<9} {addr}  {service}");
+    }
+    let where_db = if private {
+        format!("private cluster in {}", home.join("pg").display())
+    } else {
+        "from DATABASE_URL".into()
+    };
+    println!("  {:<9} {url}  ({where_db})", "postgres");
+    println!(
+        "  {:<9} {token}\n            (scopes ingest, read, curate; saved in {})",
+        "token",
+        calls::dev_token_path(home).display()
+    );
+    if let Some(d) = demo {
+        println!(
+            "  {:<9} {} new, {} already loaded",
+            "demo", d.created, d.duplicate
+        );
+    }
+    let article = demo
+        .and_then(|d| d.first_id.clone())
+        .unwrap_or_else(|| "ARTICLE_ID".into());
+    let query = addrs
+        .iter()
+        .find(|a| a.0 == "query")
+        .map(|a| a.1.to_string())
+        .unwrap_or_default();
+    println!("\nTry, in another terminal:");
+    println!("  mediamon search \"Mottaki\"");
+    println!("  mediamon entity \"Ahmad Massoud\"");
+    println!("  mediamon article {article}");
+    println!(
+        "  grpcurl -plaintext -H \"authorization: Bearer {token}\" \\\n      -d '{{\"name\": \"Mottaki\"}}' {query} mediamon.v1.QueryService/GetEntityProfile"
+    );
+    println!("\nCtrl-C stops everything.");
+}
