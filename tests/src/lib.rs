@@ -105,6 +105,7 @@ pub struct Stack {
     ingest: Option<Running>,
     resolver: Option<Running>,
     query: Option<Running>,
+    replicas: Vec<Running>,
 }
 
 fn key(name: &str, scopes: &[Scope], token: &str) -> ApiKeyEntry {
@@ -156,38 +157,18 @@ impl Stack {
             ingest: None,
             resolver: None,
             query: None,
+            replicas: Vec::new(),
         };
         stack.resolver = Some(stack.spawn_resolver(resolver_listener));
+
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        stack.ingest_addr = listener.local_addr()?;
+        stack.ingest = Some(stack.spawn_ingest(listener, resolver_addr)?);
 
         let resolver_client = ResolverClientSettings {
             url: format!("http://{resolver_addr}"),
             timeout_secs: 10,
         };
-        let mut ingest_settings = IngestSettings::default();
-        ingest_settings.server.database.url = stack.db.url.clone();
-        ingest_settings.server.auth.client_token = Some(stack.service_token.clone());
-        ingest_settings.resolver = resolver_client.clone();
-        ingest_settings.limits.max_body_bytes = 64 * 1024;
-        ingest_settings.outbox.poll_interval_ms = 50;
-        ingest_settings.outbox.max_backoff_secs = 1;
-        ingest_settings.outbox.lease_secs = 10;
-        let listener = TcpListener::bind("127.0.0.1:0").await?;
-        stack.ingest_addr = listener.local_addr()?;
-        let resolver = mediamon_client::resolver_from_settings(
-            &ingest_settings.resolver,
-            &ingest_settings.server,
-        )?;
-        let (stop, signal) = stop_pair();
-        let (store, keys) = (stack.store.clone(), stack.keys.clone());
-        stack.ingest = Some(Running {
-            stop: Some(stop),
-            task: tokio::spawn(async move {
-                mediamon_ingest::serve(listener, &ingest_settings, store, keys, resolver, signal)
-                    .await
-                    .context("ingest")
-            }),
-        });
-
         let mut query_settings = QuerySettings::default();
         query_settings.server.database.url = stack.db.url.clone();
         query_settings.server.auth.client_token = Some(stack.service_token.clone());
@@ -217,6 +198,57 @@ impl Stack {
             wait_serving(addr, name, Duration::from_secs(10)).await?;
         }
         Ok(stack)
+    }
+
+    fn spawn_ingest(&self, listener: TcpListener, resolver: SocketAddr) -> anyhow::Result<Running> {
+        let mut settings = IngestSettings::default();
+        settings.server.database.url = self.db.url.clone();
+        settings.server.auth.client_token = Some(self.service_token.clone());
+        settings.resolver = ResolverClientSettings {
+            url: format!("http://{resolver}"),
+            timeout_secs: 10,
+        };
+        settings.limits.max_body_bytes = 64 * 1024;
+        settings.outbox.poll_interval_ms = 50;
+        settings.outbox.max_backoff_secs = 1;
+        settings.outbox.lease_secs = 10;
+        let client = mediamon_client::resolver_from_settings(&settings.resolver, &settings.server)?;
+        let (stop, signal) = stop_pair();
+        let (store, keys) = (self.store.clone(), self.keys.clone());
+        Ok(Running {
+            stop: Some(stop),
+            task: tokio::spawn(async move {
+                mediamon_ingest::serve(listener, &settings, store, keys, client, signal)
+                    .await
+                    .context("ingest")
+            }),
+        })
+    }
+
+    /// Starts another resolver replica on the same store; its address.
+    pub async fn add_resolver(&mut self) -> anyhow::Result<SocketAddr> {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let running = self.spawn_resolver(listener);
+        self.replicas.push(running);
+        wait_serving(
+            addr,
+            "mediamon.v1.EntityResolutionService",
+            Duration::from_secs(10),
+        )
+        .await?;
+        Ok(addr)
+    }
+
+    /// Starts another ingest replica (with its own dispatcher) that hands
+    /// articles to the resolver at `resolver`; its address.
+    pub async fn add_ingest(&mut self, resolver: SocketAddr) -> anyhow::Result<SocketAddr> {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let running = self.spawn_ingest(listener, resolver)?;
+        self.replicas.push(running);
+        wait_serving(addr, "mediamon.v1.IngestService", Duration::from_secs(10)).await?;
+        Ok(addr)
     }
 
     fn spawn_resolver(&self, listener: TcpListener) -> Running {
@@ -265,8 +297,17 @@ impl Stack {
 
     /// An ingest client presenting `token` (none when `None`).
     pub async fn ingest_as(&self, token: Option<&str>) -> anyhow::Result<IngestClient> {
+        self.ingest_at(self.ingest_addr, token).await
+    }
+
+    /// An ingest client for the replica at `addr`.
+    pub async fn ingest_at(
+        &self,
+        addr: SocketAddr,
+        token: Option<&str>,
+    ) -> anyhow::Result<IngestClient> {
         Ok(mediamon_client::ingest(
-            Self::channel(self.ingest_addr).await?,
+            Self::channel(addr).await?,
             Self::outgoing(token),
         ))
     }
@@ -287,8 +328,17 @@ impl Stack {
     }
 
     pub async fn resolver_as(&self, token: Option<&str>) -> anyhow::Result<ResolverClient> {
+        self.resolver_at(self.resolver_addr, token).await
+    }
+
+    /// A resolver client for the replica at `addr`.
+    pub async fn resolver_at(
+        &self,
+        addr: SocketAddr,
+        token: Option<&str>,
+    ) -> anyhow::Result<ResolverClient> {
         Ok(mediamon_client::resolver(
-            Self::channel(self.resolver_addr).await?,
+            Self::channel(addr).await?,
             Self::outgoing(token),
         ))
     }
@@ -309,10 +359,8 @@ impl Stack {
 
     /// Stops every service and the database.
     pub async fn shutdown(mut self) -> anyhow::Result<()> {
-        for running in [self.ingest.take(), self.query.take(), self.resolver.take()]
-            .into_iter()
-            .flatten()
-        {
+        let main = [self.ingest.take(), self.query.take(), self.resolver.take()];
+        for running in self.replicas.drain(..).chain(main.into_iter().flatten()) {
             running.shutdown().await?;
         }
         self.store.close().await?;

@@ -1,0 +1,163 @@
+//! `mediamon up` on the built binary: serving with the demo corpus, the
+//! printed example calls work through the CLI, Ctrl-C stops everything and
+//! leaves no stale lock, and a second `up` reuses the cluster.
+
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::Pid;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+const BIN: &str = env!("CARGO_BIN_EXE_mediamon");
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+struct Up {
+    child: Child,
+    banner: String,
+}
+
+async fn up(home: &Path, ports: [u16; 3]) -> Up {
+    let mut child = Command::new(BIN)
+        .args(["up", "--home"])
+        .arg(home)
+        .args(["--ingest-port", &ports[0].to_string()])
+        .args(["--resolver-port", &ports[1].to_string()])
+        .args(["--query-port", &ports[2].to_string()])
+        .env_remove("DATABASE_URL")
+        .env_remove("MEDIAMON_DATABASE__URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("mediamon up starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let mut banner = String::new();
+    let read = async {
+        while let Some(line) = lines.next_line().await.expect("readable") {
+            banner.push_str(&line);
+            banner.push('\n');
+            if line.contains("Ctrl-C stops everything") {
+                return;
+            }
+        }
+        panic!("mediamon up ended early:\n{banner}");
+    };
+    tokio::time::timeout(Duration::from_secs(90), read)
+        .await
+        .expect("banner within 90 s");
+    Up { child, banner }
+}
+
+async fn interrupt(mut up: Up) {
+    let pid = i32::try_from(up.child.id().expect("running")).expect("pid fits");
+    kill(Pid::from_raw(pid), Signal::SIGINT).expect("signal sent");
+    let status = tokio::time::timeout(Duration::from_secs(30), up.child.wait())
+        .await
+        .expect("stops within 30 s")
+        .expect("exit status");
+    assert!(status.success(), "mediamon up exited with {status}");
+}
+
+async fn cli(home: &Path, query_port: u16, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(BIN)
+        .args(args)
+        .arg("--home")
+        .arg(home)
+        .args(["--query-url", &format!("http://127.0.0.1:{query_port}")])
+        .env_remove("MEDIAMON_TOKEN")
+        .output()
+        .await
+        .expect("cli runs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn serving_seconds(banner: &str) -> f64 {
+    banner
+        .split("serving ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|s| s.parse().ok())
+        .expect("banner says when it was serving")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn up_serves_the_demo_and_stops_cleanly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // The private cluster may run as another user, who must reach it.
+    let home = dir.path().join("home");
+    std::fs::create_dir(&home).expect("home");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for p in [dir.path(), home.as_path()] {
+            std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        }
+    }
+    let ports = [free_port(), free_port(), free_port()];
+    let first = up(&home, ports).await;
+    assert!(
+        first.banner.contains("12 new, 0 already loaded"),
+        "{}",
+        first.banner
+    );
+    assert!(serving_seconds(&first.banner) < 15.0, "{}", first.banner);
+
+    // The printed example calls, through the CLI.
+    let (ok, out, err) = cli(&home, ports[2], &["search", "Mottaki", "--json"]).await;
+    assert!(ok, "{err}");
+    let reply: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(
+        reply["matchedEntities"][0]["entity"]["canonicalName"],
+        "Amir Khan Mottaki"
+    );
+    assert_eq!(reply["articles"].as_array().map(Vec::len), Some(3));
+    let (ok, out, err) = cli(&home, ports[2], &["entity", "Ahmad Massoud"]).await;
+    assert!(ok, "{err}");
+    assert!(out.starts_with("Ahmad Massoud (person"), "{out}");
+    let article = first
+        .banner
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("mediamon article "))
+        .expect("example article call")
+        .to_string();
+    let (ok, out, err) = cli(&home, ports[2], &["article", &article]).await;
+    assert!(ok, "{err}");
+    assert!(out.contains("Mentions:"), "{out}");
+    // A bad id is a clear error, not a crash.
+    let (ok, _, err) = cli(&home, ports[2], &["article", "not-an-id"]).await;
+    assert!(!ok);
+    assert!(
+        err.contains("InvalidArgument") && err.contains("article_id"),
+        "{err}"
+    );
+
+    interrupt(first).await;
+    assert!(
+        !home.join("pg/data/postmaster.pid").exists(),
+        "stale lock left behind"
+    );
+
+    // The second start reuses the cluster and its data.
+    let second = up(&home, ports).await;
+    assert!(
+        second.banner.contains("0 new, 12 already loaded"),
+        "{}",
+        second.banner
+    );
+    interrupt(second).await;
+    assert!(!home.join("pg/data/postmaster.pid").exists());
+}
