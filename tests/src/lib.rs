@@ -15,7 +15,9 @@ use mediamon_config::{
     ApiKeyEntry, IngestSettings, QuerySettings, ResolverClientSettings, ResolverSettings,
 };
 use mediamon_pgcluster::Cluster;
-use mediamon_proto::v1::{IngestArticleRequest, ingest_article_request::Content};
+use mediamon_proto::v1::{
+    Entity, IngestArticleRequest, SearchEntitiesRequest, ingest_article_request::Content,
+};
 use mediamon_store::Store;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -341,6 +343,25 @@ impl Stack {
             Self::channel(addr).await?,
             Self::outgoing(token),
         ))
+    }
+
+    /// Entities with an alias that normalises exactly like `name`.
+    pub async fn exact_entities(&self, name: &str) -> anyhow::Result<Vec<Entity>> {
+        let mut resolver = self.resolver_as(Some(&self.token)).await?;
+        let reply = resolver
+            .search_entities(SearchEntitiesRequest {
+                query: name.into(),
+                page_size: 50,
+                ..Default::default()
+            })
+            .await?
+            .into_inner();
+        Ok(reply
+            .matches
+            .into_iter()
+            .filter(|m| m.score >= 1.0)
+            .filter_map(|m| m.entity)
+            .collect())
     }
 
     /// Waits until the outbox is empty (every accepted article handed over).

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use mediamon_e2e::{Stack, corpus, text_request};
 use mediamon_proto::v1::{
-    GetArticleRequest, IngestOutcome, ResolutionState, SearchArticlesRequest, SearchEntitiesRequest,
+    GetArticleRequest, IngestOutcome, ResolutionState, SearchArticlesRequest,
 };
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -72,25 +72,16 @@ async fn resolver_outage_loses_nothing() -> anyhow::Result<()> {
         );
     }
     // Exactly once: no actor got a twin entity from a repeated resolution.
-    let mut resolver = stack.resolver_as(Some(&stack.token)).await?;
     for name in [
         "Zabihullah Mujahid",
         "Tehrik-e-Taliban Pakistan",
         "Ahmad Massoud",
     ] {
-        let exact = resolver
-            .search_entities(SearchEntitiesRequest {
-                query: name.into(),
-                page_size: 20,
-                ..Default::default()
-            })
-            .await?
-            .into_inner()
-            .matches
-            .into_iter()
-            .filter(|m| m.score >= 1.0)
-            .count();
-        assert_eq!(exact, 1, "{name} must be one entity");
+        assert_eq!(
+            stack.exact_entities(name).await?.len(),
+            1,
+            "{name} must be one entity"
+        );
     }
     stack.shutdown().await
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use futures::future::try_join_all;
 use mediamon_e2e::{Stack, text_request};
-use mediamon_proto::v1::{ResolveMentionsRequest, SearchEntitiesRequest};
+use mediamon_proto::v1::ResolveMentionsRequest;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn replicas_create_one_entity_per_actor() -> anyhow::Result<()> {
@@ -71,28 +71,15 @@ async fn replicas_create_one_entity_per_actor() -> anyhow::Result<()> {
         assert_eq!(Some(reply), first, "replicas disagree on {id}");
     }
 
-    let mut resolver = stack.resolver_as(Some(&stack.token)).await?;
     for (name, mentions) in [
         ("Qari Fasihuddin Fitrat", 2 * ids.len()),
         ("Hakan Fidan", ids.len()),
         ("Badakhshan Mining Council", ids.len()),
         ("Faizabad", ids.len()),
     ] {
-        let exact: Vec<_> = resolver
-            .search_entities(SearchEntitiesRequest {
-                query: name.into(),
-                page_size: 50,
-                ..Default::default()
-            })
-            .await?
-            .into_inner()
-            .matches
-            .into_iter()
-            .filter(|m| m.score >= 1.0)
-            .collect();
+        let exact = stack.exact_entities(name).await?;
         assert_eq!(exact.len(), 1, "{name}: {exact:?}");
-        let entity = exact[0].entity.as_ref().expect("entity");
-        assert_eq!(entity.mention_count as usize, mentions, "{name}");
+        assert_eq!(exact[0].mention_count as usize, mentions, "{name}");
     }
     stack.shutdown().await
 }

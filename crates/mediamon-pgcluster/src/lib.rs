@@ -185,27 +185,32 @@ impl Cluster {
         format!("postgres://postgres@127.0.0.1:{}/{database}", self.port)
     }
 
+    /// Host, port and user arguments for the client programs.
+    fn connection_args(&self) -> [String; 6] {
+        [
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &self.port.to_string(),
+            "-U",
+            "postgres",
+        ]
+        .map(String::from)
+    }
+
     async fn wait_ready(&mut self, bin: &Path, timeout: Duration, log: &Path) -> Result<()> {
         let deadline = Instant::now() + timeout;
         loop {
             if let Some(child) = self.child.as_mut()
                 && let Ok(Some(status)) = child.try_wait()
             {
-                let tail = std::fs::read_to_string(log).unwrap_or_default();
                 return Err(ClusterError::Command {
                     step: "postgres",
-                    detail: format!("exited with {status}: {}", last_lines(&tail, 5)),
+                    detail: format!("exited with {status}: {}", log_tail(log)),
                 });
             }
             let ready = Command::new(bin.join("pg_isready"))
-                .args([
-                    "-h",
-                    "127.0.0.1",
-                    "-p",
-                    &self.port.to_string(),
-                    "-U",
-                    "postgres",
-                ])
+                .args(self.connection_args())
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .status()
@@ -215,11 +220,10 @@ impl Cluster {
                 return Ok(());
             }
             if Instant::now() > deadline {
-                let tail = std::fs::read_to_string(log).unwrap_or_default();
                 return Err(ClusterError::StartTimeout(
                     timeout,
                     log.to_path_buf(),
-                    last_lines(&tail, 5),
+                    log_tail(log),
                 ));
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
@@ -230,15 +234,8 @@ impl Cluster {
     pub async fn create_database(&self, name: &str) -> Result<()> {
         let bin = find_binaries()?;
         let out = Command::new(bin.join("createdb"))
-            .args([
-                "-h",
-                "127.0.0.1",
-                "-p",
-                &self.port.to_string(),
-                "-U",
-                "postgres",
-                name,
-            ])
+            .args(self.connection_args())
+            .arg(name)
             .output()
             .await
             .map_err(io(&bin))?;
@@ -323,6 +320,11 @@ async fn run(step: &'static str, mut cmd: Command) -> Result<()> {
             detail: last_lines(&String::from_utf8_lossy(&out.stderr), 5),
         })
     }
+}
+
+/// The last lines of the server log, for error messages.
+fn log_tail(log: &Path) -> String {
+    last_lines(&std::fs::read_to_string(log).unwrap_or_default(), 5)
 }
 
 fn last_lines(text: &str, n: usize) -> String {

@@ -43,6 +43,28 @@ impl FieldViolation {
     }
 }
 
+/// A bad request field; every service's error enum wraps it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid {field}: {reason}")]
+pub struct Invalid {
+    pub field: String,
+    pub reason: String,
+}
+
+impl Invalid {
+    pub fn new(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// The violation to send back.
+    pub fn violations(&self) -> Vec<FieldViolation> {
+        vec![FieldViolation::new(self.field.clone(), self.reason.clone())]
+    }
+}
+
 /// Implemented by each service's error enum.
 pub trait ApiError: std::error::Error {
     /// The class of the error.

@@ -127,3 +127,66 @@ pub async fn shutdown_signal() {
     }
     tracing::info!("shutdown requested");
 }
+
+/// The command line every service binary takes.
+#[derive(Debug, clap::Parser)]
+#[command(version)]
+pub struct ServiceArgs {
+    /// Settings file (TOML); MEDIAMON_* variables override it.
+    #[arg(long, env = "MEDIAMON_CONFIG")]
+    pub config: Option<std::path::PathBuf>,
+}
+
+/// Why a service could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum BootError {
+    #[error(transparent)]
+    Config(#[from] mediamon_config::ConfigError),
+    #[error(transparent)]
+    Telemetry(#[from] mediamon_telemetry::TelemetryError),
+    #[error("connecting to the database: {0}")]
+    Store(#[from] mediamon_store::StoreError),
+    #[error(transparent)]
+    Keys(#[from] mediamon_auth::AuthError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+}
+
+/// Everything a service binary sets up before it serves.
+pub struct Boot<S> {
+    pub settings: S,
+    pub store: mediamon_store::Store,
+    pub keys: KeyRing,
+    pub listener: TcpListener,
+    pub telemetry: mediamon_telemetry::Guard,
+}
+
+/// Parses the command line, loads and validates settings, starts telemetry,
+/// connects the store, reads the keys and binds the listen address.
+pub async fn boot<S>(service: &str) -> Result<Boot<S>, BootError>
+where
+    S: serde::de::DeserializeOwned + mediamon_config::Validate,
+{
+    let args = <ServiceArgs as clap::Parser>::parse();
+    let settings: S = mediamon_config::load(args.config.as_deref())?;
+    let server = settings.server();
+    let telemetry = mediamon_telemetry::init(service, &server.telemetry)?;
+    let store = mediamon_store::Store::from_settings(&server.database).await?;
+    let keys = KeyRing::from_settings(&server.auth)?;
+    let listener = TcpListener::bind(server.listen)
+        .await
+        .map_err(|source| BootError::Bind {
+            addr: server.listen,
+            source,
+        })?;
+    Ok(Boot {
+        settings,
+        store,
+        keys,
+        listener,
+        telemetry,
+    })
+}

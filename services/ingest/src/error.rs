@@ -1,12 +1,12 @@
 //! Every way an ingest call can fail, each with its API code.
 
-use mediamon_proto::error::{ApiError, Code, FieldViolation};
+use mediamon_proto::error::{ApiError, Code, FieldViolation, Invalid};
 use mediamon_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
-    #[error("invalid {field}: {reason}")]
-    InvalidArgument { field: &'static str, reason: String },
+    #[error(transparent)]
+    InvalidArgument(#[from] Invalid),
     #[error("article is {size} bytes, more than the limit of {limit}")]
     TooLarge { size: usize, limit: usize },
     #[error(transparent)]
@@ -15,17 +15,14 @@ pub enum IngestError {
 
 impl IngestError {
     pub fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
-        Self::InvalidArgument {
-            field,
-            reason: reason.into(),
-        }
+        Self::InvalidArgument(Invalid::new(field, reason))
     }
 }
 
 impl ApiError for IngestError {
     fn code(&self) -> Code {
         match self {
-            Self::InvalidArgument { .. } => Code::InvalidArgument,
+            Self::InvalidArgument(_) => Code::InvalidArgument,
             Self::TooLarge { .. } => Code::ResourceExhausted,
             Self::Store(e) => mediamon_wire::store_error_code(e),
         }
@@ -33,9 +30,7 @@ impl ApiError for IngestError {
 
     fn field_violations(&self) -> Vec<FieldViolation> {
         match self {
-            Self::InvalidArgument { field, reason } => {
-                vec![FieldViolation::new(*field, reason.clone())]
-            }
+            Self::InvalidArgument(e) => e.violations(),
             _ => Vec::new(),
         }
     }

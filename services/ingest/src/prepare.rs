@@ -153,9 +153,9 @@ mod tests {
         }
     }
 
-    fn field_of(err: IngestError) -> &'static str {
+    fn field_of(err: IngestError) -> String {
         match err {
-            IngestError::InvalidArgument { field, .. } => field,
+            IngestError::InvalidArgument(e) => e.field,
             other => panic!("not invalid argument: {other}"),
         }
     }

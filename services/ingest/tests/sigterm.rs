@@ -20,7 +20,9 @@ async fn serves_then_exits_cleanly_on_sigterm() -> anyhow::Result<()> {
     store.migrate().await?;
     store.close().await?;
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_mediamon-ingest"))
         .env_remove("DATABASE_URL")
         .env_remove("MEDIAMON_CONFIG")

@@ -1,12 +1,12 @@
 //! Every way a query call can fail, each with its API code.
 
-use mediamon_proto::error::{ApiError, Code, FieldViolation};
+use mediamon_proto::error::{ApiError, Code, FieldViolation, Invalid};
 use mediamon_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum QueryError {
-    #[error("invalid {field}: {reason}")]
-    InvalidArgument { field: String, reason: String },
+    #[error(transparent)]
+    InvalidArgument(#[from] Invalid),
     #[error("{what} {id} not found")]
     NotFound { what: &'static str, id: String },
     #[error("the resolver is unavailable: {0}")]
@@ -19,10 +19,7 @@ pub enum QueryError {
 
 impl QueryError {
     pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
-        Self::InvalidArgument {
-            field: field.into(),
-            reason: reason.into(),
-        }
+        Self::InvalidArgument(Invalid::new(field, reason))
     }
 
     /// A failed resolver lookup made for request field `field`.
@@ -40,7 +37,7 @@ impl QueryError {
 impl ApiError for QueryError {
     fn code(&self) -> Code {
         match self {
-            Self::InvalidArgument { .. } => Code::InvalidArgument,
+            Self::InvalidArgument(_) => Code::InvalidArgument,
             Self::NotFound { .. } => Code::NotFound,
             Self::ResolverUnavailable(_) => Code::Unavailable,
             Self::Resolver(_) => Code::Internal,
@@ -50,9 +47,7 @@ impl ApiError for QueryError {
 
     fn field_violations(&self) -> Vec<FieldViolation> {
         match self {
-            Self::InvalidArgument { field, reason } => {
-                vec![FieldViolation::new(field.clone(), reason.clone())]
-            }
+            Self::InvalidArgument(e) => e.violations(),
             _ => Vec::new(),
         }
     }

@@ -1,12 +1,12 @@
 //! Every way a resolver call can fail, each with its API code.
 
-use mediamon_proto::error::{ApiError, Code, FieldViolation};
+use mediamon_proto::error::{ApiError, Code, FieldViolation, Invalid};
 use mediamon_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ResolverError {
-    #[error("invalid {field}: {reason}")]
-    InvalidArgument { field: String, reason: String },
+    #[error(transparent)]
+    InvalidArgument(#[from] Invalid),
     #[error("{what} {id} not found")]
     NotFound { what: &'static str, id: String },
     #[error(transparent)]
@@ -15,17 +15,14 @@ pub enum ResolverError {
 
 impl ResolverError {
     pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
-        Self::InvalidArgument {
-            field: field.into(),
-            reason: reason.into(),
-        }
+        Self::InvalidArgument(Invalid::new(field, reason))
     }
 }
 
 impl ApiError for ResolverError {
     fn code(&self) -> Code {
         match self {
-            Self::InvalidArgument { .. } => Code::InvalidArgument,
+            Self::InvalidArgument(_) => Code::InvalidArgument,
             Self::NotFound { .. } => Code::NotFound,
             Self::Store(e) => mediamon_wire::store_error_code(e),
         }
@@ -33,9 +30,7 @@ impl ApiError for ResolverError {
 
     fn field_violations(&self) -> Vec<FieldViolation> {
         match self {
-            Self::InvalidArgument { field, reason } => {
-                vec![FieldViolation::new(field.clone(), reason.clone())]
-            }
+            Self::InvalidArgument(e) => e.violations(),
             _ => Vec::new(),
         }
     }

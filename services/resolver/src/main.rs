@@ -1,35 +1,20 @@
-//! `mediamon-resolver`: loads settings, starts telemetry, connects the store,
-//! binds, serves until SIGTERM.
+//! `mediamon-resolver`: boot (settings, telemetry, store, keys, listener),
+//! serve until SIGTERM.
 
-use std::path::PathBuf;
-
-use anyhow::Context;
-use clap::Parser;
 use mediamon_config::ResolverSettings;
-
-/// The entity resolution service.
-#[derive(Parser)]
-#[command(version)]
-struct Args {
-    /// Settings file (TOML); MEDIAMON_* variables override it.
-    #[arg(long, env = "MEDIAMON_CONFIG")]
-    config: Option<PathBuf>,
-}
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let args = Args::parse();
-    let settings: ResolverSettings = mediamon_config::load(args.config.as_deref())?;
-    let telemetry = mediamon_telemetry::init("mediamon-resolver", &settings.server.telemetry)?;
-    let store = mediamon_store::Store::from_settings(&settings.server.database)
-        .await
-        .context("connecting to the database")?;
-    let keys = mediamon_auth::KeyRing::from_settings(&settings.server.auth)?;
-    let listener = tokio::net::TcpListener::bind(settings.server.listen)
-        .await
-        .with_context(|| format!("binding {}", settings.server.listen))?;
+    let boot = mediamon_server::boot::<ResolverSettings>("mediamon-resolver").await?;
     let shutdown = mediamon_server::shutdown_signal();
-    mediamon_resolver::serve(listener, &settings, store, keys, shutdown).await?;
-    telemetry.shutdown();
+    mediamon_resolver::serve(
+        boot.listener,
+        &boot.settings,
+        boot.store,
+        boot.keys,
+        shutdown,
+    )
+    .await?;
+    boot.telemetry.shutdown();
     Ok(())
 }
