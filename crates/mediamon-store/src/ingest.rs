@@ -139,16 +139,6 @@ impl Store {
 
     /// Number of articles stored (for tests and the CLI).
     pub async fn article_count(&self) -> Result<i64> {
-        let row = self
-            .db
-            .query_one_raw(Statement::from_string(
-                DbBackend::Postgres,
-                "SELECT count(*) AS n FROM articles",
-            ))
-            .await?;
-        Ok(row
-            .map(|r| r.try_get::<i64>("", "n"))
-            .transpose()?
-            .unwrap_or(0))
+        self.count("SELECT count(*) AS n FROM articles").await
     }
 }

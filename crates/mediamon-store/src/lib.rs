@@ -103,6 +103,21 @@ impl Store {
         Ok(())
     }
 
+    /// Runs a `SELECT count(*) AS n ...` statement.
+    async fn count(&self, sql: &'static str) -> Result<i64> {
+        let row = self
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                sea_orm::DbBackend::Postgres,
+                sql,
+            ))
+            .await?;
+        Ok(row
+            .map(|r| r.try_get::<i64>("", "n"))
+            .transpose()?
+            .unwrap_or(0))
+    }
+
     /// Closes the pool.
     pub async fn close(self) -> Result<()> {
         self.db.close().await?;

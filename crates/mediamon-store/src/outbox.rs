@@ -73,16 +73,7 @@ impl Store {
 
     /// Items not yet done.
     pub async fn outbox_depth(&self) -> Result<i64> {
-        let row = self
-            .db
-            .query_one_raw(Statement::from_string(
-                DbBackend::Postgres,
-                "SELECT count(*) AS n FROM outbox WHERE done_at IS NULL",
-            ))
-            .await?;
-        Ok(row
-            .map(|r| r.try_get::<i64>("", "n"))
-            .transpose()?
-            .unwrap_or(0))
+        self.count("SELECT count(*) AS n FROM outbox WHERE done_at IS NULL")
+            .await
     }
 }
