@@ -2,6 +2,7 @@
 //! locally; `migrate` owns the schema; `key` makes API keys; `ingest`,
 //! `search`, `entity` and `article` are gRPC clients of a running stack.
 
+mod bench;
 mod calls;
 mod output;
 mod up;
@@ -60,6 +61,9 @@ enum Command {
         #[arg(long)]
         database_url: Option<String>,
     },
+    /// Measure quality and speed on labeled data.
+    #[command(subcommand)]
+    Bench(BenchCommand),
     /// Manage API keys.
     #[command(subcommand)]
     Key(KeyCommand),
@@ -108,6 +112,20 @@ enum Command {
 }
 
 #[derive(Subcommand)]
+enum BenchCommand {
+    /// Entity resolution: pairwise and B-cubed precision / recall / F1,
+    /// must-not-merge violations, mentions per second.
+    Resolve {
+        /// Directory with entities.tsv, mentions.tsv and must_not_merge.tsv.
+        #[arg(long, default_value_os_t = bench::resolve::default_dir())]
+        data: PathBuf,
+        /// Print one JSON document.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
 enum KeyCommand {
     /// Make a new key: prints the token (give it to the caller) and the
     /// keys-file line (give it to the services).
@@ -127,6 +145,7 @@ async fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Up(args) => up::run(args).await,
         Command::Migrate { database_url } => migrate(database_url).await,
+        Command::Bench(BenchCommand::Resolve { data, json }) => bench::resolve::run(&data, json),
         Command::Key(KeyCommand::New { name, scopes }) => {
             let scopes = scopes
                 .iter()

@@ -7,6 +7,13 @@
 //!
 //! Invariant: pure functions only, no IO.
 
+pub mod decide;
+pub mod key;
+pub mod name;
+pub mod romanize;
+
+pub use name::{Name, Relation, analyze, compare, initialism, is_acronym};
+
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 

@@ -1,0 +1,3 @@
+//! `mediamon bench ...`: quality and speed on labeled data.
+
+pub mod resolve;

@@ -1,0 +1,391 @@
+//! `mediamon bench resolve`: entity resolution on a labeled set of mentions.
+//!
+//! The set (default `tests/data/resolution`) has `entities.tsv`,
+//! `mentions.tsv` (doc_id, gold entity_id, type, mention) and
+//! `must_not_merge.tsv`. Documents are resolved in file order, as articles
+//! arrive: within-document coreference first, then each remaining mention
+//! against the entities known so far, with the same decision function
+//! (`mediamon_names::decide`) the resolver service uses and a blocking index
+//! shaped like the store's (skeleton keys, acronyms). The baseline row
+//! clusters by normalised exact name.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use mediamon_names::decide::{Candidate, Decision, decide, link_in_article};
+use mediamon_names::{Name, analyze, initialism, is_acronym, normalize};
+
+/// One labeled mention.
+struct Gold {
+    doc: String,
+    entity: String,
+    ty: String,
+    surface: String,
+}
+
+fn read_tsv(path: &Path) -> anyhow::Result<Vec<HashMap<String, String>>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().context("empty file")?.split('\t').collect();
+    let mut rows = Vec::new();
+    for (n, line) in lines.enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let cells: Vec<&str> = line.split('\t').collect();
+        if cells.len() != header.len() {
+            bail!(
+                "{} line {}: {} cells, expected {}",
+                path.display(),
+                n + 2,
+                cells.len(),
+                header.len()
+            );
+        }
+        rows.push(
+            header
+                .iter()
+                .map(|h| h.to_string())
+                .zip(cells.into_iter().map(str::to_string))
+                .collect(),
+        );
+    }
+    Ok(rows)
+}
+
+/// Pairs of gold entity ids that must stay apart.
+type Apart = Vec<(String, String)>;
+
+fn load(dir: &Path) -> anyhow::Result<(Vec<Gold>, Apart)> {
+    let field = |row: &HashMap<String, String>, k: &str| -> anyhow::Result<String> {
+        row.get(k)
+            .cloned()
+            .with_context(|| format!("missing column {k}"))
+    };
+    let mentions = read_tsv(&dir.join("mentions.tsv"))?
+        .iter()
+        .map(|r| {
+            Ok(Gold {
+                doc: field(r, "doc_id")?,
+                entity: field(r, "entity_id")?,
+                ty: field(r, "type")?,
+                surface: field(r, "mention")?,
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let apart = read_tsv(&dir.join("must_not_merge.tsv"))?
+        .iter()
+        .map(|r| Ok((field(r, "entity_a")?, field(r, "entity_b")?)))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok((mentions, apart))
+}
+
+/// The in-memory knowledge base the benchmark resolves against.
+#[derive(Default)]
+struct Kb {
+    /// Per entity: type and aliases (surface, analysed).
+    entities: Vec<(String, Vec<(String, Name)>)>,
+    /// Blocking keys -> (entity, alias index).
+    index: HashMap<String, Vec<(usize, usize)>>,
+}
+
+fn block_keys(name: &Name, surface: &str, ty: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    if ty == "ORG" && is_acronym(surface) {
+        keys.push(format!("acr:{surface}"));
+        return keys;
+    }
+    if name.is_empty() {
+        return keys;
+    }
+    keys.push(format!("sk:{}", name.skeleton_key()));
+    keys.push(format!("last:{}", name.last_skeleton()));
+    if let Some(first) = name.skeletons.first() {
+        keys.push(format!("first:{first}"));
+    }
+    if ty == "ORG"
+        && let Some(acr) = initialism(name)
+    {
+        keys.push(format!("acr:{acr}"));
+    }
+    keys
+}
+
+impl Kb {
+    fn add_alias(&mut self, entity: usize, surface: &str, name: Name) {
+        let ty = self.entities[entity].0.clone();
+        let aliases = &mut self.entities[entity].1;
+        if aliases.iter().any(|(s, _)| s == surface) {
+            return;
+        }
+        let at = aliases.len();
+        for key in block_keys(&name, surface, &ty) {
+            self.index.entry(key).or_default().push((entity, at));
+        }
+        aliases.push((surface.to_string(), name));
+    }
+
+    fn create(&mut self, ty: &str, surface: &str, name: Name) -> usize {
+        self.entities.push((ty.to_string(), Vec::new()));
+        let id = self.entities.len() - 1;
+        self.add_alias(id, surface, name);
+        id
+    }
+
+    /// Resolves one document's mentions; returns their entities.
+    fn resolve_doc(&mut self, doc: &[&Gold]) -> Vec<usize> {
+        let names: Vec<Name> = doc.iter().map(|g| analyze(&g.surface)).collect();
+        let view: Vec<(&Name, &str, &str)> = doc
+            .iter()
+            .zip(&names)
+            .map(|(g, n)| (n, g.surface.as_str(), g.ty.as_str()))
+            .collect();
+        let within = link_in_article(&view);
+        let mut out: Vec<usize> = Vec::with_capacity(doc.len());
+        for (i, g) in doc.iter().enumerate() {
+            if let Some(j) = within[i] {
+                let entity = out[j];
+                if is_acronym(&g.surface) {
+                    self.add_alias(entity, &g.surface, names[i].clone());
+                }
+                out.push(entity);
+                continue;
+            }
+            let mut seen: Vec<(usize, usize)> = Vec::new();
+            for key in block_keys(&names[i], &g.surface, &g.ty) {
+                for hit in self.index.get(&key).into_iter().flatten() {
+                    if !seen.contains(hit) {
+                        seen.push(*hit);
+                    }
+                }
+            }
+            let candidates: Vec<Candidate<'_, usize>> = seen
+                .iter()
+                .map(|&(e, a)| Candidate {
+                    entity: e,
+                    entity_type: &self.entities[e].0,
+                    surface: &self.entities[e].1[a].0,
+                    name: &self.entities[e].1[a].1,
+                })
+                .collect();
+            let entity = match decide(&names[i], &g.surface, &g.ty, &candidates) {
+                Decision::Link { entity, reason, .. } => {
+                    if reason != mediamon_names::decide::Reason::UniquePartial {
+                        self.add_alias(entity, &g.surface, names[i].clone());
+                    }
+                    entity
+                }
+                Decision::New { .. } => self.create(&g.ty, &g.surface, names[i].clone()),
+                // Unlinked: a cluster of its own, known to no later mention.
+                Decision::Ambiguous { .. } => {
+                    self.entities.push((g.ty.clone(), Vec::new()));
+                    self.entities.len() - 1
+                }
+            };
+            out.push(entity);
+        }
+        out
+    }
+}
+
+fn documents(mentions: &[Gold]) -> Vec<Vec<usize>> {
+    let mut order: Vec<String> = Vec::new();
+    let mut by_doc: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, m) in mentions.iter().enumerate() {
+        if !by_doc.contains_key(m.doc.as_str()) {
+            order.push(m.doc.clone());
+        }
+        by_doc.entry(m.doc.as_str()).or_default().push(i);
+    }
+    order
+        .iter()
+        .filter_map(|d| by_doc.remove(d.as_str()))
+        .collect()
+}
+
+fn run_names(mentions: &[Gold], docs: &[Vec<usize>]) -> Vec<usize> {
+    let mut kb = Kb::default();
+    let mut predicted = vec![0; mentions.len()];
+    for doc in docs {
+        let golds: Vec<&Gold> = doc.iter().map(|&i| &mentions[i]).collect();
+        for (&i, e) in doc.iter().zip(kb.resolve_doc(&golds)) {
+            predicted[i] = e;
+        }
+    }
+    predicted
+}
+
+fn run_baseline(mentions: &[Gold], _docs: &[Vec<usize>]) -> Vec<usize> {
+    let mut ids: HashMap<(String, String), usize> = HashMap::new();
+    mentions
+        .iter()
+        .map(|m| {
+            let next = ids.len();
+            *ids.entry((m.ty.clone(), normalize(&m.surface)))
+                .or_insert(next)
+        })
+        .collect()
+}
+
+/// Quality and speed of one system.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Row {
+    pub system: String,
+    pub pairwise_precision: f64,
+    pub pairwise_recall: f64,
+    pub pairwise_f1: f64,
+    pub bcubed_precision: f64,
+    pub bcubed_recall: f64,
+    pub bcubed_f1: f64,
+    pub must_not_merge_violations: usize,
+    pub mentions_per_second: f64,
+}
+
+fn f1(p: f64, r: f64) -> f64 {
+    if p + r == 0.0 {
+        0.0
+    } else {
+        2.0 * p * r / (p + r)
+    }
+}
+
+fn pairs(n: usize) -> f64 {
+    (n * n.saturating_sub(1) / 2) as f64
+}
+
+fn score(
+    system: &str,
+    mentions: &[Gold],
+    predicted: &[usize],
+    apart: &[(String, String)],
+    per_second: f64,
+) -> Row {
+    let mut cell: HashMap<(usize, &str), usize> = HashMap::new();
+    let mut pred_size: HashMap<usize, usize> = HashMap::new();
+    let mut gold_size: HashMap<&str, usize> = HashMap::new();
+    for (m, &p) in mentions.iter().zip(predicted) {
+        *cell.entry((p, m.entity.as_str())).or_default() += 1;
+        *pred_size.entry(p).or_default() += 1;
+        *gold_size.entry(m.entity.as_str()).or_default() += 1;
+    }
+    let tp: f64 = cell.values().map(|&n| pairs(n)).sum();
+    let pred_pairs: f64 = pred_size.values().map(|&n| pairs(n)).sum();
+    let gold_pairs: f64 = gold_size.values().map(|&n| pairs(n)).sum();
+    let (pp, pr) = (
+        if pred_pairs > 0.0 {
+            tp / pred_pairs
+        } else {
+            1.0
+        },
+        if gold_pairs > 0.0 {
+            tp / gold_pairs
+        } else {
+            1.0
+        },
+    );
+    let n = mentions.len() as f64;
+    let (mut bp, mut br) = (0.0, 0.0);
+    for (m, &p) in mentions.iter().zip(predicted) {
+        let both = cell[&(p, m.entity.as_str())] as f64;
+        bp += both / pred_size[&p] as f64;
+        br += both / gold_size[m.entity.as_str()] as f64;
+    }
+    let (bp, br) = (bp / n, br / n);
+    let violations = apart
+        .iter()
+        .filter(|(a, b)| {
+            pred_size.keys().any(|p| {
+                cell.contains_key(&(*p, a.as_str())) && cell.contains_key(&(*p, b.as_str()))
+            })
+        })
+        .count();
+    Row {
+        system: system.to_string(),
+        pairwise_precision: pp,
+        pairwise_recall: pr,
+        pairwise_f1: f1(pp, pr),
+        bcubed_precision: bp,
+        bcubed_recall: br,
+        bcubed_f1: f1(bp, br),
+        must_not_merge_violations: violations,
+        mentions_per_second: per_second,
+    }
+}
+
+type System = fn(&[Gold], &[Vec<usize>]) -> Vec<usize>;
+
+/// Runs a system repeatedly for at least half a second; its output and speed.
+fn timed(system: System, mentions: &[Gold], docs: &[Vec<usize>]) -> (Vec<usize>, f64) {
+    let started = Instant::now();
+    let mut runs = 0u32;
+    let mut out = Vec::new();
+    while runs == 0 || started.elapsed() < Duration::from_millis(500) {
+        out = system(mentions, docs);
+        runs += 1;
+    }
+    let per_second = f64::from(runs) * mentions.len() as f64 / started.elapsed().as_secs_f64();
+    (out, per_second)
+}
+
+pub fn default_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/resolution")
+}
+
+pub fn run(dir: &Path, json: bool) -> anyhow::Result<()> {
+    let (mentions, apart) = load(dir)?;
+    if mentions.is_empty() {
+        bail!("{} has no mentions", dir.display());
+    }
+    let docs = documents(&mentions);
+    let systems: [(&str, System); 2] = [
+        ("baseline (normalised exact match)", run_baseline),
+        (
+            "mediamon-names (variants, acronyms, coreference)",
+            run_names,
+        ),
+    ];
+    let rows: Vec<Row> = systems
+        .iter()
+        .map(|(name, system)| {
+            let (predicted, per_second) = timed(*system, &mentions, &docs);
+            score(name, &mentions, &predicted, &apart, per_second)
+        })
+        .collect();
+    let text = if json {
+        serde_json::to_string_pretty(&serde_json::json!({
+            "data": dir.display().to_string(),
+            "mentions": mentions.len(),
+            "documents": docs.len(),
+            "must_not_merge_pairs": apart.len(),
+            "rows": rows,
+        }))? + "\n"
+    } else {
+        let mut out = format!(
+            "{} mentions in {} documents, {} must-not-merge pairs ({})\n\n",
+            mentions.len(),
+            docs.len(),
+            apart.len(),
+            dir.display()
+        );
+        out.push_str(&format!(
+            "{:<50} {:>6} {:>6} {:>6}  {:>6} {:>6} {:>6}  {:>10} {:>12}\n",
+            "system", "P", "R", "F1", "B3 P", "B3 R", "B3 F1", "violations", "mentions/s"
+        ));
+        for r in &rows {
+            out.push_str(&format!(
+                "{:<50} {:>6.3} {:>6.3} {:>6.3}  {:>6.3} {:>6.3} {:>6.3}  {:>10} {:>12.0}\n",
+                r.system,
+                r.pairwise_precision,
+                r.pairwise_recall,
+                r.pairwise_f1,
+                r.bcubed_precision,
+                r.bcubed_recall,
+                r.bcubed_f1,
+                r.must_not_merge_violations,
+                r.mentions_per_second
+            ));
+        }
+        out
+    };
+    crate::output::emit(&text)
+}

@@ -1,0 +1,290 @@
+//! The resolution decision for one mention, given candidate aliases: link
+//! to an entity, record a "possibly same as" for review, or start a new
+//! entity. Pure, so the resolver service and the benchmark decide alike.
+//!
+//! Rules: only entities of the mention's type compete; an entity any of whose
+//! aliases *conflicts* with the mention (an inserted middle token, another
+//! generation) is out; a full-name variant at or above [`LINK`] links when no
+//! other entity comes close; an acronym links to the one organisation that
+//! has it as alias or initialism; a partial name (a bare surname) links only
+//! when exactly one entity could be meant; anything else above [`FLOOR`] is a
+//! review candidate.
+
+use crate::name::{Name, Relation, compare, initialism};
+
+/// A variant at least this similar links.
+pub const LINK: f64 = 0.86;
+/// Below this nothing is worth an analyst's look.
+pub const FLOOR: f64 = 0.5;
+/// A runner-up this close to the best makes the best ambiguous.
+const MARGIN: f64 = 0.03;
+
+/// A known alias of an entity.
+#[derive(Debug, Clone)]
+pub struct Candidate<'a, E> {
+    pub entity: E,
+    pub entity_type: &'a str,
+    /// The alias as written (acronyms compare case-sensitively).
+    pub surface: &'a str,
+    pub name: &'a Name,
+}
+
+/// Why a mention was linked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    /// Same normalised name.
+    Exact,
+    /// A spelling or script variant.
+    Variant,
+    /// An acronym of the organisation.
+    Acronym,
+    /// A surname with only one possible entity.
+    UniquePartial,
+}
+
+/// What to do with a mention.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decision<E> {
+    Link {
+        entity: E,
+        score: f64,
+        reason: Reason,
+    },
+    /// Start a new entity; `review` names an entity it may be the same as.
+    New { review: Option<(E, f64)> },
+    /// A partial name (a bare surname) that fits several entities: left
+    /// unlinked rather than guessed, since a wrong guess merges two actors.
+    Ambiguous { candidates: Vec<E> },
+}
+
+/// Scores one alias against the mention; `None` is a veto on its entity.
+fn alias_score<E>(
+    mention: &Name,
+    surface: &str,
+    acronym: bool,
+    c: &Candidate<'_, E>,
+) -> Option<(f64, Reason)> {
+    let alias_is_acronym = crate::is_acronym(c.surface);
+    if acronym {
+        // The organisation's own acronym beats one computed from its name.
+        let score = if c.surface == surface {
+            1.0
+        } else if !alias_is_acronym && initialism(c.name).as_deref() == Some(surface) {
+            0.95
+        } else {
+            0.0
+        };
+        return Some((score, Reason::Acronym));
+    }
+    if alias_is_acronym {
+        // A full name arriving after its acronym: "ISI", then
+        // "Inter-Services Intelligence".
+        let fits = initialism(mention).as_deref() == Some(c.surface);
+        return Some((if fits { 0.95 } else { 0.0 }, Reason::Acronym));
+    }
+    let shorter = mention.tokens.len() < c.name.tokens.len();
+    match compare(mention, c.name) {
+        Relation::Variant(s) if s >= 1.0 => Some((1.0, Reason::Exact)),
+        Relation::Variant(s) => Some((s, Reason::Variant)),
+        // Only a person's surname may stand for the full name across articles.
+        Relation::Partial {
+            score,
+            at_end: true,
+        } if shorter && c.entity_type == "PER" => Some((score, Reason::UniquePartial)),
+        // A full name with an extra leading given name or honorific
+        // (Muhammad Ishaq Dar / Ishaq Dar) is a variant of a known full name.
+        Relation::Partial { at_end: true, .. } if !shorter && c.name.tokens.len() >= 2 => {
+            Some((LINK + 0.02, Reason::Variant))
+        }
+        // A longer name never joins an entity known by less than a full name.
+        Relation::Partial { score, .. } => Some((score * 0.9, Reason::Variant)),
+        Relation::Conflict => None,
+        Relation::Different => Some((0.0, Reason::Variant)),
+    }
+}
+
+/// Decides for `mention` (surface form `surface`, type `entity_type`).
+pub fn decide<E: Copy + Eq>(
+    mention: &Name,
+    surface: &str,
+    entity_type: &str,
+    candidates: &[Candidate<'_, E>],
+) -> Decision<E> {
+    let acronym = entity_type == "ORG" && crate::is_acronym(surface);
+    // Best alias per entity; a conflicting alias vetoes its entity.
+    let mut scored: Vec<(E, f64, Reason)> = Vec::new();
+    let mut vetoed: Vec<E> = Vec::new();
+    for c in candidates.iter().filter(|c| c.entity_type == entity_type) {
+        if vetoed.contains(&c.entity) {
+            continue;
+        }
+        match alias_score(mention, surface, acronym, c) {
+            None => {
+                vetoed.push(c.entity);
+                scored.retain(|(e, _, _)| *e != c.entity);
+            }
+            Some((score, reason)) => match scored.iter_mut().find(|(e, _, _)| *e == c.entity) {
+                Some(best) if best.1 >= score => {}
+                Some(best) => *best = (c.entity, score, reason),
+                None => scored.push((c.entity, score, reason)),
+            },
+        }
+    }
+    scored.retain(|(_, s, _)| *s >= FLOOR);
+    scored.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let Some(&(entity, score, reason)) = scored.first() else {
+        return Decision::New { review: None };
+    };
+    let contested = scored.get(1).is_some_and(|(_, s, _)| *s >= score - MARGIN);
+    if reason == Reason::UniquePartial && scored.len() > 1 {
+        return Decision::Ambiguous {
+            candidates: scored.iter().map(|(e, _, _)| *e).collect(),
+        };
+    }
+    let links = match reason {
+        Reason::Exact | Reason::Acronym => !contested,
+        Reason::Variant => score >= LINK && !contested,
+        Reason::UniquePartial => true,
+    };
+    if links {
+        Decision::Link {
+            entity,
+            score,
+            reason,
+        }
+    } else {
+        Decision::New {
+            review: Some((entity, score)),
+        }
+    }
+}
+
+/// Within-article coreference: for each mention, the index of an earlier
+/// mention it refers to. A partial person name (a surname, a given name)
+/// links to the one earlier full name it is part of; an acronym links to the
+/// one earlier organisation whose initialism it is. Two possible antecedents
+/// with different names (father and son) make it ambiguous: no link.
+pub fn link_in_article(mentions: &[(&Name, &str, &str)]) -> Vec<Option<usize>> {
+    let mut links: Vec<Option<usize>> = Vec::with_capacity(mentions.len());
+    for (i, (name, surface, ty)) in mentions.iter().enumerate() {
+        let acronym = *ty == "ORG" && crate::is_acronym(surface);
+        let mut found: Option<usize> = None;
+        let mut ambiguous = false;
+        for (j, (earlier, _, ety)) in mentions[..i].iter().enumerate() {
+            if ety != ty || links[j].is_some() {
+                continue;
+            }
+            let refers = if acronym {
+                initialism(earlier).as_deref() == Some(*surface)
+            } else {
+                *ty == "PER"
+                    && earlier.tokens.len() > name.tokens.len()
+                    && matches!(compare(name, earlier), Relation::Partial { .. })
+            };
+            if refers {
+                match found {
+                    Some(k) if mentions[k].0.key() != earlier.key() => ambiguous = true,
+                    Some(_) => {}
+                    None => found = Some(j),
+                }
+            }
+        }
+        links.push(if ambiguous { None } else { found });
+    }
+    links
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze;
+
+    fn run(mention: &str, ty: &str, known: &[(u32, &str, &str)]) -> Decision<u32> {
+        let names: Vec<Name> = known.iter().map(|(_, _, s)| analyze(s)).collect();
+        let candidates: Vec<Candidate<'_, u32>> = known
+            .iter()
+            .zip(&names)
+            .map(|((e, t, s), n)| Candidate {
+                entity: *e,
+                entity_type: t,
+                surface: s,
+                name: n,
+            })
+            .collect();
+        decide(&analyze(mention), mention, ty, &candidates)
+    }
+
+    fn linked(d: &Decision<u32>) -> Option<u32> {
+        match d {
+            Decision::Link { entity, .. } => Some(*entity),
+            Decision::New { .. } | Decision::Ambiguous { .. } => None,
+        }
+    }
+
+    const KNOWN: &[(u32, &str, &str)] = &[
+        (1, "PER", "Amir Khan Muttaqi"),
+        (2, "PER", "Ahmad Massoud"),
+        (3, "PER", "Ahmad Shah Massoud"),
+        (4, "ORG", "National Resistance Front"),
+        (5, "ORG", "Tehreek-e-Taliban Pakistan"),
+        (6, "ORG", "Taliban"),
+        (7, "LOC", "Türkiye"),
+        (8, "PER", "Zalmay Khalilzad"),
+    ];
+
+    #[test]
+    fn variants_link_and_conflicts_do_not() {
+        assert_eq!(linked(&run("Amir Khan Mottaki", "PER", KNOWN)), Some(1));
+        assert_eq!(linked(&run("Ahmed Masood", "PER", KNOWN)), Some(2));
+        assert_eq!(linked(&run("Ahmed Shah Masood", "PER", KNOWN)), Some(3));
+        assert_eq!(linked(&run("Turkey", "LOC", KNOWN)), Some(7));
+        assert_eq!(
+            linked(&run("Tehrik-i-Taliban Pakistan", "ORG", KNOWN)),
+            Some(5)
+        );
+        assert_eq!(linked(&run("Taliban", "ORG", KNOWN)), Some(6));
+        assert_eq!(
+            linked(&run("Turkey", "PER", KNOWN)),
+            None,
+            "types must agree"
+        );
+    }
+
+    #[test]
+    fn acronyms_link_to_the_organisation_that_has_them() {
+        assert_eq!(linked(&run("NRF", "ORG", KNOWN)), Some(4));
+        assert_eq!(linked(&run("TTP", "ORG", KNOWN)), Some(5));
+        assert_eq!(linked(&run("ISI", "ORG", KNOWN)), None);
+    }
+
+    #[test]
+    fn bare_surnames_link_only_when_unambiguous() {
+        assert_eq!(linked(&run("Khalilzad", "PER", KNOWN)), Some(8));
+        assert_eq!(linked(&run("Mottaki", "PER", KNOWN)), Some(1));
+        let massoud = run("Massoud", "PER", KNOWN);
+        assert!(matches!(massoud, Decision::Ambiguous { .. }), "{massoud:?}");
+        assert_eq!(
+            linked(&run("Mohammad Sadiq", "PER", &[(9, "PER", "Sadiq")])),
+            None
+        );
+    }
+
+    #[test]
+    fn article_coreference() {
+        let names: Vec<(Name, &str, &str)> = [
+            ("National Resistance Front", "ORG"),
+            ("NRF", "ORG"),
+            ("Asim Iftikhar Ahmad", "PER"),
+            ("Ahmad", "PER"),
+            ("Iftikhar", "PER"),
+        ]
+        .iter()
+        .map(|(s, t)| (analyze(s), *s, *t))
+        .collect();
+        let view: Vec<(&Name, &str, &str)> = names.iter().map(|(n, s, t)| (n, *s, *t)).collect();
+        assert_eq!(
+            link_in_article(&view),
+            vec![None, Some(0), None, Some(2), None]
+        );
+    }
+}

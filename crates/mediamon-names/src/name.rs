@@ -1,0 +1,415 @@
+//! Name analysis and comparison.
+//!
+//! A surface name becomes a [`Name`]: romanised, folded tokens without
+//! titles and joiners, each with its consonant skeleton, plus the titles and
+//! generation markers that were found. Two names compare token by token, in
+//! order: all tokens alike is a variant of the same name; one name's tokens
+//! found at the start or end of the other is a partial reference (a surname,
+//! a given name); a name that would need a token inserted in its middle
+//! ("Ahmad Massoud" against "Ahmad Shah Massoud") or that differs in
+//! generation ("Jr", "son of") is a conflict.
+
+use crate::key::skeleton;
+use crate::romanize::{needs_romanizing, romanize};
+
+/// Titles and honorifics that precede a name and are not part of it.
+const TITLES: &[&str] = &[
+    "mullah",
+    "mulla",
+    "mawlawi",
+    "maulvi",
+    "molvi",
+    "maulana",
+    "mawlana",
+    "commander",
+    "cmdr",
+    "haji",
+    "hajji",
+    "alhaj",
+    "sheikh",
+    "shaikh",
+    "sheik",
+    "dr",
+    "doctor",
+    "mr",
+    "mrs",
+    "ms",
+    "general",
+    "gen",
+    "lt",
+    "col",
+    "colonel",
+    "major",
+    "president",
+    "minister",
+    "ambassador",
+    "envoy",
+    "spokesman",
+    "spokesperson",
+    "spokeswoman",
+    "qari",
+    "ustad",
+    "ustaz",
+    "engineer",
+    "eng",
+    "prof",
+    "professor",
+    "sardar",
+    "acting",
+    "foreign",
+    "prime",
+    "deputy",
+    "former",
+    "senior",
+    "interior",
+    "defence",
+    "defense",
+    "chief",
+    "leader",
+    "sayed",
+    "syed",
+    "sir",
+    "the",
+    "justice",
+    "senator",
+    "governor",
+    "mufti",
+    "imam",
+    "ayatollah",
+];
+/// Particles inside names that romanisations write or drop freely.
+const JOINERS: &[&str] = &[
+    "e", "i", "ul", "ud", "al", "el", "ur", "ad", "as", "ash", "an",
+];
+/// Words that do not count towards an organisation's initialism.
+const INITIALISM_SKIP: &[&str] = &["of", "for", "the", "and", "in", "on", "to"];
+
+/// A generation marker: it tells apart a son from a father of one name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Generation {
+    Junior,
+    Senior,
+}
+
+/// An analysed name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Name {
+    /// Folded, romanised tokens, titles and joiners removed.
+    pub tokens: Vec<String>,
+    /// The skeleton of each token.
+    pub skeletons: Vec<String>,
+    /// Titles found before the name, folded.
+    pub titles: Vec<String>,
+    pub generation: Option<Generation>,
+    /// The tokens before joiners were removed (for initialisms).
+    pub full_tokens: Vec<String>,
+    /// Romanised from Arabic script or Cyrillic: vowels are guesses, so
+    /// the skeleton alone decides whether tokens match.
+    pub romanized: bool,
+}
+
+impl Name {
+    /// Whether nothing of a name is left (only titles, or empty).
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
+    }
+
+    /// The tokens joined by spaces: the exact-match key.
+    pub fn key(&self) -> String {
+        self.tokens.join(" ")
+    }
+
+    /// The skeletons joined by spaces: the blocking key.
+    pub fn skeleton_key(&self) -> String {
+        self.skeletons.join(" ")
+    }
+
+    /// The last token's skeleton (surname blocking).
+    pub fn last_skeleton(&self) -> &str {
+        self.skeletons.last().map_or("", String::as_str)
+    }
+}
+
+/// Analyses a surface name.
+pub fn analyze(surface: &str) -> Name {
+    let romanized = needs_romanizing(surface);
+    let latin;
+    let surface = if romanized {
+        latin = romanize(surface);
+        latin.as_str()
+    } else {
+        surface
+    };
+    let folded = crate::normalize(surface);
+    let mut words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+    let mut generation = None;
+    // "son of X": the name is X's son, not X.
+    if let Some(pos) = words.windows(2).position(|w| w == ["son", "of"]) {
+        generation = Some(Generation::Junior);
+        words.drain(pos..pos + 2);
+    }
+    while let Some(last) = words.last() {
+        match *last {
+            "jr" | "junior" => generation = Some(Generation::Junior),
+            "sr" => generation = Some(Generation::Senior),
+            _ => break,
+        }
+        words.pop();
+    }
+    let mut titles = Vec::new();
+    while words.len() > 1 && TITLES.contains(&words[0]) {
+        titles.push(words.remove(0).to_string());
+    }
+    let full_tokens: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+    let tokens: Vec<String> = words
+        .iter()
+        .filter(|w| !JOINERS.contains(w))
+        .map(|w| w.to_string())
+        .collect();
+    let skeletons = tokens.iter().map(|t| skeleton(t)).collect();
+    Name {
+        tokens,
+        skeletons,
+        titles,
+        generation,
+        full_tokens,
+        romanized,
+    }
+}
+
+/// The initialism of an organisation's name (Inter-Services Intelligence ->
+/// "ISI", Tehreek-e-Taliban Pakistan -> "TTP"); `None` for one-word names.
+pub fn initialism(name: &Name) -> Option<String> {
+    let letters: String = name
+        .full_tokens
+        .iter()
+        .filter(|t| !JOINERS.contains(&t.as_str()) && !INITIALISM_SKIP.contains(&t.as_str()))
+        .filter_map(|t| t.chars().next())
+        .flat_map(char::to_uppercase)
+        .collect();
+    (letters.chars().count() >= 2).then_some(letters)
+}
+
+/// Whether a surface form is an acronym (NRF, ISIS-K, TTP).
+pub fn is_acronym(surface: &str) -> bool {
+    let letters = surface.chars().filter(|c| c.is_alphabetic()).count();
+    (2..=8).contains(&letters)
+        && surface
+            .chars()
+            .all(|c| c.is_uppercase() || c.is_ascii_digit() || c == '-' || c == '.')
+}
+
+/// How two tokens compare, in [0, 1]: equal 1; the same skeleton lifts
+/// their Jaro-Winkler similarity about a third of the way to 1; otherwise
+/// Jaro-Winkler, discounted. A final i on one side only is a different name (the
+/// nisba: Ahmad / Ahmadi, Karim / Karimi).
+pub fn token_similarity(a: &str, b: &str) -> f64 {
+    token_similarity_with(a, b, false)
+}
+
+/// [`token_similarity`]; `romanized` when a side's vowels were guessed, so
+/// the same skeleton is enough.
+fn token_similarity_with(a: &str, b: &str, romanized: bool) -> f64 {
+    if a == b {
+        return 1.0;
+    }
+    let jw = strsim::jaro_winkler(a, b);
+    let nisba = |t: &str| t.ends_with('i');
+    let (sa, sb) = (skeleton(a), skeleton(b));
+    if !sa.is_empty() && sa == sb && (romanized || nisba(a) == nisba(b)) {
+        if romanized {
+            jw.max(0.9)
+        } else {
+            0.35 + 0.65 * jw
+        }
+    } else {
+        jw * 0.85
+    }
+}
+
+/// Tokens at least this similar are taken as spellings of one token.
+pub const TOKEN_MATCH: f64 = 0.84;
+
+/// How two names relate.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Relation {
+    /// Same tokens in the same order, each alike; the score is the weakest
+    /// token's similarity.
+    Variant(f64),
+    /// The shorter name is the start (`at_end` false: a given name) or the
+    /// end (`at_end` true: a surname) of the longer one.
+    Partial { score: f64, at_end: bool },
+    /// Shared tokens, but not the same name (an inserted middle token, a
+    /// different generation).
+    Conflict,
+    /// Nothing in common.
+    Different,
+}
+
+/// Compares two analysed names.
+pub fn compare(a: &Name, b: &Name) -> Relation {
+    if a.is_empty() || b.is_empty() {
+        return Relation::Different;
+    }
+    let (short, long) = if a.tokens.len() <= b.tokens.len() {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    let romanized = a.romanized || b.romanized;
+    let sim = |x: &str, y: &str| token_similarity_with(x, y, romanized);
+    let generations_differ = a.generation != b.generation;
+    if short.tokens.len() == long.tokens.len() {
+        let weakest = short
+            .tokens
+            .iter()
+            .zip(&long.tokens)
+            .map(|(x, y)| sim(x, y))
+            .fold(1.0f64, f64::min);
+        return if weakest < TOKEN_MATCH {
+            if shares_a_token(short, long, romanized) {
+                Relation::Conflict
+            } else {
+                Relation::Different
+            }
+        } else if generations_differ {
+            Relation::Conflict
+        } else {
+            Relation::Variant(weakest)
+        };
+    }
+    // The short name as a run at the start or the end of the long one.
+    let n = short.tokens.len();
+    let run_score = |offset: usize| {
+        short
+            .tokens
+            .iter()
+            .zip(&long.tokens[offset..offset + n])
+            .map(|(x, y)| sim(x, y))
+            .fold(1.0f64, f64::min)
+    };
+    let (end, start) = (run_score(long.tokens.len() - n), run_score(0));
+    let best = end.max(start);
+    if best >= TOKEN_MATCH && !generations_differ {
+        return Relation::Partial {
+            score: best * 0.7,
+            at_end: end >= start,
+        };
+    }
+    if shares_a_token(short, long, romanized) {
+        Relation::Conflict
+    } else {
+        Relation::Different
+    }
+}
+
+fn shares_a_token(a: &Name, b: &Name, romanized: bool) -> bool {
+    a.tokens.iter().any(|x| {
+        b.tokens
+            .iter()
+            .any(|y| token_similarity_with(x, y, romanized) >= TOKEN_MATCH)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rel(a: &str, b: &str) -> Relation {
+        compare(&analyze(a), &analyze(b))
+    }
+
+    fn variant(a: &str, b: &str) {
+        assert!(
+            matches!(rel(a, b), Relation::Variant(_)),
+            "{a} / {b}: {:?}",
+            rel(a, b)
+        );
+    }
+
+    #[test]
+    fn titles_and_joiners_are_not_the_name() {
+        let n = analyze("Mawlawi Hibatullah Akhundzada");
+        assert_eq!(n.tokens, vec!["hibatullah", "akhundzada"]);
+        assert_eq!(n.titles, vec!["mawlawi"]);
+        let n = analyze("acting foreign minister Amir Khan Muttaqi");
+        assert_eq!(n.key(), "amir khan muttaqi");
+        assert_eq!(n.titles, vec!["acting", "foreign", "minister"]);
+        assert_eq!(
+            analyze("Tehreek-e-Taliban Pakistan").key(),
+            "tehreek taliban pakistan"
+        );
+        assert_eq!(analyze("Khalilzad’s").key(), "khalilzad");
+        // A title alone stays a name.
+        assert_eq!(analyze("Commander").key(), "commander");
+    }
+
+    #[test]
+    fn spellings_and_scripts_meet() {
+        variant("Amir Khan Muttaqi", "Amir Khan Mottaki");
+        variant("Ahmad Massoud", "Ahmed Masood");
+        variant("Tehreek-e-Taliban Pakistan", "Tehrik-i-Taliban Pakistan");
+        variant("Zabihullah Mujahid", "Zabiullah Mujahid");
+        variant("Türkiye", "Turkey");
+        variant("احمد مسعود", "Ahmad Massoud");
+        variant("Ахмад Масуд", "Ahmad Massoud");
+        variant("Commander Massoud", "Massoud");
+    }
+
+    #[test]
+    fn father_and_son_conflict() {
+        assert_eq!(
+            rel("Ahmad Massoud", "Ahmad Shah Massoud"),
+            Relation::Conflict
+        );
+        assert_eq!(rel("Ahmad Massoud Jr", "Ahmad Massoud"), Relation::Conflict);
+        assert_eq!(
+            rel("son of Ahmad Shah Massoud", "Ahmad Shah Massoud"),
+            Relation::Conflict
+        );
+        assert_eq!(
+            rel("Masoud Pezeshkian", "Ahmad Massoud"),
+            Relation::Conflict
+        );
+        assert_eq!(rel("Hakan Fidan", "Ahmad Massoud"), Relation::Different);
+        assert_eq!(rel("Ahmadi", "Ahmad"), Relation::Different);
+        assert_eq!(rel("Mullah Omar", "Amir"), Relation::Different);
+    }
+
+    #[test]
+    fn surnames_and_given_names_are_partial() {
+        assert!(matches!(
+            rel("Pashtoon", "Khalid Pashtoon"),
+            Relation::Partial { at_end: true, .. }
+        ));
+        assert!(matches!(
+            rel("Mottaki", "Amir Khan Muttaqi"),
+            Relation::Partial { at_end: true, .. }
+        ));
+        assert!(matches!(
+            rel("Zalmay", "Zalmay Khalilzad"),
+            Relation::Partial { at_end: false, .. }
+        ));
+    }
+
+    #[test]
+    fn initialisms_skip_joiners() {
+        for (name, acronym) in [
+            ("Inter-Services Intelligence", "ISI"),
+            ("Tehreek-e-Taliban Pakistan", "TTP"),
+            ("National Resistance Front", "NRF"),
+            ("Islamic State Khorasan Province", "ISKP"),
+            ("Ministry of Foreign Affairs", "MFA"),
+        ] {
+            assert_eq!(
+                initialism(&analyze(name)).as_deref(),
+                Some(acronym),
+                "{name}"
+            );
+        }
+        assert_eq!(initialism(&analyze("Taliban")), None);
+        assert!(
+            is_acronym("NRF") && is_acronym("ISIS-K") && !is_acronym("Nrf") && !is_acronym("A")
+        );
+    }
+}
