@@ -46,29 +46,48 @@ async fn corpus_is_resolved_and_queryable() -> anyhow::Result<()> {
     let ids = ingest_corpus(&stack).await?;
     let mut query = stack.query().await?;
 
-    // A spelling variant (q/k, case) reaches the entity's profile.
-    let profile = query
-        .get_entity_profile(by_name("amir khan MUTTAKI"))
-        .await?
-        .into_inner();
-    let muttaqi = profile.entity.expect("entity");
-    assert_eq!(muttaqi.canonical_name, "Amir Khan Muttaqi");
+    // Spellings, scripts and acronyms of one actor are one entity, and any
+    // of them reaches its profile.
+    let id_for = |name: &'static str| {
+        let mut query = query.clone();
+        async move {
+            let profile = query.get_entity_profile(by_name(name)).await?.into_inner();
+            anyhow::Ok(profile.entity.expect("entity"))
+        }
+    };
+    let muttaqi = id_for("Amir Khan Muttaqi").await?;
     assert_eq!(muttaqi.r#type(), EntityType::Person);
-    assert!(!profile.recent_mentions.is_empty());
-    assert!(!profile.articles.is_empty());
-    // Diacritics fold: Turkiye finds Türkiye.
-    let turkiye = query
-        .get_entity_profile(by_name("Turkiye"))
+    for alias in ["Amir Khan Muttaqi", "Amir Khan Mottaki"] {
+        assert!(
+            muttaqi.aliases.iter().any(|a| a == alias),
+            "{alias}: {:?}",
+            muttaqi.aliases
+        );
+    }
+    for (a, b) in [
+        ("amir khan MUTTAKI", "Amir Khan Muttaqi"),
+        ("Mottaki", "Amir Khan Muttaqi"),
+        ("Ahmed Masood", "Ahmad Massoud"),
+        ("Turkey", "Türkiye"),
+        ("Tehreek-e-Taliban Pakistan", "Tehrik-e-Taliban Pakistan"),
+        ("TTP", "Tehrik-e-Taliban Pakistan"),
+        ("NRF", "National Resistance Front"),
+        ("Zabiullah Mujahid", "Zabihullah Mujahid"),
+    ] {
+        assert_eq!(id_for(a).await?.id, id_for(b).await?.id, "{a} / {b}");
+    }
+    let taliban = id_for("Taliban").await?;
+    assert_ne!(
+        taliban.id,
+        id_for("TTP").await?.id,
+        "the Taliban are not the TTP"
+    );
+    let profile = query
+        .get_entity_profile(by_name("Mottaki"))
         .await?
         .into_inner();
-    assert!(
-        turkiye
-            .entity
-            .expect("entity")
-            .aliases
-            .iter()
-            .any(|a| a == "Türkiye")
-    );
+    assert!(!profile.recent_mentions.is_empty());
+    assert!(profile.articles.len() >= 6, "{}", profile.articles.len());
 
     // A surname-only mention links to the full name earlier in the article.
     let article = query
@@ -105,6 +124,11 @@ async fn corpus_is_resolved_and_queryable() -> anyhow::Result<()> {
     assert_eq!(son.canonical_name, "Ahmad Massoud");
     assert_eq!(father.canonical_name, "Ahmad Shah Massoud");
     assert_ne!(son.id, father.id);
+    assert!(
+        !son.aliases.iter().any(|a| a.contains("Shah")),
+        "{:?}",
+        son.aliases
+    );
 
     // Articles by entity name (through the resolver) and by words.
     let found = query

@@ -1,11 +1,10 @@
-//! Name normalisation and the **baseline** matching rules.
+//! Names: normalisation, romanisation of Arabic-script and Cyrillic names,
+//! consonant skeletons for transliteration variants, analysis (titles,
+//! joiners, generation markers), comparison, initialisms, and the resolution
+//! decision for a mention given candidate aliases.
 //!
-//! Baseline: normalised exact match plus surname-only linking within one
-//! article. Spelling variants across transliterations, acronyms and context
-//! are the job of the real resolver that replaces these rules; until then this
-//! crate says plainly what it does and nothing more.
-//!
-//! Invariant: pure functions only, no IO.
+//! Invariant: pure functions only, no IO; the resolver service and
+//! `mediamon bench resolve` decide through the same code.
 
 pub mod decide;
 pub mod key;
@@ -61,51 +60,6 @@ fn strip_possessive(s: &str) -> &str {
     s
 }
 
-/// The last token of a normalised name (its surname, for most names here).
-pub fn last_token(normalized: &str) -> &str {
-    normalized.rsplit(' ').next().unwrap_or(normalized)
-}
-
-/// A name seen in one article, in body order, for within-article linking.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ArticleName<'a> {
-    /// The normalised name.
-    pub key: &'a str,
-    /// Whether it is a person's name (only those get surname linking).
-    pub is_person: bool,
-}
-
-/// Baseline within-article coreference: for each name, the index of the
-/// earlier full name it abbreviates, if any.
-///
-/// A one-token person name links to an earlier multi-token person name whose
-/// last token it equals, but only when exactly one distinct such full name
-/// precedes it; when two people share the surname the link is ambiguous and
-/// none is made.
-pub fn link_within_article(names: &[ArticleName<'_>]) -> Vec<Option<usize>> {
-    let mut links = Vec::with_capacity(names.len());
-    for (i, name) in names.iter().enumerate() {
-        if !name.is_person || name.key.contains(' ') {
-            links.push(None);
-            continue;
-        }
-        let mut found: Option<usize> = None;
-        let mut ambiguous = false;
-        for (j, earlier) in names[..i].iter().enumerate() {
-            if earlier.is_person && earlier.key.contains(' ') && last_token(earlier.key) == name.key
-            {
-                match found {
-                    Some(k) if names[k].key != earlier.key => ambiguous = true,
-                    Some(_) => {}
-                    None => found = Some(j),
-                }
-            }
-        }
-        links.push(if ambiguous { None } else { found });
-    }
-    links
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,41 +77,5 @@ mod tests {
         check("Taliban's", "taliban");
         check("U.S.", "u s");
         check("ＮＲＦ", "nrf");
-    }
-
-    fn person(key: &str) -> ArticleName<'_> {
-        ArticleName {
-            key,
-            is_person: true,
-        }
-    }
-
-    #[test]
-    fn surname_links_to_the_one_earlier_full_name() {
-        let names = [
-            person("khalid pashtoon"),
-            ArticleName {
-                key: "kabul",
-                is_person: false,
-            },
-            person("pashtoon"),
-        ];
-        assert_eq!(link_within_article(&names), vec![None, None, Some(0)]);
-    }
-
-    #[test]
-    fn shared_surname_is_ambiguous() {
-        let names = [
-            person("ahmad massoud"),
-            person("ahmad shah massoud"),
-            person("massoud"),
-        ];
-        assert_eq!(link_within_article(&names), vec![None, None, None]);
-    }
-
-    #[test]
-    fn surname_before_full_name_is_not_linked() {
-        let names = [person("pashtoon"), person("khalid pashtoon")];
-        assert_eq!(link_within_article(&names), vec![None, None]);
     }
 }

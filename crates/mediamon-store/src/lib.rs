@@ -25,7 +25,7 @@ pub use outbox::OutboxItem;
 pub use read::{
     ArticleFilter, ArticleRow, CoMentionRow, EntityMatchRow, EntityRow, MentionInContextRow,
 };
-pub use resolution::ResolutionTxn;
+pub use resolution::{AliasKeys, CandidateRow, ResolutionTxn};
 pub use uuid::Uuid;
 
 /// Store errors; services map them to gRPC codes.

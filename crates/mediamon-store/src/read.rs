@@ -185,25 +185,33 @@ impl Store {
             .collect())
     }
 
-    /// Entities with an alias similar to `norm` (a normalised name): exact
-    /// alias equality scores 1, otherwise the better of trigram similarity and
-    /// word similarity (so a surname finds the full name).
+    /// Entities with an alias like a typed name: the same normalised name
+    /// scores 1, the same consonant skeleton (a spelling or script variant)
+    /// 0.95, the same last skeleton for a one-word query (a surname) 0.9,
+    /// otherwise the better of trigram and word similarity.
     pub async fn search_entities(
         &self,
-        norm: &str,
+        keys: &crate::AliasKeys,
         entity_type: Option<&str>,
         offset: u64,
         limit: u64,
     ) -> Result<Vec<EntityMatchRow>> {
+        let one_word = !keys.norm.contains(' ');
         let stmt = Statement::from_sql_and_values(
             DbBackend::Postgres,
             "SELECT best.entity_id, best.name, best.score FROM ( \
                  SELECT DISTINCT ON (a.entity_id) a.entity_id, a.name, \
                         CASE WHEN a.norm = $1 THEN 1.0::float8 \
+                             WHEN a.skeleton = $5 AND $5 <> '' THEN 0.95::float8 \
+                             WHEN $6 AND a.last_skeleton = $5 AND $5 <> '' THEN 0.9::float8 \
+                             WHEN a.initialism = $7 THEN 0.9::float8 \
                              ELSE greatest(similarity(a.norm, $1), \
                                            0.9 * word_similarity($1, a.norm))::float8 END AS score \
                  FROM aliases a \
                  WHERE a.norm = $1 OR a.norm % $1 OR $1 <% a.norm \
+                    OR (a.skeleton = $5 AND $5 <> '') \
+                    OR ($6 AND a.last_skeleton = $5 AND $5 <> '') \
+                    OR a.initialism = $7 \
                  ORDER BY a.entity_id, score DESC, a.id) best \
              JOIN entities e ON e.id = best.entity_id \
              WHERE ($2::text IS NULL OR e.entity_type = $2) \
@@ -211,10 +219,13 @@ impl Store {
                       (SELECT count(*) FROM mentions m WHERE m.entity_id = e.id) DESC, e.id \
              LIMIT $3 OFFSET $4",
             [
-                norm.into(),
+                keys.norm.clone().into(),
                 entity_type.map(str::to_owned).into(),
                 i64::try_from(limit).unwrap_or(i64::MAX).into(),
                 i64::try_from(offset).unwrap_or(i64::MAX).into(),
+                keys.skeleton.clone().into(),
+                one_word.into(),
+                keys.initialism.clone().into(),
             ],
         );
         let scored = ScoredRow::find_by_statement(stmt).all(&self.db).await?;

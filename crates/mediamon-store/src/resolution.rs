@@ -25,9 +25,24 @@ struct StateRow {
     resolution_state: String,
 }
 
-#[derive(FromQueryResult)]
-struct IdRow {
-    id: Uuid,
+/// A known alias that shares a blocking key with a mention.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct CandidateRow {
+    pub entity_id: Uuid,
+    pub name: String,
+}
+
+/// The lookup keys of a name (computed by mediamon-names).
+#[derive(Debug, Clone, Default)]
+pub struct AliasKeys {
+    /// The normalised name (exact match and trigram search).
+    pub norm: String,
+    /// Consonant skeletons of all tokens, of the first and of the last.
+    pub skeleton: String,
+    pub first_skeleton: String,
+    pub last_skeleton: String,
+    /// An organisation's acronym or initialism.
+    pub initialism: Option<String>,
 }
 
 impl Store {
@@ -86,17 +101,35 @@ impl ResolutionTxn {
         Ok(())
     }
 
-    /// The oldest entity of `entity_type` that has an alias with key `norm`.
-    pub async fn find_by_alias(&self, norm: &str, entity_type: &str) -> Result<Option<Uuid>> {
-        Ok(IdRow::find_by_statement(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT e.id FROM aliases a JOIN entities e ON e.id = a.entity_id \
-             WHERE a.norm = $1 AND e.entity_type = $2 ORDER BY e.created_at, e.id LIMIT 1",
-            [norm.into(), entity_type.into()],
-        ))
-        .one(&self.txn)
-        .await?
-        .map(|r| r.id))
+    /// Aliases of `entity_type` entities that share any blocking key with
+    /// a mention (indexed lookups only).
+    pub async fn candidates(
+        &self,
+        entity_type: &str,
+        keys: &AliasKeys,
+    ) -> Result<Vec<CandidateRow>> {
+        Ok(
+            CandidateRow::find_by_statement(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT a.entity_id, a.name FROM aliases a JOIN entities e ON e.id = a.entity_id \
+             WHERE e.entity_type = $1 AND (a.norm = $2 \
+                OR (a.skeleton = $3 AND $3 <> '') \
+                OR (a.last_skeleton = $4 AND $4 <> '') \
+                OR (a.first_skeleton = $5 AND $5 <> '') \
+                OR a.initialism = $6) \
+             ORDER BY e.created_at, a.id LIMIT 500",
+                [
+                    entity_type.into(),
+                    keys.norm.clone().into(),
+                    keys.skeleton.clone().into(),
+                    keys.last_skeleton.clone().into(),
+                    keys.first_skeleton.clone().into(),
+                    keys.initialism.clone().into(),
+                ],
+            ))
+            .all(&self.txn)
+            .await?,
+        )
     }
 
     /// Creates an entity named `name`.
@@ -112,20 +145,47 @@ impl ResolutionTxn {
         Ok(id)
     }
 
-    /// Records a surface form of an entity (no-op when known).
-    pub async fn add_alias(&self, entity_id: Uuid, name: &str, norm: &str) -> Result<()> {
+    /// Records a surface form of an entity with its keys (no-op when known).
+    pub async fn add_alias(&self, entity_id: Uuid, name: &str, keys: &AliasKeys) -> Result<()> {
         let inserted = self
             .txn
             .execute_raw(Statement::from_sql_and_values(
                 DbBackend::Postgres,
-                "INSERT INTO aliases (entity_id, name, norm) VALUES ($1, $2, $3) \
+                "INSERT INTO aliases (entity_id, name, norm, skeleton, first_skeleton, \
+                 last_skeleton, initialism) VALUES ($1, $2, $3, $4, $5, $6, $7) \
                  ON CONFLICT (entity_id, norm) DO NOTHING",
-                [entity_id.into(), name.into(), norm.into()],
+                [
+                    entity_id.into(),
+                    name.into(),
+                    keys.norm.clone().into(),
+                    keys.skeleton.clone().into(),
+                    keys.first_skeleton.clone().into(),
+                    keys.last_skeleton.clone().into(),
+                    keys.initialism.clone().into(),
+                ],
             ))
             .await?;
         if inserted.rows_affected() > 0 {
             self.touch_entity(entity_id).await?;
         }
+        Ok(())
+    }
+
+    /// Records that a mention may denote another entity, for an analyst.
+    pub async fn add_review_candidate(
+        &self,
+        mention_id: Uuid,
+        candidate: Uuid,
+        score: f64,
+    ) -> Result<()> {
+        self.txn
+            .execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "INSERT INTO review_candidates (mention_id, candidate_id, score) \
+                 VALUES ($1, $2, $3) ON CONFLICT (mention_id, candidate_id) DO NOTHING",
+                [mention_id.into(), candidate.into(), (score as f32).into()],
+            ))
+            .await?;
         Ok(())
     }
 
@@ -140,11 +200,12 @@ impl ResolutionTxn {
         Ok(())
     }
 
-    /// Links a mention of this article to an entity.
+    /// Records the decision for a mention of this article; `entity_id` is
+    /// `None` when the mention stays unlinked.
     pub async fn link_mention(
         &self,
         mention_id: Uuid,
-        entity_id: Uuid,
+        entity_id: Option<Uuid>,
         decision: &str,
     ) -> Result<()> {
         self.txn

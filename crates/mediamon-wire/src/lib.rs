@@ -48,7 +48,34 @@ pub fn mention(m: &mention::Model) -> v1::Mention {
         titles: m.titles.clone(),
         confidence: m.confidence,
         entity_id: m.entity_id.map(|id| id.to_string()).unwrap_or_default(),
+        resolution: decision_from_code(m.decision.as_deref()) as i32,
     }
+}
+
+const DECISIONS: [(v1::ResolutionDecision, &str); 7] = [
+    (v1::ResolutionDecision::NewEntity, "new_entity"),
+    (v1::ResolutionDecision::AliasMatch, "alias_match"),
+    (v1::ResolutionDecision::WithinArticle, "within_article"),
+    (v1::ResolutionDecision::Variant, "variant"),
+    (v1::ResolutionDecision::Acronym, "acronym"),
+    (v1::ResolutionDecision::Surname, "surname"),
+    (v1::ResolutionDecision::Ambiguous, "ambiguous"),
+];
+
+/// How a decision is stored in `mentions.decision`.
+pub fn decision_code(d: v1::ResolutionDecision) -> &'static str {
+    DECISIONS
+        .iter()
+        .find(|(x, _)| *x == d)
+        .map_or("unspecified", |(_, code)| code)
+}
+
+/// The decision a stored code stands for.
+pub fn decision_from_code(code: Option<&str>) -> v1::ResolutionDecision {
+    DECISIONS
+        .iter()
+        .find(|(_, c)| Some(*c) == code)
+        .map_or(v1::ResolutionDecision::Unspecified, |(d, _)| *d)
 }
 
 pub fn resolution_state(state: &str) -> v1::ResolutionState {

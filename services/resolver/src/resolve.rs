@@ -1,12 +1,17 @@
-//! The **baseline** resolution of one article: normalised exact alias match
-//! across articles, surname-only linking within the article, a new entity
-//! otherwise. Runs in one store transaction; idempotent per article.
+//! The resolution of one article, in one store transaction; idempotent per
+//! article.
+//!
+//! Order: analyse every mention's name (mediamon-names); link partial names
+//! and acronyms to their full form earlier in the article; lock the blocking
+//! keys of the rest (sorted, so replicas serialise instead of creating twins);
+//! then, mention by mention, fetch candidate aliases through the indexed keys
+//! and apply `mediamon_names::decide::decide`. Surnames and ambiguous partial
+//! names never become aliases: a bare "Massoud" elsewhere may be the father.
 
-use std::collections::HashMap;
-
-use mediamon_names::{ArticleName, link_within_article, normalize};
+use mediamon_names::decide::{Candidate, Decision, Reason, decide, link_in_article};
+use mediamon_names::{Name, analyze, initialism, is_acronym};
 use mediamon_proto::v1::ResolutionDecision;
-use mediamon_store::{Store, Uuid};
+use mediamon_store::{AliasKeys, Store, Uuid};
 
 use crate::error::ResolverError;
 
@@ -25,21 +30,40 @@ pub struct Resolved {
     pub already_resolved: bool,
 }
 
-fn decision_code(d: ResolutionDecision) -> &'static str {
-    match d {
-        ResolutionDecision::NewEntity => "new_entity",
-        ResolutionDecision::AliasMatch => "alias_match",
-        ResolutionDecision::WithinArticle => "within_article",
-        ResolutionDecision::Unspecified => "unspecified",
+/// The lookup keys of an analysed name.
+pub fn alias_keys(surface: &str, name: &Name, entity_type: &str) -> AliasKeys {
+    let acronym = entity_type == "ORG" && is_acronym(surface);
+    AliasKeys {
+        norm: mediamon_names::normalize(surface),
+        skeleton: if acronym {
+            String::new()
+        } else {
+            name.skeleton_key()
+        },
+        first_skeleton: if acronym {
+            String::new()
+        } else {
+            name.skeletons.first().cloned().unwrap_or_default()
+        },
+        last_skeleton: if acronym {
+            String::new()
+        } else {
+            name.last_skeleton().to_string()
+        },
+        initialism: match entity_type {
+            "ORG" if acronym => Some(surface.to_string()),
+            "ORG" => initialism(name),
+            _ => None,
+        },
     }
 }
 
-fn decision_from_code(code: Option<&str>) -> ResolutionDecision {
-    match code {
-        Some("new_entity") => ResolutionDecision::NewEntity,
-        Some("alias_match") => ResolutionDecision::AliasMatch,
-        Some("within_article") => ResolutionDecision::WithinArticle,
-        _ => ResolutionDecision::Unspecified,
+fn reason_decision(reason: Reason) -> ResolutionDecision {
+    match reason {
+        Reason::Exact => ResolutionDecision::AliasMatch,
+        Reason::Variant => ResolutionDecision::Variant,
+        Reason::Acronym => ResolutionDecision::Acronym,
+        Reason::UniquePartial => ResolutionDecision::Surname,
     }
 }
 
@@ -68,7 +92,7 @@ pub async fn resolve_article(
                 Some(Link {
                     mention_id: m.id,
                     entity_id: m.entity_id?,
-                    decision: decision_from_code(m.decision.as_deref()),
+                    decision: mediamon_wire::decision_from_code(m.decision.as_deref()),
                 })
             })
             .collect();
@@ -79,63 +103,93 @@ pub async fn resolve_article(
         });
     }
 
-    let keys: Vec<String> = stored.iter().map(|m| normalize(&m.text)).collect();
-    let names: Vec<ArticleName<'_>> = stored
+    let names: Vec<Name> = stored.iter().map(|m| analyze(&m.text)).collect();
+    let keys: Vec<AliasKeys> = stored
         .iter()
-        .zip(&keys)
-        .map(|(m, key)| ArticleName {
-            key,
-            is_person: m.entity_type == "PER",
-        })
+        .zip(&names)
+        .map(|(m, n)| alias_keys(&m.text, n, &m.entity_type))
         .collect();
-    let within = link_within_article(&names);
-
-    // Lock every (type, key) this article may look up or create, up front.
-    let lock_keys: Vec<String> = stored
+    let view: Vec<(&Name, &str, &str)> = stored
         .iter()
-        .zip(&keys)
-        .zip(&within)
-        .filter(|((_, key), link)| link.is_none() && !key.is_empty())
-        .map(|((m, key), _)| format!("{}:{key}", m.entity_type))
+        .zip(&names)
+        .map(|(m, n)| (n, m.text.as_str(), m.entity_type.as_str()))
         .collect();
-    txn.lock_names(lock_keys).await?;
+    let within = link_in_article(&view);
 
-    let mut by_key: HashMap<(String, String), (Uuid, ResolutionDecision)> = HashMap::new();
-    let mut chosen: Vec<Option<(Uuid, ResolutionDecision)>> = vec![None; stored.len()];
-    for (i, m) in stored.iter().enumerate() {
-        if within[i].is_some() || keys[i].is_empty() {
+    let mut locks = Vec::new();
+    for ((m, k), link) in stored.iter().zip(&keys).zip(&within) {
+        if link.is_some() {
             continue;
         }
-        let lookup = (m.entity_type.clone(), keys[i].clone());
-        let pick = match by_key.get(&lookup) {
-            Some(&(id, _)) => (id, ResolutionDecision::AliasMatch),
-            None => {
-                let pick = match txn.find_by_alias(&keys[i], &m.entity_type).await? {
-                    Some(id) => (id, ResolutionDecision::AliasMatch),
-                    None => (
-                        txn.create_entity(&m.text, &m.entity_type).await?,
-                        ResolutionDecision::NewEntity,
-                    ),
-                };
-                by_key.insert(lookup, pick);
-                pick
+        if !k.last_skeleton.is_empty() {
+            locks.push(format!("{}:last:{}", m.entity_type, k.last_skeleton));
+        }
+        if let Some(acr) = &k.initialism {
+            locks.push(format!("{}:acr:{acr}", m.entity_type));
+        }
+        locks.push(format!("{}:norm:{}", m.entity_type, k.norm));
+    }
+    txn.lock_names(locks).await?;
+
+    let mut chosen: Vec<(Option<Uuid>, ResolutionDecision)> = Vec::with_capacity(stored.len());
+    for (i, m) in stored.iter().enumerate() {
+        if let Some(j) = within[i] {
+            let entity = chosen[j].0;
+            // "National Resistance Front (NRF)" teaches the acronym.
+            if let Some(e) = entity
+                && is_acronym(&m.text)
+            {
+                txn.add_alias(e, &m.text, &keys[i]).await?;
+            }
+            chosen.push((entity, ResolutionDecision::WithinArticle));
+            continue;
+        }
+        if names[i].is_empty() {
+            chosen.push((None, ResolutionDecision::Ambiguous));
+            continue;
+        }
+        let rows = txn.candidates(&m.entity_type, &keys[i]).await?;
+        let analysed: Vec<Name> = rows.iter().map(|r| analyze(&r.name)).collect();
+        let candidates: Vec<Candidate<'_, Uuid>> = rows
+            .iter()
+            .zip(&analysed)
+            .map(|(r, n)| Candidate {
+                entity: r.entity_id,
+                entity_type: &m.entity_type,
+                surface: &r.name,
+                name: n,
+            })
+            .collect();
+        let pick = match decide(&names[i], &m.text, &m.entity_type, &candidates) {
+            Decision::Link { entity, reason, .. } => {
+                if reason != Reason::UniquePartial {
+                    txn.add_alias(entity, &m.text, &keys[i]).await?;
+                }
+                (Some(entity), reason_decision(reason))
+            }
+            Decision::New { review } => {
+                let entity = txn.create_entity(&m.text, &m.entity_type).await?;
+                txn.add_alias(entity, &m.text, &keys[i]).await?;
+                if let Some((candidate, score)) = review {
+                    txn.add_review_candidate(m.id, candidate, score).await?;
+                }
+                (Some(entity), ResolutionDecision::NewEntity)
+            }
+            Decision::Ambiguous { candidates } => {
+                for candidate in candidates {
+                    txn.add_review_candidate(m.id, candidate, 0.5).await?;
+                }
+                (None, ResolutionDecision::Ambiguous)
             }
         };
-        txn.add_alias(pick.0, &m.text, &keys[i]).await?;
-        chosen[i] = Some(pick);
+        chosen.push(pick);
     }
-    // Surnames take their full name's entity; they are not added as aliases,
-    // since a bare surname elsewhere may be someone else (father and son).
-    for i in 0..stored.len() {
-        if let Some(j) = within[i] {
-            chosen[i] = chosen[j].map(|(id, _)| (id, ResolutionDecision::WithinArticle));
-        }
-    }
+
     let mut links = Vec::with_capacity(stored.len());
-    for (m, pick) in stored.iter().zip(chosen) {
-        if let Some((entity_id, decision)) = pick {
-            txn.link_mention(m.id, entity_id, decision_code(decision))
-                .await?;
+    for (m, (entity, decision)) in stored.iter().zip(chosen) {
+        txn.link_mention(m.id, entity, mediamon_wire::decision_code(decision))
+            .await?;
+        if let Some(entity_id) = entity {
             links.push(Link {
                 mention_id: m.id,
                 entity_id,

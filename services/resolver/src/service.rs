@@ -1,6 +1,5 @@
 //! The gRPC handlers of EntityResolutionService.
 
-use mediamon_names::normalize;
 use mediamon_proto::convert::entity_type_code;
 use mediamon_proto::page::{self, PageLimits};
 use mediamon_proto::v1::entity_resolution_service_server::EntityResolutionService;
@@ -114,16 +113,21 @@ impl EntityResolutionService for Resolver {
             )
             .into());
         }
-        let key = normalize(&req.query);
-        if key.is_empty() {
+        let name = mediamon_names::analyze(&req.query);
+        if name.is_empty() {
             return Err(ResolverError::invalid("query", "must contain a name").into());
+        }
+        // Only a typed acronym looks up acronyms; "Ahmad Massoud" is not "AM".
+        let mut keys = crate::resolve::alias_keys(req.query.trim(), &name, "ORG");
+        if !mediamon_names::is_acronym(req.query.trim()) {
+            keys.initialism = None;
         }
         let entity_type = parse_type("type", req.r#type)?;
         let (offset, limit) = page::parse(req.page_size, &req.page_token, PAGES)
             .map_err(|e| ResolverError::invalid(e.field(), e.to_string()))?;
         let rows = self
             .store
-            .search_entities(&key, entity_type, offset, limit)
+            .search_entities(&keys, entity_type, offset, limit)
             .await
             .map_err(ResolverError::from)?;
         tracing::debug!(matches = rows.len(), "entity search");

@@ -11,6 +11,10 @@ pub struct Model {
     pub name: String,
     pub norm: String,
     pub created_at: DateTimeUtc,
+    pub skeleton: String,
+    pub first_skeleton: String,
+    pub last_skeleton: String,
+    pub initialism: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
