@@ -207,9 +207,16 @@ pub fn required_access(path: &str) -> Access {
         | "grpc.reflection.v1.ServerReflection"
         | "grpc.reflection.v1alpha.ServerReflection" => Access::Public,
         "mediamon.v1.IngestService" => Access::Scope(Scope::Ingest),
-        "mediamon.v1.EntityResolutionService" if path.ends_with("/ResolveMentions") => {
-            Access::Scope(Scope::Resolve)
-        }
+        "mediamon.v1.EntityResolutionService" => match path.rsplit('/').next().unwrap_or("") {
+            "ResolveMentions" => Access::Scope(Scope::Resolve),
+            "MergeEntities"
+            | "SplitEntity"
+            | "AddAlias"
+            | "RemoveAlias"
+            | "SetCanonicalName"
+            | "ListReviewCandidates" => Access::Scope(Scope::Curate),
+            _ => Access::Scope(Scope::Read),
+        },
         _ => Access::Scope(Scope::Read),
     }
 }
@@ -306,6 +313,18 @@ mod tests {
             ),
             (
                 "/mediamon.v1.EntityResolutionService/GetEntity",
+                Access::Scope(Scope::Read),
+            ),
+            (
+                "/mediamon.v1.EntityResolutionService/MergeEntities",
+                Access::Scope(Scope::Curate),
+            ),
+            (
+                "/mediamon.v1.EntityResolutionService/ListReviewCandidates",
+                Access::Scope(Scope::Curate),
+            ),
+            (
+                "/mediamon.v1.EntityResolutionService/ExplainResolution",
                 Access::Scope(Scope::Read),
             ),
             (

@@ -111,18 +111,13 @@ pub fn decide<E: Copy + Eq>(
     candidates: &[Candidate<'_, E>],
 ) -> Decision<E> {
     let acronym = entity_type == "ORG" && crate::is_acronym(surface);
-    // Best alias per entity; a conflicting alias vetoes its entity.
+    // Best alias per entity. A conflicting alias vetoes its entity unless
+    // another alias of it is this very name (an analyst put it there).
     let mut scored: Vec<(E, f64, Reason)> = Vec::new();
     let mut vetoed: Vec<E> = Vec::new();
     for c in candidates.iter().filter(|c| c.entity_type == entity_type) {
-        if vetoed.contains(&c.entity) {
-            continue;
-        }
         match alias_score(mention, surface, acronym, c) {
-            None => {
-                vetoed.push(c.entity);
-                scored.retain(|(e, _, _)| *e != c.entity);
-            }
+            None => vetoed.push(c.entity),
             Some((score, reason)) => match scored.iter_mut().find(|(e, _, _)| *e == c.entity) {
                 Some(best) if best.1 >= score => {}
                 Some(best) => *best = (c.entity, score, reason),
@@ -130,6 +125,7 @@ pub fn decide<E: Copy + Eq>(
             },
         }
     }
+    scored.retain(|(e, s, _)| *s >= 1.0 || !vetoed.contains(e));
     scored.retain(|(_, s, _)| *s >= FLOOR);
     scored.sort_by(|a, b| b.1.total_cmp(&a.1));
     let Some(&(entity, score, reason)) = scored.first() else {
@@ -248,6 +244,14 @@ mod tests {
             None,
             "types must agree"
         );
+    }
+
+    #[test]
+    fn an_exact_alias_outweighs_a_conflicting_one() {
+        // An analyst merged "Atta Noor" into "Atta Mohammad Noor".
+        let known = [(1, "PER", "Atta Mohammad Noor"), (1, "PER", "Atta Noor")];
+        assert_eq!(linked(&run("Atta Noor", "PER", &known)), Some(1));
+        assert_eq!(linked(&run("Atta Noor", "PER", &known[..1])), None);
     }
 
     #[test]

@@ -10,6 +10,7 @@
 pub mod migration;
 pub mod model;
 
+mod curation;
 mod ingest;
 mod outbox;
 mod read;
@@ -20,6 +21,7 @@ use std::time::Duration;
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
 use sea_orm_migration::MigratorTrait;
 
+pub use curation::{Audit, ReviewRow};
 pub use ingest::{Inserted, NewArticle, NewMention, TraceCarrier};
 pub use outbox::OutboxItem;
 pub use read::{
@@ -40,6 +42,15 @@ pub enum StoreError {
     /// A row the caller named does not exist.
     #[error("{what} {id} not found")]
     NotFound { what: &'static str, id: String },
+    /// A request field names something the store cannot accept.
+    #[error("invalid {field}: {reason}")]
+    InvalidArgument { field: String, reason: String },
+    /// The row to create exists already.
+    #[error("{0}")]
+    AlreadyExists(String),
+    /// The change would leave the store in a state it must not be in.
+    #[error("{0}")]
+    FailedPrecondition(String),
 }
 
 impl From<DbErr> for StoreError {

@@ -45,7 +45,84 @@ pub struct AliasKeys {
     pub initialism: Option<String>,
 }
 
+/// Candidate aliases through the blocking keys; an alias whose entity an
+/// analyst took this name away from is never a candidate.
+pub(crate) async fn candidates_on<C: ConnectionTrait>(
+    conn: &C,
+    entity_type: &str,
+    keys: &AliasKeys,
+) -> Result<Vec<CandidateRow>> {
+    Ok(
+        CandidateRow::find_by_statement(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT a.entity_id, a.name FROM aliases a JOIN entities e ON e.id = a.entity_id \
+         WHERE e.entity_type = $1 AND (a.norm = $2 \
+            OR (a.skeleton = $3 AND $3 <> '') \
+            OR (a.last_skeleton = $4 AND $4 <> '') \
+            OR (a.first_skeleton = $5 AND $5 <> '') \
+            OR a.initialism = $6) \
+           AND NOT EXISTS (SELECT 1 FROM blocked_aliases b \
+                           WHERE b.entity_id = a.entity_id AND b.norm = $2) \
+         ORDER BY e.created_at, a.id LIMIT 500",
+            [
+                entity_type.into(),
+                keys.norm.clone().into(),
+                keys.skeleton.clone().into(),
+                keys.last_skeleton.clone().into(),
+                keys.first_skeleton.clone().into(),
+                keys.initialism.clone().into(),
+            ],
+        ))
+        .all(conn)
+        .await?,
+    )
+}
+
+/// Inserts an alias with its keys; false when the entity already had it.
+pub(crate) async fn insert_alias_on<C: ConnectionTrait>(
+    conn: &C,
+    entity_id: Uuid,
+    name: &str,
+    keys: &AliasKeys,
+) -> Result<bool> {
+    let inserted = conn
+        .execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "INSERT INTO aliases (entity_id, name, norm, skeleton, first_skeleton, \
+             last_skeleton, initialism) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             ON CONFLICT (entity_id, norm) DO NOTHING",
+            [
+                entity_id.into(),
+                name.into(),
+                keys.norm.clone().into(),
+                keys.skeleton.clone().into(),
+                keys.first_skeleton.clone().into(),
+                keys.last_skeleton.clone().into(),
+                keys.initialism.clone().into(),
+            ],
+        ))
+        .await?;
+    if inserted.rows_affected() > 0 {
+        conn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "UPDATE entities SET updated_at = now() WHERE id = $1",
+            [entity_id.into()],
+        ))
+        .await?;
+    }
+    Ok(inserted.rows_affected() > 0)
+}
+
 impl Store {
+    /// Candidate aliases outside a resolution (explanations).
+    pub async fn candidates(
+        &self,
+        entity_type: &str,
+        keys: &AliasKeys,
+    ) -> Result<Vec<CandidateRow>> {
+        candidates_on(&self.db, entity_type, keys).await
+    }
+
     /// Starts resolving an article: locks its row until commit.
     pub async fn begin_resolution(&self, article_id: Uuid) -> Result<ResolutionTxn> {
         let txn = self.db.begin().await?;
@@ -108,28 +185,7 @@ impl ResolutionTxn {
         entity_type: &str,
         keys: &AliasKeys,
     ) -> Result<Vec<CandidateRow>> {
-        Ok(
-            CandidateRow::find_by_statement(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "SELECT a.entity_id, a.name FROM aliases a JOIN entities e ON e.id = a.entity_id \
-             WHERE e.entity_type = $1 AND (a.norm = $2 \
-                OR (a.skeleton = $3 AND $3 <> '') \
-                OR (a.last_skeleton = $4 AND $4 <> '') \
-                OR (a.first_skeleton = $5 AND $5 <> '') \
-                OR a.initialism = $6) \
-             ORDER BY e.created_at, a.id LIMIT 500",
-                [
-                    entity_type.into(),
-                    keys.norm.clone().into(),
-                    keys.skeleton.clone().into(),
-                    keys.last_skeleton.clone().into(),
-                    keys.first_skeleton.clone().into(),
-                    keys.initialism.clone().into(),
-                ],
-            ))
-            .all(&self.txn)
-            .await?,
-        )
+        candidates_on(&self.txn, entity_type, keys).await
     }
 
     /// Creates an entity named `name`.
@@ -147,27 +203,7 @@ impl ResolutionTxn {
 
     /// Records a surface form of an entity with its keys (no-op when known).
     pub async fn add_alias(&self, entity_id: Uuid, name: &str, keys: &AliasKeys) -> Result<()> {
-        let inserted = self
-            .txn
-            .execute_raw(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "INSERT INTO aliases (entity_id, name, norm, skeleton, first_skeleton, \
-                 last_skeleton, initialism) VALUES ($1, $2, $3, $4, $5, $6, $7) \
-                 ON CONFLICT (entity_id, norm) DO NOTHING",
-                [
-                    entity_id.into(),
-                    name.into(),
-                    keys.norm.clone().into(),
-                    keys.skeleton.clone().into(),
-                    keys.first_skeleton.clone().into(),
-                    keys.last_skeleton.clone().into(),
-                    keys.initialism.clone().into(),
-                ],
-            ))
-            .await?;
-        if inserted.rows_affected() > 0 {
-            self.touch_entity(entity_id).await?;
-        }
+        insert_alias_on(&self.txn, entity_id, name, keys).await?;
         Ok(())
     }
 
@@ -184,17 +220,6 @@ impl ResolutionTxn {
                 "INSERT INTO review_candidates (mention_id, candidate_id, score) \
                  VALUES ($1, $2, $3) ON CONFLICT (mention_id, candidate_id) DO NOTHING",
                 [mention_id.into(), candidate.into(), (score as f32).into()],
-            ))
-            .await?;
-        Ok(())
-    }
-
-    async fn touch_entity(&self, entity_id: Uuid) -> Result<()> {
-        self.txn
-            .execute_raw(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "UPDATE entities SET updated_at = now() WHERE id = $1",
-                [entity_id.into()],
             ))
             .await?;
         Ok(())

@@ -123,6 +123,9 @@ pub fn store_error_code(err: &mediamon_store::StoreError) -> mediamon_proto::err
     match err {
         StoreError::Unavailable(_) => Code::Unavailable,
         StoreError::NotFound { .. } => Code::NotFound,
+        StoreError::InvalidArgument { .. } => Code::InvalidArgument,
+        StoreError::AlreadyExists(_) => Code::AlreadyExists,
+        StoreError::FailedPrecondition(_) => Code::FailedPrecondition,
         StoreError::Db(_) => Code::Internal,
     }
 }

@@ -31,6 +31,9 @@ impl ApiError for ResolverError {
     fn field_violations(&self) -> Vec<FieldViolation> {
         match self {
             Self::InvalidArgument(e) => e.violations(),
+            Self::Store(StoreError::InvalidArgument { field, reason }) => {
+                Invalid::new(field.clone(), reason.clone()).violations()
+            }
             _ => Vec::new(),
         }
     }

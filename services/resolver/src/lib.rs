@@ -6,6 +6,7 @@
 //! because every resolution takes advisory locks on its keys in sorted order
 //! inside one transaction.
 
+mod curation;
 pub mod error;
 pub mod resolve;
 mod service;

@@ -1,16 +1,22 @@
 //! The gRPC handlers of EntityResolutionService.
 
+use mediamon_auth::Principal;
 use mediamon_proto::convert::entity_type_code;
 use mediamon_proto::page::{self, PageLimits};
 use mediamon_proto::v1::entity_resolution_service_server::EntityResolutionService;
 use mediamon_proto::v1::{
-    EntityType, GetEntityRequest, GetEntityResponse, MentionResolution, ResolveMentionsRequest,
-    ResolveMentionsResponse, SearchEntitiesRequest, SearchEntitiesResponse,
+    AddAliasRequest, AddAliasResponse, EntityType, ExplainResolutionRequest,
+    ExplainResolutionResponse, GetEntityRequest, GetEntityResponse, ListReviewCandidatesRequest,
+    ListReviewCandidatesResponse, MentionResolution, MergeEntitiesRequest, MergeEntitiesResponse,
+    RemoveAliasRequest, RemoveAliasResponse, ResolveMentionsRequest, ResolveMentionsResponse,
+    SearchEntitiesRequest, SearchEntitiesResponse, SetCanonicalNameRequest,
+    SetCanonicalNameResponse, SplitEntityRequest, SplitEntityResponse,
 };
 use mediamon_store::{Store, Uuid};
 use tonic::{Request, Response, Status};
 use tracing::instrument;
 
+use crate::curation;
 use crate::error::ResolverError;
 use crate::resolve::resolve_article;
 
@@ -135,5 +141,103 @@ impl EntityResolutionService for Resolver {
             next_page_token: page::next_token(offset, limit, rows.len()),
             matches: rows.iter().map(mediamon_wire::entity_match).collect(),
         }))
+    }
+
+    #[instrument(skip_all, fields(target = %request.get_ref().target_entity_id))]
+    async fn merge_entities(
+        &self,
+        request: Request<MergeEntitiesRequest>,
+    ) -> Result<Response<MergeEntitiesResponse>, Status> {
+        let who = curation::audit(
+            request.extensions().get::<Principal>(),
+            &request.get_ref().reason,
+        )?;
+        let entity = curation::merge(&self.store, request.get_ref(), &who).await?;
+        tracing::info!(actor = who.actor, "entities merged");
+        Ok(Response::new(MergeEntitiesResponse {
+            entity: Some(entity),
+        }))
+    }
+
+    #[instrument(skip_all, fields(entity_id = %request.get_ref().entity_id))]
+    async fn split_entity(
+        &self,
+        request: Request<SplitEntityRequest>,
+    ) -> Result<Response<SplitEntityResponse>, Status> {
+        let who = curation::audit(
+            request.extensions().get::<Principal>(),
+            &request.get_ref().reason,
+        )?;
+        let (source, target) = curation::split(&self.store, request.get_ref(), &who).await?;
+        tracing::info!(actor = who.actor, "entity split");
+        Ok(Response::new(SplitEntityResponse {
+            source: Some(source),
+            target: Some(target),
+        }))
+    }
+
+    #[instrument(skip_all, fields(entity_id = %request.get_ref().entity_id))]
+    async fn add_alias(
+        &self,
+        request: Request<AddAliasRequest>,
+    ) -> Result<Response<AddAliasResponse>, Status> {
+        let who = curation::audit(
+            request.extensions().get::<Principal>(),
+            &request.get_ref().reason,
+        )?;
+        let entity = curation::add_alias(&self.store, request.get_ref(), &who).await?;
+        Ok(Response::new(AddAliasResponse {
+            entity: Some(entity),
+        }))
+    }
+
+    #[instrument(skip_all, fields(entity_id = %request.get_ref().entity_id))]
+    async fn remove_alias(
+        &self,
+        request: Request<RemoveAliasRequest>,
+    ) -> Result<Response<RemoveAliasResponse>, Status> {
+        let who = curation::audit(
+            request.extensions().get::<Principal>(),
+            &request.get_ref().reason,
+        )?;
+        let entity = curation::remove_alias(&self.store, request.get_ref(), &who).await?;
+        Ok(Response::new(RemoveAliasResponse {
+            entity: Some(entity),
+        }))
+    }
+
+    #[instrument(skip_all, fields(entity_id = %request.get_ref().entity_id))]
+    async fn set_canonical_name(
+        &self,
+        request: Request<SetCanonicalNameRequest>,
+    ) -> Result<Response<SetCanonicalNameResponse>, Status> {
+        let who = curation::audit(
+            request.extensions().get::<Principal>(),
+            &request.get_ref().reason,
+        )?;
+        let entity = curation::set_canonical_name(&self.store, request.get_ref(), &who).await?;
+        Ok(Response::new(SetCanonicalNameResponse {
+            entity: Some(entity),
+        }))
+    }
+
+    #[instrument(skip_all)]
+    async fn list_review_candidates(
+        &self,
+        request: Request<ListReviewCandidatesRequest>,
+    ) -> Result<Response<ListReviewCandidatesResponse>, Status> {
+        Ok(Response::new(
+            curation::review_candidates(&self.store, request.get_ref()).await?,
+        ))
+    }
+
+    #[instrument(skip_all, fields(mention_id = %request.get_ref().mention_id))]
+    async fn explain_resolution(
+        &self,
+        request: Request<ExplainResolutionRequest>,
+    ) -> Result<Response<ExplainResolutionResponse>, Status> {
+        Ok(Response::new(
+            curation::explain(&self.store, request.get_ref()).await?,
+        ))
     }
 }

@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_init;
 mod m20261127_000002_name_keys;
+mod m20261127_000003_curation;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261127_000001_init::Migration),
             Box::new(m20261127_000002_name_keys::Migration),
+            Box::new(m20261127_000003_curation::Migration),
         ]
     }
 }
