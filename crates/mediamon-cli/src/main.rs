@@ -122,6 +122,11 @@ enum BenchCommand {
         /// Print one JSON document.
         #[arg(long)]
         json: bool,
+        /// Also resolve through a real resolver service over Postgres
+        /// (DATABASE_URL, or a private cluster) preloaded with this many
+        /// synthetic entities.
+        #[arg(long, value_name = "ENTITIES", num_args = 0..=1, default_missing_value = "50000")]
+        service: Option<usize>,
     },
 }
 
@@ -145,7 +150,11 @@ async fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Up(args) => up::run(args).await,
         Command::Migrate { database_url } => migrate(database_url).await,
-        Command::Bench(BenchCommand::Resolve { data, json }) => bench::resolve::run(&data, json),
+        Command::Bench(BenchCommand::Resolve {
+            data,
+            json,
+            service,
+        }) => bench::resolve::run(&data, json, service).await,
         Command::Key(KeyCommand::New { name, scopes }) => {
             let scopes = scopes
                 .iter()

@@ -113,7 +113,53 @@ pub(crate) async fn insert_alias_on<C: ConnectionTrait>(
     Ok(inserted.rows_affected() > 0)
 }
 
+/// An entity to load in bulk, with its one alias's keys.
+#[derive(Debug, Clone)]
+pub struct NewEntity {
+    pub name: String,
+    pub entity_type: String,
+    pub keys: AliasKeys,
+}
+
 impl Store {
+    /// Loads entities with one alias each in a single statement (a
+    /// gazetteer import, or a benchmark's preloaded knowledge base).
+    pub async fn bulk_load_entities(&self, entities: &[NewEntity]) -> Result<()> {
+        let ids: Vec<Uuid> = entities.iter().map(|_| Uuid::now_v7()).collect();
+        let col = |f: &dyn Fn(&NewEntity) -> String| -> Vec<String> { entities.iter().map(f).collect() };
+        let txn = self.db.begin().await?;
+        txn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "INSERT INTO entities (id, canonical_name, entity_type) \
+             SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[])",
+            [
+                ids.clone().into(),
+                col(&|e| e.name.clone()).into(),
+                col(&|e| e.entity_type.clone()).into(),
+            ],
+        ))
+        .await?;
+        txn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "INSERT INTO aliases (entity_id, name, norm, skeleton, first_skeleton, last_skeleton, \
+             initialism) SELECT id, name, norm, sk, fsk, lsk, NULLIF(ini, '') FROM unnest( \
+             $1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) \
+             AS t(id, name, norm, sk, fsk, lsk, ini)",
+            [
+                ids.into(),
+                col(&|e| e.name.clone()).into(),
+                col(&|e| e.keys.norm.clone()).into(),
+                col(&|e| e.keys.skeleton.clone()).into(),
+                col(&|e| e.keys.first_skeleton.clone()).into(),
+                col(&|e| e.keys.last_skeleton.clone()).into(),
+                col(&|e| e.keys.initialism.clone().unwrap_or_default()).into(),
+            ],
+        ))
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
     /// Candidate aliases outside a resolution (explanations).
     pub async fn candidates(
         &self,

@@ -1,3 +1,4 @@
 //! `mediamon bench ...`: quality and speed on labeled data.
 
 pub mod resolve;
+mod service;

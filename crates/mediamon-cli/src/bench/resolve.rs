@@ -18,11 +18,13 @@ use mediamon_names::decide::{Candidate, Decision, decide, link_in_article};
 use mediamon_names::{Name, analyze, initialism, is_acronym, normalize};
 
 /// One labeled mention.
-struct Gold {
-    doc: String,
-    entity: String,
-    ty: String,
-    surface: String,
+pub(crate) struct Gold {
+    pub doc: String,
+    pub entity: String,
+    pub ty: String,
+    pub surface: String,
+    /// The sentence the mention occurs in (contains it verbatim).
+    pub context: String,
 }
 
 fn read_tsv(path: &Path) -> anyhow::Result<Vec<HashMap<String, String>>> {
@@ -54,9 +56,9 @@ fn read_tsv(path: &Path) -> anyhow::Result<Vec<HashMap<String, String>>> {
 }
 
 /// Pairs of gold entity ids that must stay apart.
-type Apart = Vec<(String, String)>;
+pub(crate) type Apart = Vec<(String, String)>;
 
-fn load(dir: &Path) -> anyhow::Result<(Vec<Gold>, Apart)> {
+pub(crate) fn load(dir: &Path) -> anyhow::Result<(Vec<Gold>, Apart)> {
     let field = |row: &HashMap<String, String>, k: &str| -> anyhow::Result<String> {
         row.get(k)
             .cloned()
@@ -70,6 +72,7 @@ fn load(dir: &Path) -> anyhow::Result<(Vec<Gold>, Apart)> {
                 entity: field(r, "entity_id")?,
                 ty: field(r, "type")?,
                 surface: field(r, "mention")?,
+                context: r.get("context").cloned().unwrap_or_default(),
             })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
@@ -188,7 +191,7 @@ impl Kb {
     }
 }
 
-fn documents(mentions: &[Gold]) -> Vec<Vec<usize>> {
+pub(crate) fn documents(mentions: &[Gold]) -> Vec<Vec<usize>> {
     let mut order: Vec<String> = Vec::new();
     let mut by_doc: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, m) in mentions.iter().enumerate() {
@@ -253,7 +256,7 @@ fn pairs(n: usize) -> f64 {
     (n * n.saturating_sub(1) / 2) as f64
 }
 
-fn score(
+pub(crate) fn score(
     system: &str,
     mentions: &[Gold],
     predicted: &[usize],
@@ -331,7 +334,9 @@ pub fn default_dir() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/resolution")
 }
 
-pub fn run(dir: &Path, json: bool) -> anyhow::Result<()> {
+/// Runs the benchmark; with `service`, also through a real resolver service
+/// over Postgres preloaded with that many entities.
+pub async fn run(dir: &Path, json: bool, service: Option<usize>) -> anyhow::Result<()> {
     let (mentions, apart) = load(dir)?;
     if mentions.is_empty() {
         bail!("{} has no mentions", dir.display());
@@ -344,13 +349,16 @@ pub fn run(dir: &Path, json: bool) -> anyhow::Result<()> {
             run_names,
         ),
     ];
-    let rows: Vec<Row> = systems
+    let mut rows: Vec<Row> = systems
         .iter()
         .map(|(name, system)| {
             let (predicted, per_second) = timed(*system, &mentions, &docs);
             score(name, &mentions, &predicted, &apart, per_second)
         })
         .collect();
+    if let Some(preload) = service {
+        rows.push(super::service::run(&mentions, &docs, &apart, preload).await?);
+    }
     let text = if json {
         serde_json::to_string_pretty(&serde_json::json!({
             "data": dir.display().to_string(),
@@ -368,12 +376,12 @@ pub fn run(dir: &Path, json: bool) -> anyhow::Result<()> {
             dir.display()
         );
         out.push_str(&format!(
-            "{:<50} {:>6} {:>6} {:>6}  {:>6} {:>6} {:>6}  {:>10} {:>12}\n",
+            "{:<60} {:>6} {:>6} {:>6}  {:>6} {:>6} {:>6}  {:>10} {:>12}\n",
             "system", "P", "R", "F1", "B3 P", "B3 R", "B3 F1", "violations", "mentions/s"
         ));
         for r in &rows {
             out.push_str(&format!(
-                "{:<50} {:>6.3} {:>6.3} {:>6.3}  {:>6.3} {:>6.3} {:>6.3}  {:>10} {:>12.0}\n",
+                "{:<60} {:>6.3} {:>6.3} {:>6.3}  {:>6.3} {:>6.3} {:>6.3}  {:>10} {:>12.0}\n",
                 r.system,
                 r.pairwise_precision,
                 r.pairwise_recall,
