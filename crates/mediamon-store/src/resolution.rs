@@ -32,6 +32,25 @@ pub struct CandidateRow {
     pub name: String,
 }
 
+/// A known alias with its keys.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct AliasRow {
+    pub entity_id: Uuid,
+    pub entity_type: String,
+    pub name: String,
+    pub norm: String,
+    pub skeleton: String,
+    pub first_skeleton: String,
+    pub last_skeleton: String,
+    pub initialism: Option<String>,
+}
+
+#[derive(FromQueryResult)]
+struct BlockedRow {
+    entity_id: Uuid,
+    norm: String,
+}
+
 /// The lookup keys of a name (computed by mediamon-names).
 #[derive(Debug, Clone, Default)]
 pub struct AliasKeys {
@@ -126,7 +145,8 @@ impl Store {
     /// gazetteer import, or a benchmark's preloaded knowledge base).
     pub async fn bulk_load_entities(&self, entities: &[NewEntity]) -> Result<()> {
         let ids: Vec<Uuid> = entities.iter().map(|_| Uuid::now_v7()).collect();
-        let col = |f: &dyn Fn(&NewEntity) -> String| -> Vec<String> { entities.iter().map(f).collect() };
+        let col =
+            |f: &dyn Fn(&NewEntity) -> String| -> Vec<String> { entities.iter().map(f).collect() };
         let txn = self.db.begin().await?;
         txn.execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
@@ -157,6 +177,10 @@ impl Store {
         ))
         .await?;
         txn.commit().await?;
+        // Fresh statistics, so lookups plan on indexes at once.
+        self.db
+            .execute_unprepared("ANALYZE entities, aliases")
+            .await?;
         Ok(())
     }
 
@@ -207,87 +231,179 @@ impl ResolutionTxn {
             .await?)
     }
 
-    /// Takes transaction-scoped advisory locks on `type:key` names, sorted and
-    /// deduplicated so that concurrent resolutions cannot deadlock.
-    pub async fn lock_names(&self, mut names: Vec<String>) -> Result<()> {
-        names.sort();
-        names.dedup();
-        for name in names {
-            self.txn
-                .execute_raw(Statement::from_sql_and_values(
-                    DbBackend::Postgres,
-                    "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
-                    [name.into()],
-                ))
-                .await?;
-        }
-        Ok(())
-    }
-
-    /// Aliases of `entity_type` entities that share any blocking key with
-    /// a mention (indexed lookups only).
-    pub async fn candidates(
-        &self,
-        entity_type: &str,
-        keys: &AliasKeys,
-    ) -> Result<Vec<CandidateRow>> {
-        candidates_on(&self.txn, entity_type, keys).await
-    }
-
-    /// Creates an entity named `name`.
-    pub async fn create_entity(&self, name: &str, entity_type: &str) -> Result<Uuid> {
-        let id = Uuid::now_v7();
+    /// Takes transaction-scoped advisory locks on name keys in one round
+    /// trip, in hash order, so concurrent resolutions cannot deadlock.
+    pub async fn lock_names(&self, names: Vec<String>) -> Result<()> {
         self.txn
             .execute_raw(Statement::from_sql_and_values(
                 DbBackend::Postgres,
-                "INSERT INTO entities (id, canonical_name, entity_type) VALUES ($1, $2, $3)",
-                [id.into(), name.into(), entity_type.into()],
+                "SELECT count(pg_advisory_xact_lock(h)) FROM (SELECT DISTINCT \
+                 hashtextextended(k, 0) AS h FROM unnest($1::text[]) AS k ORDER BY 1) AS s",
+                [names.into()],
             ))
             .await?;
-        Ok(id)
-    }
-
-    /// Records a surface form of an entity with its keys (no-op when known).
-    pub async fn add_alias(&self, entity_id: Uuid, name: &str, keys: &AliasKeys) -> Result<()> {
-        insert_alias_on(&self.txn, entity_id, name, keys).await?;
         Ok(())
     }
 
-    /// Records that a mention may denote another entity, for an analyst.
-    pub async fn add_review_candidate(
-        &self,
-        mention_id: Uuid,
-        candidate: Uuid,
-        score: f64,
-    ) -> Result<()> {
+    /// Every alias that shares a blocking key with any of the mentions
+    /// (one indexed query per article), with its keys.
+    pub async fn candidates_for(&self, mentions: &[(&str, &AliasKeys)]) -> Result<Vec<AliasRow>> {
+        let col = |f: &dyn Fn(&AliasKeys) -> String| -> Vec<String> {
+            mentions
+                .iter()
+                .map(|(_, k)| f(k))
+                .filter(|v| !v.is_empty())
+                .collect()
+        };
+        let types: Vec<String> = mentions.iter().map(|(t, _)| t.to_string()).collect();
+        Ok(AliasRow::find_by_statement(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            // One indexed probe per key column; an OR across them would scan.
+            "SELECT a.entity_id, e.entity_type, a.name, a.norm, a.skeleton, a.first_skeleton, \
+             a.last_skeleton, a.initialism FROM aliases a JOIN entities e ON e.id = a.entity_id \
+             WHERE e.entity_type = ANY($1::text[]) AND a.id IN ( \
+                SELECT id FROM aliases WHERE norm = ANY($2::text[]) \
+                UNION SELECT id FROM aliases WHERE skeleton = ANY($3::text[]) \
+                UNION SELECT id FROM aliases WHERE last_skeleton = ANY($4::text[]) \
+                UNION SELECT id FROM aliases WHERE first_skeleton = ANY($5::text[]) \
+                UNION SELECT id FROM aliases WHERE initialism = ANY($6::text[])) \
+             ORDER BY e.created_at, a.id LIMIT 20000",
+            [
+                types.into(),
+                col(&|k| k.norm.clone()).into(),
+                col(&|k| k.skeleton.clone()).into(),
+                col(&|k| k.last_skeleton.clone()).into(),
+                col(&|k| k.first_skeleton.clone()).into(),
+                col(&|k| k.initialism.clone().unwrap_or_default()).into(),
+            ],
+        ))
+        .all(&self.txn)
+        .await?)
+    }
+
+    /// (entity, norm) pairs analysts blocked, for these names.
+    pub async fn blocked_for(&self, norms: Vec<String>) -> Result<Vec<(Uuid, String)>> {
+        Ok(
+            BlockedRow::find_by_statement(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT entity_id, norm FROM blocked_aliases WHERE norm = ANY($1::text[])",
+                [norms.into()],
+            ))
+            .all(&self.txn)
+            .await?
+            .into_iter()
+            .map(|b| (b.entity_id, b.norm))
+            .collect(),
+        )
+    }
+
+    /// Creates entities: (id, canonical name, type).
+    pub async fn create_entities(&self, entities: &[(Uuid, String, String)]) -> Result<()> {
+        if entities.is_empty() {
+            return Ok(());
+        }
+        self.txn
+            .execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "INSERT INTO entities (id, canonical_name, entity_type) \
+                 SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[])",
+                [
+                    entities.iter().map(|e| e.0).collect::<Vec<_>>().into(),
+                    entities
+                        .iter()
+                        .map(|e| e.1.clone())
+                        .collect::<Vec<_>>()
+                        .into(),
+                    entities
+                        .iter()
+                        .map(|e| e.2.clone())
+                        .collect::<Vec<_>>()
+                        .into(),
+                ],
+            ))
+            .await?;
+        Ok(())
+    }
+
+    /// Records surface forms with their keys (known ones are skipped).
+    pub async fn add_aliases(&self, aliases: &[(Uuid, String, AliasKeys)]) -> Result<()> {
+        if aliases.is_empty() {
+            return Ok(());
+        }
+        let col = |f: &dyn Fn(&(Uuid, String, AliasKeys)) -> String| -> Vec<String> {
+            aliases.iter().map(f).collect()
+        };
+        self.txn
+            .execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "WITH added AS (INSERT INTO aliases (entity_id, name, norm, skeleton, \
+                 first_skeleton, last_skeleton, initialism) \
+                 SELECT id, name, norm, sk, fsk, lsk, NULLIF(ini, '') FROM unnest($1::uuid[], \
+                 $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) \
+                 AS t(id, name, norm, sk, fsk, lsk, ini) \
+                 ON CONFLICT (entity_id, norm) DO NOTHING RETURNING entity_id) \
+                 UPDATE entities SET updated_at = now() WHERE id IN (SELECT entity_id FROM added)",
+                [
+                    aliases.iter().map(|a| a.0).collect::<Vec<_>>().into(),
+                    col(&|a| a.1.clone()).into(),
+                    col(&|a| a.2.norm.clone()).into(),
+                    col(&|a| a.2.skeleton.clone()).into(),
+                    col(&|a| a.2.first_skeleton.clone()).into(),
+                    col(&|a| a.2.last_skeleton.clone()).into(),
+                    col(&|a| a.2.initialism.clone().unwrap_or_default()).into(),
+                ],
+            ))
+            .await?;
+        Ok(())
+    }
+
+    /// Records that mentions may denote other entities: (mention, candidate, score).
+    pub async fn add_review_candidates(&self, rows: &[(Uuid, Uuid, f64)]) -> Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
         self.txn
             .execute_raw(Statement::from_sql_and_values(
                 DbBackend::Postgres,
                 "INSERT INTO review_candidates (mention_id, candidate_id, score) \
-                 VALUES ($1, $2, $3) ON CONFLICT (mention_id, candidate_id) DO NOTHING",
-                [mention_id.into(), candidate.into(), (score as f32).into()],
+                 SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::real[]) \
+                 ON CONFLICT (mention_id, candidate_id) DO NOTHING",
+                [
+                    rows.iter().map(|r| r.0).collect::<Vec<_>>().into(),
+                    rows.iter().map(|r| r.1).collect::<Vec<_>>().into(),
+                    rows.iter().map(|r| r.2 as f32).collect::<Vec<_>>().into(),
+                ],
             ))
             .await?;
         Ok(())
     }
 
-    /// Records the decision for a mention of this article; `entity_id` is
-    /// `None` when the mention stays unlinked.
-    pub async fn link_mention(
-        &self,
-        mention_id: Uuid,
-        entity_id: Option<Uuid>,
-        decision: &str,
-    ) -> Result<()> {
+    /// Records the decision of each mention of this article:
+    /// (mention, entity or none when unlinked, decision code).
+    pub async fn link_mentions(&self, links: &[(Uuid, Option<Uuid>, &str)]) -> Result<()> {
+        if links.is_empty() {
+            return Ok(());
+        }
         self.txn
             .execute_raw(Statement::from_sql_and_values(
                 DbBackend::Postgres,
-                "UPDATE mentions SET entity_id = $2, decision = $3, resolved_at = now() \
-                 WHERE id = $1 AND article_id = $4",
+                "UPDATE mentions m SET entity_id = NULLIF(t.entity_id, '')::uuid, \
+                 decision = t.decision, resolved_at = now() \
+                 FROM unnest($1::uuid[], $2::text[], $3::text[]) \
+                 AS t(id, entity_id, decision) WHERE m.id = t.id AND m.article_id = $4",
                 [
-                    mention_id.into(),
-                    entity_id.into(),
-                    decision.into(),
+                    links.iter().map(|l| l.0).collect::<Vec<_>>().into(),
+                    // Text with '' for "unlinked": arrays of nullable uuids do not bind.
+                    links
+                        .iter()
+                        .map(|l| l.1.map(|e| e.to_string()).unwrap_or_default())
+                        .collect::<Vec<_>>()
+                        .into(),
+                    links
+                        .iter()
+                        .map(|l| l.2.to_string())
+                        .collect::<Vec<_>>()
+                        .into(),
                     self.article_id.into(),
                 ],
             ))

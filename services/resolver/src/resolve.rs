@@ -3,9 +3,11 @@
 //!
 //! Order: analyse every mention's name (mediamon-names); link partial names
 //! and acronyms to their full form earlier in the article; lock the blocking
-//! keys of the rest (sorted, so replicas serialise instead of creating twins);
-//! then, mention by mention, fetch candidate aliases through the indexed keys
-//! and apply `mediamon_names::decide::decide`. Surnames and ambiguous partial
+//! keys of the rest (in one round trip, hash-ordered, so replicas serialise
+//! instead of creating twins); fetch the candidate aliases of the whole
+//! article through the indexed keys; decide mention by mention in memory
+//! with `mediamon_names::decide::decide`; write entities, aliases, links and
+//! review candidates in a few batched statements. Surnames and ambiguous partial
 //! names never become aliases: a bare "Massoud" elsewhere may be the father.
 
 use mediamon_names::decide::{Candidate, Decision, Reason, decide, link_in_article};
@@ -56,6 +58,52 @@ pub fn alias_keys(surface: &str, name: &Name, entity_type: &str) -> AliasKeys {
             _ => None,
         },
     }
+}
+
+/// An alias in the article's candidate pool.
+struct Known {
+    entity: Uuid,
+    entity_type: String,
+    surface: String,
+    name: Name,
+    keys: AliasKeys,
+}
+
+/// Whether an alias shares a blocking key with a mention (the same test as
+/// the store's candidate query).
+fn shares_key(mention: &AliasKeys, alias: &AliasKeys) -> bool {
+    let same = |a: &str, b: &str| !a.is_empty() && a == b;
+    mention.norm == alias.norm
+        || same(&mention.skeleton, &alias.skeleton)
+        || same(&mention.last_skeleton, &alias.last_skeleton)
+        || same(&mention.first_skeleton, &alias.first_skeleton)
+        || (mention.initialism.is_some() && mention.initialism == alias.initialism)
+}
+
+/// Adds a mention's name as an alias of `entity`, to the pool (for the rest
+/// of the article) and to the rows to write.
+fn learn(
+    pool: &mut Vec<Known>,
+    rows: &mut Vec<(Uuid, String, AliasKeys)>,
+    entity: Uuid,
+    m: &mediamon_store::model::mention::Model,
+    name: &Name,
+    keys: &AliasKeys,
+) {
+    if pool
+        .iter()
+        .any(|k| k.entity == entity && k.keys.norm == keys.norm)
+    {
+        return;
+    }
+    pool.push(Known {
+        entity,
+        entity_type: m.entity_type.clone(),
+        surface: m.text.clone(),
+        name: name.clone(),
+        keys: keys.clone(),
+    });
+    rows.push((entity, m.text.clone(), keys.clone()));
 }
 
 fn reason_decision(reason: Reason) -> ResolutionDecision {
@@ -131,6 +179,40 @@ pub async fn resolve_article(
     }
     txn.lock_names(locks).await?;
 
+    // Candidates for the whole article at once; decisions are made in
+    // memory, with what this article creates joining the pool as it goes.
+    let lookups: Vec<(&str, &AliasKeys)> = stored
+        .iter()
+        .zip(&keys)
+        .zip(&within)
+        .filter(|(_, link)| link.is_none())
+        .map(|((m, k), _)| (m.entity_type.as_str(), k))
+        .collect();
+    let mut pool: Vec<Known> = txn
+        .candidates_for(&lookups)
+        .await?
+        .into_iter()
+        .map(|row| Known {
+            name: analyze(&row.name),
+            keys: AliasKeys {
+                norm: row.norm,
+                skeleton: row.skeleton,
+                first_skeleton: row.first_skeleton,
+                last_skeleton: row.last_skeleton,
+                initialism: row.initialism,
+            },
+            entity: row.entity_id,
+            entity_type: row.entity_type,
+            surface: row.name,
+        })
+        .collect();
+    let blocked = txn
+        .blocked_for(keys.iter().map(|k| k.norm.clone()).collect())
+        .await?;
+
+    let mut new_entities: Vec<(Uuid, String, String)> = Vec::new();
+    let mut new_aliases: Vec<(Uuid, String, AliasKeys)> = Vec::new();
+    let mut reviews: Vec<(Uuid, Uuid, f64)> = Vec::new();
     let mut chosen: Vec<(Option<Uuid>, ResolutionDecision)> = Vec::with_capacity(stored.len());
     for (i, m) in stored.iter().enumerate() {
         if let Some(j) = within[i] {
@@ -139,7 +221,7 @@ pub async fn resolve_article(
             if let Some(e) = entity
                 && is_acronym(&m.text)
             {
-                txn.add_alias(e, &m.text, &keys[i]).await?;
+                learn(&mut pool, &mut new_aliases, e, m, &names[i], &keys[i]);
             }
             chosen.push((entity, ResolutionDecision::WithinArticle));
             continue;
@@ -148,55 +230,65 @@ pub async fn resolve_article(
             chosen.push((None, ResolutionDecision::Ambiguous));
             continue;
         }
-        let rows = txn.candidates(&m.entity_type, &keys[i]).await?;
-        let analysed: Vec<Name> = rows.iter().map(|r| analyze(&r.name)).collect();
-        let candidates: Vec<Candidate<'_, Uuid>> = rows
+        let candidates: Vec<Candidate<'_, Uuid>> = pool
             .iter()
-            .zip(&analysed)
-            .map(|(r, n)| Candidate {
-                entity: r.entity_id,
-                entity_type: &m.entity_type,
-                surface: &r.name,
-                name: n,
+            .filter(|k| k.entity_type == m.entity_type && shares_key(&keys[i], &k.keys))
+            .filter(|k| {
+                !blocked
+                    .iter()
+                    .any(|(e, n)| *e == k.entity && *n == keys[i].norm)
+            })
+            .map(|k| Candidate {
+                entity: k.entity,
+                entity_type: &k.entity_type,
+                surface: &k.surface,
+                name: &k.name,
             })
             .collect();
         let pick = match decide(&names[i], &m.text, &m.entity_type, &candidates) {
             Decision::Link { entity, reason, .. } => {
                 if reason != Reason::UniquePartial {
-                    txn.add_alias(entity, &m.text, &keys[i]).await?;
+                    learn(&mut pool, &mut new_aliases, entity, m, &names[i], &keys[i]);
                 }
                 (Some(entity), reason_decision(reason))
             }
             Decision::New { review } => {
-                let entity = txn.create_entity(&m.text, &m.entity_type).await?;
-                txn.add_alias(entity, &m.text, &keys[i]).await?;
+                let entity = Uuid::now_v7();
+                new_entities.push((entity, m.text.clone(), m.entity_type.clone()));
+                learn(&mut pool, &mut new_aliases, entity, m, &names[i], &keys[i]);
                 if let Some((candidate, score)) = review {
-                    txn.add_review_candidate(m.id, candidate, score).await?;
+                    reviews.push((m.id, candidate, score));
                 }
                 (Some(entity), ResolutionDecision::NewEntity)
             }
             Decision::Ambiguous { candidates } => {
-                for candidate in candidates {
-                    txn.add_review_candidate(m.id, candidate, 0.5).await?;
-                }
+                reviews.extend(candidates.into_iter().map(|c| (m.id, c, 0.5)));
                 (None, ResolutionDecision::Ambiguous)
             }
         };
         chosen.push(pick);
     }
 
-    let mut links = Vec::with_capacity(stored.len());
-    for (m, (entity, decision)) in stored.iter().zip(chosen) {
-        txn.link_mention(m.id, entity, mediamon_wire::decision_code(decision))
-            .await?;
-        if let Some(entity_id) = entity {
-            links.push(Link {
+    txn.create_entities(&new_entities).await?;
+    txn.add_aliases(&new_aliases).await?;
+    txn.add_review_candidates(&reviews).await?;
+    let decisions: Vec<(Uuid, Option<Uuid>, &str)> = stored
+        .iter()
+        .zip(&chosen)
+        .map(|(m, (entity, d))| (m.id, *entity, mediamon_wire::decision_code(*d)))
+        .collect();
+    txn.link_mentions(&decisions).await?;
+    let links = stored
+        .iter()
+        .zip(chosen)
+        .filter_map(|(m, (entity, decision))| {
+            Some(Link {
                 mention_id: m.id,
-                entity_id,
+                entity_id: entity?,
                 decision,
-            });
-        }
-    }
+            })
+        })
+        .collect();
     txn.commit().await?;
     Ok(Resolved {
         links,

@@ -88,7 +88,10 @@ fn article(doc: &[usize], mentions: &[Gold]) -> (NewArticle, Vec<(usize, NewMent
             },
         ));
     }
-    let doc_id = doc.first().map(|&i| mentions[i].doc.clone()).unwrap_or_default();
+    let doc_id = doc
+        .first()
+        .map(|&i| mentions[i].doc.clone())
+        .unwrap_or_default();
     let article = NewArticle {
         title: format!("benchmark document {doc_id}"),
         content_hash: format!("bench:{doc_id}"),
@@ -103,13 +106,21 @@ fn article(doc: &[usize], mentions: &[Gold]) -> (NewArticle, Vec<(usize, NewMent
     (article, out)
 }
 
-pub async fn run(mentions: &[Gold], docs: &[Vec<usize>], apart: &Apart, preload: usize) -> anyhow::Result<Row> {
+pub async fn run(
+    mentions: &[Gold],
+    docs: &[Vec<usize>],
+    apart: &Apart,
+    preload: usize,
+) -> anyhow::Result<Row> {
     let tmp = tempfile::tempdir()?;
     let (url, cluster) = match mediamon_config::database_url_from_env() {
         Some(admin) => {
             let name = format!("mediamon_bench_{}", std::process::id());
             mediamon_store::create_database(&admin, &name).await?;
-            let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b).to_string();
+            let base = admin
+                .rsplit_once('/')
+                .map_or(admin.as_str(), |(b, _)| b)
+                .to_string();
             (format!("{base}/{name}"), None)
         }
         None => {
@@ -156,7 +167,11 @@ pub async fn run(mentions: &[Gold], docs: &[Vec<usize>], apart: &Apart, preload:
             gold_of.insert(m.id, *i);
         }
         let inserted = store
-            .insert_article(new, placed.into_iter().map(|(_, m)| m).collect(), TraceCarrier::default())
+            .insert_article(
+                new,
+                placed.into_iter().map(|(_, m)| m).collect(),
+                TraceCarrier::default(),
+            )
             .await?;
         let mediamon_store::Inserted::Created(id) = inserted else {
             anyhow::bail!("document stored twice");
@@ -183,9 +198,20 @@ pub async fn run(mentions: &[Gold], docs: &[Vec<usize>], apart: &Apart, preload:
         .await
     });
     let url_grpc = format!("http://{addr}");
-    mediamon_client::wait_serving(&url_grpc, "mediamon.v1.EntityResolutionService", Duration::from_secs(10)).await?;
-    let channel = mediamon_client::connect(&mediamon_client::endpoint(&url_grpc, None, Duration::from_secs(60))?).await?;
-    let mut client = mediamon_client::resolver(channel, mediamon_client::Outgoing::new(Some(&token))?);
+    mediamon_client::wait_serving(
+        &url_grpc,
+        "mediamon.v1.EntityResolutionService",
+        Duration::from_secs(10),
+    )
+    .await?;
+    let channel = mediamon_client::connect(&mediamon_client::endpoint(
+        &url_grpc,
+        None,
+        Duration::from_secs(60),
+    )?)
+    .await?;
+    let mut client =
+        mediamon_client::resolver(channel, mediamon_client::Outgoing::new(Some(&token))?);
 
     let started = Instant::now();
     for (id, _) in &articles {
@@ -206,7 +232,9 @@ pub async fn run(mentions: &[Gold], docs: &[Vec<usize>], apart: &Apart, preload:
     let mut next = 0usize;
     for (id, _) in &articles {
         for m in store.article_mentions(*id).await? {
-            let Some(&gold) = gold_of.get(&m.id) else { continue };
+            let Some(&gold) = gold_of.get(&m.id) else {
+                continue;
+            };
             predicted[gold] = match m.entity_id {
                 Some(e) => *cluster_of.entry(e).or_insert_with(|| {
                     next += 1;

@@ -21,6 +21,10 @@ CREATE INDEX aliases_skeleton_idx ON aliases (skeleton);
 CREATE INDEX aliases_first_skeleton_idx ON aliases (first_skeleton);
 CREATE INDEX aliases_last_skeleton_idx ON aliases (last_skeleton);
 CREATE INDEX aliases_initialism_idx ON aliases (initialism) WHERE initialism IS NOT NULL;
+-- With GIN's pending list, the planner still picks the trigram index for
+-- plain equality and every lookup scans the whole list (8 ms a probe after
+-- 5,000 inserts, measured); writing through keeps lookups at 0.1 ms.
+ALTER INDEX aliases_norm_trgm_idx SET (fastupdate = off);
 
 CREATE TABLE review_candidates (
     id           bigserial PRIMARY KEY,
