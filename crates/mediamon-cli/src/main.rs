@@ -127,6 +127,9 @@ enum BenchCommand {
         /// synthetic entities.
         #[arg(long, value_name = "ENTITIES", num_args = 0..=1, default_missing_value = "50000")]
         service: Option<usize>,
+        /// With --service: articles resolved at once.
+        #[arg(long, default_value_t = 8)]
+        concurrency: usize,
     },
 }
 
@@ -154,7 +157,8 @@ async fn main() -> anyhow::Result<()> {
             data,
             json,
             service,
-        }) => bench::resolve::run(&data, json, service).await,
+            concurrency,
+        }) => bench::resolve::run(&data, json, service, concurrency).await,
         Command::Key(KeyCommand::New { name, scopes }) => {
             let scopes = scopes
                 .iter()

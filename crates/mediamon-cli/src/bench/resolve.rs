@@ -336,7 +336,12 @@ pub fn default_dir() -> std::path::PathBuf {
 
 /// Runs the benchmark; with `service`, also through a real resolver service
 /// over Postgres preloaded with that many entities.
-pub async fn run(dir: &Path, json: bool, service: Option<usize>) -> anyhow::Result<()> {
+pub async fn run(
+    dir: &Path,
+    json: bool,
+    service: Option<usize>,
+    concurrency: usize,
+) -> anyhow::Result<()> {
     let (mentions, apart) = load(dir)?;
     if mentions.is_empty() {
         bail!("{} has no mentions", dir.display());
@@ -357,7 +362,7 @@ pub async fn run(dir: &Path, json: bool, service: Option<usize>) -> anyhow::Resu
         })
         .collect();
     if let Some(preload) = service {
-        rows.push(super::service::run(&mentions, &docs, &apart, preload).await?);
+        rows.push(super::service::run(&mentions, &docs, &apart, preload, concurrency).await?);
     }
     let text = if json {
         serde_json::to_string_pretty(&serde_json::json!({

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use futures::StreamExt;
 use mediamon_auth::{KeyRing, Scope, generate_token, hash_token};
 use mediamon_config::{ApiKeyEntry, ResolverSettings};
 use mediamon_names::analyze;
@@ -111,6 +112,7 @@ pub async fn run(
     docs: &[Vec<usize>],
     apart: &Apart,
     preload: usize,
+    concurrency: usize,
 ) -> anyhow::Result<Row> {
     let tmp = tempfile::tempdir()?;
     let (url, cluster) = match mediamon_config::database_url_from_env() {
@@ -210,19 +212,28 @@ pub async fn run(
         Duration::from_secs(60),
     )?)
     .await?;
-    let mut client =
-        mediamon_client::resolver(channel, mediamon_client::Outgoing::new(Some(&token))?);
+    let client = mediamon_client::resolver(channel, mediamon_client::Outgoing::new(Some(&token))?);
 
+    // Articles go out in arrival order, `concurrency` at a time, as several
+    // dispatchers would send them.
     let started = Instant::now();
-    for (id, _) in &articles {
-        client
-            .resolve_mentions(ResolveMentionsRequest {
-                article_id: id.to_string(),
-                mentions: Vec::new(),
-            })
-            .await
-            .map_err(crate::calls::status_error)
-            .context("resolving a benchmark article")?;
+    let calls = articles.iter().map(|(id, _)| {
+        let mut client = client.clone();
+        let request = ResolveMentionsRequest {
+            article_id: id.to_string(),
+            mentions: Vec::new(),
+        };
+        async move {
+            client
+                .resolve_mentions(request)
+                .await
+                .map_err(crate::calls::status_error)
+                .context("resolving a benchmark article")
+        }
+    });
+    let mut pending = futures::stream::iter(calls).buffered(concurrency.max(1));
+    while let Some(done) = pending.next().await {
+        done?;
     }
     let elapsed = started.elapsed();
 
@@ -260,7 +271,7 @@ pub async fn run(
         cluster.stop().await?;
     }
     Ok(score(
-        &format!("resolver service over gRPC ({preload} entities preloaded)"),
+        &format!("resolver service, gRPC ({preload} entities, {concurrency} in flight)"),
         mentions,
         &predicted,
         apart,

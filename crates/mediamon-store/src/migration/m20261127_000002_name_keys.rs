@@ -3,14 +3,6 @@
 
 use sea_orm_migration::prelude::*;
 
-pub struct Migration;
-
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m20261127_000002_name_keys"
-    }
-}
-
 const UP: &str = r#"
 ALTER TABLE aliases
     ADD COLUMN skeleton       text NOT NULL DEFAULT '',
@@ -46,15 +38,4 @@ ALTER TABLE aliases
     DROP COLUMN IF EXISTS initialism;
 "#;
 
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.get_connection().execute_unprepared(UP).await?;
-        Ok(())
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.get_connection().execute_unprepared(DOWN).await?;
-        Ok(())
-    }
-}
+sql_migration!("m20261127_000002_name_keys");

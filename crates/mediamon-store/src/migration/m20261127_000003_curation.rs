@@ -2,14 +2,6 @@
 
 use sea_orm_migration::prelude::*;
 
-pub struct Migration;
-
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m20261127_000003_curation"
-    }
-}
-
 const UP: &str = r#"
 CREATE TABLE curation_log (
     id         bigserial PRIMARY KEY,
@@ -35,15 +27,4 @@ DROP TABLE IF EXISTS blocked_aliases;
 DROP TABLE IF EXISTS curation_log;
 "#;
 
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.get_connection().execute_unprepared(UP).await?;
-        Ok(())
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.get_connection().execute_unprepared(DOWN).await?;
-        Ok(())
-    }
-}
+sql_migration!("m20261127_000003_curation");

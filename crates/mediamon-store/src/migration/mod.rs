@@ -3,6 +3,32 @@
 
 use sea_orm_migration::prelude::*;
 
+/// A migration that runs one SQL script up and another down.
+macro_rules! sql_migration {
+    ($name:literal) => {
+        pub struct Migration;
+
+        impl MigrationName for Migration {
+            fn name(&self) -> &str {
+                $name
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl MigrationTrait for Migration {
+            async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+                manager.get_connection().execute_unprepared(UP).await?;
+                Ok(())
+            }
+
+            async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+                manager.get_connection().execute_unprepared(DOWN).await?;
+                Ok(())
+            }
+        }
+    };
+}
+
 mod m20261127_000001_init;
 mod m20261127_000002_name_keys;
 mod m20261127_000003_curation;
