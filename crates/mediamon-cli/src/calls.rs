@@ -94,6 +94,8 @@ pub struct IngestTally {
     pub created: usize,
     pub duplicate: usize,
     pub failed: usize,
+    /// The stored article's id for each accepted item, in order.
+    pub ids: Vec<String>,
 }
 
 /// Sends `(name, text)` pairs with a progress bar.
@@ -110,10 +112,14 @@ pub async fn send_all(
             ..Default::default()
         };
         match client.ingest_article(request).await {
-            Ok(reply) => match reply.into_inner().outcome() {
-                IngestOutcome::Duplicate => tally.duplicate += 1,
-                _ => tally.created += 1,
-            },
+            Ok(reply) => {
+                let reply = reply.into_inner();
+                match reply.outcome() {
+                    IngestOutcome::Duplicate => tally.duplicate += 1,
+                    _ => tally.created += 1,
+                }
+                tally.ids.push(reply.article_id);
+            }
             Err(status) => {
                 tally.failed += 1;
                 bar.println(format!("{name}: {}", status_error(status)));

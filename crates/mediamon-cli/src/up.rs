@@ -252,7 +252,6 @@ async fn load_demo(
         })
         .collect();
     files.sort();
-    let first = files.first().map(|(_, t)| t.clone());
     let channel = mediamon_client::connect(&mediamon_client::endpoint(
         &format!("http://{ingest_addr}"),
         None,
@@ -266,23 +265,6 @@ async fn load_demo(
     if tally.failed > 0 {
         bail!("{} demo articles were refused", tally.failed);
     }
-    // The first article's id, for the example call (a re-send answers with it).
-    let first_id = match first {
-        Some(text) => Some(
-            client
-                .ingest_article(mediamon_proto::v1::IngestArticleRequest {
-                    content: Some(mediamon_proto::v1::ingest_article_request::Content::Text(
-                        text,
-                    )),
-                    ..Default::default()
-                })
-                .await
-                .map_err(calls::status_error)?
-                .into_inner()
-                .article_id,
-        ),
-        None => None,
-    };
     let spinner = indicatif::ProgressBar::new_spinner();
     spinner.enable_steady_tick(Duration::from_millis(100));
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -302,7 +284,7 @@ async fn load_demo(
     Ok(DemoLoad {
         created: tally.created,
         duplicate: tally.duplicate,
-        first_id,
+        first_id: tally.ids.first().cloned(),
     })
 }
 

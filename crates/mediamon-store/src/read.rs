@@ -2,7 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, Statement,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect, Statement,
 };
 use uuid::Uuid;
 
@@ -135,28 +136,20 @@ impl Store {
         Ok(ArticleRow::find_by_statement(stmt).all(&self.db).await?)
     }
 
-    /// One article's summary, title and body.
+    /// One article's summary and body, in one query.
     pub async fn get_article(&self, id: Uuid) -> Result<Option<(ArticleRow, String)>> {
         let stmt = Statement::from_sql_and_values(
             DbBackend::Postgres,
             "SELECT a.id, a.title, a.url, a.outlet, a.authors, a.language, a.published_at, \
-                    a.ingested_at, a.resolution_state, left(a.body, 240) AS snippet \
+                    a.ingested_at, a.resolution_state, left(a.body, 240) AS snippet, a.body \
              FROM articles a WHERE a.id = $1",
             [id.into()],
         );
-        let Some(row) = ArticleRow::find_by_statement(stmt).one(&self.db).await? else {
+        let Some(row) = self.db.query_one_raw(stmt).await? else {
             return Ok(None);
         };
-        let body = ArticleText::find_by_statement(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT id, title, body FROM articles WHERE id = $1",
-            [id.into()],
-        ))
-        .one(&self.db)
-        .await?
-        .map(|t| t.body)
-        .unwrap_or_default();
-        Ok(Some((row, body)))
+        let summary = ArticleRow::from_query_result(&row, "")?;
+        Ok(Some((summary, row.try_get("", "body")?)))
     }
 
     /// An article's mentions in body order.
@@ -242,7 +235,8 @@ impl Store {
             .collect())
     }
 
-    /// An entity's most recent mentions, newest article first.
+    /// An entity's most recent mentions, newest first, with their articles
+    /// (two queries, whatever the limit).
     pub async fn entity_mentions(
         &self,
         entity_id: Uuid,
@@ -252,30 +246,30 @@ impl Store {
             .filter(mention::Column::EntityId.eq(entity_id))
             .order_by_desc(mention::Column::ResolvedAt)
             .order_by_desc(mention::Column::Id)
+            .limit(limit)
             .all(&self.db)
             .await?;
-        let mut out = Vec::new();
-        for m in mentions
+        let mut ids: Vec<Uuid> = mentions.iter().map(|m| m.article_id).collect();
+        ids.sort();
+        ids.dedup();
+        let articles = ArticleText::find_by_statement(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT id, title, body FROM articles WHERE id = ANY($1::uuid[])",
+            [ids.into()],
+        ))
+        .all(&self.db)
+        .await?;
+        Ok(mentions
             .into_iter()
-            .take(usize::try_from(limit).unwrap_or(usize::MAX))
-        {
-            let article = ArticleText::find_by_statement(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "SELECT id, title, body FROM articles WHERE id = $1",
-                [m.article_id.into()],
-            ))
-            .one(&self.db)
-            .await?;
-            if let Some(a) = article {
-                debug_assert_eq!(a.id, m.article_id);
-                out.push(MentionInContextRow {
+            .filter_map(|m| {
+                let a = articles.iter().find(|a| a.id == m.article_id)?;
+                Some(MentionInContextRow {
+                    article_title: a.title.clone(),
+                    article_body: a.body.clone(),
                     mention: m,
-                    article_title: a.title,
-                    article_body: a.body,
-                });
-            }
-        }
-        Ok(out)
+                })
+            })
+            .collect())
     }
 
     /// Entities that share articles with `entity_id`, most shared first.

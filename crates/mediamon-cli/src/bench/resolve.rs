@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use mediamon_names::decide::{Candidate, Decision, decide, link_in_article};
-use mediamon_names::{Name, analyze, initialism, is_acronym, normalize};
+use mediamon_names::{Name, analyze, is_acronym, normalize};
 
 /// One labeled mention.
 pub(crate) struct Gold {
@@ -92,26 +92,22 @@ struct Kb {
     index: HashMap<String, Vec<(usize, usize)>>,
 }
 
+/// Index keys for an alias or mention: the service's blocking keys
+/// (`alias_keys`), one index entry each, so both block alike.
 fn block_keys(name: &Name, surface: &str, ty: &str) -> Vec<String> {
-    let mut keys = Vec::new();
-    if ty == "ORG" && is_acronym(surface) {
-        keys.push(format!("acr:{surface}"));
-        return keys;
+    let keys = mediamon_resolver::resolve::alias_keys(surface, name, ty);
+    let mut out = vec![format!("norm:{}", keys.norm)];
+    for (kind, value) in [
+        ("sk", keys.skeleton),
+        ("last", keys.last_skeleton),
+        ("first", keys.first_skeleton),
+        ("acr", keys.initialism.unwrap_or_default()),
+    ] {
+        if !value.is_empty() {
+            out.push(format!("{kind}:{value}"));
+        }
     }
-    if name.is_empty() {
-        return keys;
-    }
-    keys.push(format!("sk:{}", name.skeleton_key()));
-    keys.push(format!("last:{}", name.last_skeleton()));
-    if let Some(first) = name.skeletons.first() {
-        keys.push(format!("first:{first}"));
-    }
-    if ty == "ORG"
-        && let Some(acr) = initialism(name)
-    {
-        keys.push(format!("acr:{acr}"));
-    }
-    keys
+    out
 }
 
 impl Kb {
