@@ -130,6 +130,9 @@ enum BenchCommand {
         /// With --service: articles resolved at once.
         #[arg(long, default_value_t = 8)]
         concurrency: usize,
+        /// Also list the in-memory resolver's wrong merges and splits.
+        #[arg(long)]
+        errors: bool,
     },
 }
 
@@ -158,7 +161,8 @@ async fn main() -> anyhow::Result<()> {
             json,
             service,
             concurrency,
-        }) => bench::resolve::run(&data, json, service, concurrency).await,
+            errors,
+        }) => bench::resolve::run(&data, json, service, concurrency, errors).await,
         Command::Key(KeyCommand::New { name, scopes }) => {
             let scopes = scopes
                 .iter()

@@ -155,37 +155,94 @@ pub fn decide<E: Copy + Eq>(
     }
 }
 
+/// What earlier articles say about one candidate of an ambiguous mention.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Context<E> {
+    pub entity: E,
+    /// Earlier articles that mention the candidate.
+    pub articles: u32,
+    /// For each other entity named in this article: how many of those
+    /// articles name it too.
+    pub shared: Vec<u32>,
+}
+
+/// Evidence at least this strong may pick a candidate...
+const CONTEXT_MIN: f64 = 0.5;
+/// ...when it is this many times the runner-up's.
+const CONTEXT_RATIO: f64 = 2.0;
+
+/// How much an entity's earlier articles look like this one: for each entity
+/// named here, the share of the candidate's articles that name it too
+/// (smoothed, so one article is weak evidence).
+pub fn context_score<E>(c: &Context<E>) -> f64 {
+    let n = f64::from(c.articles) + 1.0;
+    c.shared.iter().map(|&s| f64::from(s) / n).sum()
+}
+
+/// Breaks the tie of an ambiguous partial name ("Massoud" with father and
+/// son known) by the company each candidate keeps: the one whose earlier
+/// articles name the same entities as this article, clearly more than any
+/// other candidate's do. `None` leaves the mention unlinked.
+pub fn by_context<E: Copy>(candidates: &[Context<E>]) -> Option<(E, f64)> {
+    let mut scored: Vec<(E, f64)> = candidates
+        .iter()
+        .map(|c| (c.entity, context_score(c)))
+        .collect();
+    scored.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let (best, score) = *scored.first()?;
+    let runner_up = scored.get(1).map_or(0.0, |s| s.1);
+    (score >= CONTEXT_MIN && score >= CONTEXT_RATIO * runner_up).then_some((best, score))
+}
+
 /// Within-article coreference: for each mention, the index of an earlier
 /// mention it refers to. A partial person name (a surname, a given name)
-/// links to the one earlier full name it is part of; an acronym links to the
-/// one earlier organisation whose initialism it is. Two possible antecedents
-/// with different names (father and son) make it ambiguous: no link.
+/// links to the earlier full name it is part of; an acronym links to the
+/// one earlier organisation whose initialism it is. When two full names fit
+/// (father and son), the one the article has named more often so far is
+/// meant; as often each, it is ambiguous: no link.
 pub fn link_in_article(mentions: &[(&Name, &str, &str)]) -> Vec<Option<usize>> {
     let mut links: Vec<Option<usize>> = Vec::with_capacity(mentions.len());
     for (i, (name, surface, ty)) in mentions.iter().enumerate() {
         let acronym = *ty == "ORG" && crate::is_acronym(surface);
-        let mut found: Option<usize> = None;
-        let mut ambiguous = false;
+        // (antecedent, the name is its surname, how often the article has
+        // named it so far)
+        let mut fits: Vec<(usize, bool, usize)> = Vec::new();
         for (j, (earlier, _, ety)) in mentions[..i].iter().enumerate() {
             if ety != ty || links[j].is_some() {
                 continue;
             }
-            let refers = if acronym {
-                initialism(earlier).as_deref() == Some(*surface)
-            } else {
-                *ty == "PER"
-                    && earlier.tokens.len() > name.tokens.len()
-                    && matches!(compare(name, earlier), Relation::Partial { .. })
-            };
-            if refers {
-                match found {
-                    Some(k) if mentions[k].0.key() != earlier.key() => ambiguous = true,
-                    Some(_) => {}
-                    None => found = Some(j),
+            let surname = if acronym {
+                if initialism(earlier).as_deref() != Some(*surface) {
+                    continue;
                 }
+                true
+            } else {
+                match compare(name, earlier) {
+                    Relation::Partial { at_end, .. }
+                        if *ty == "PER" && earlier.tokens.len() > name.tokens.len() =>
+                    {
+                        at_end
+                    }
+                    _ => continue,
+                }
+            };
+            let key = earlier.key();
+            let named = (0..i)
+                .filter(|&k| {
+                    let head = links[k].unwrap_or(k);
+                    mentions[head].0.key() == key
+                })
+                .count();
+            if !fits.iter().any(|(f, _, _)| mentions[*f].0.key() == key) {
+                fits.push((j, surname, named));
             }
         }
-        links.push(if ambiguous { None } else { found });
+        // A surname points at its bearer before a given name at another's.
+        fits.sort_by_key(|f| std::cmp::Reverse((f.1, f.2)));
+        let clear = fits
+            .get(1)
+            .is_none_or(|second| (second.1, second.2) < (fits[0].1, fits[0].2));
+        links.push(fits.first().filter(|_| clear).map(|f| f.0));
     }
     links
 }
@@ -196,7 +253,7 @@ mod tests {
     use crate::analyze;
 
     fn run(mention: &str, ty: &str, known: &[(u32, &str, &str)]) -> Decision<u32> {
-        let names: Vec<Name> = known.iter().map(|(_, _, s)| analyze(s)).collect();
+        let names: Vec<Name> = known.iter().map(|(_, t, s)| analyze(s, t)).collect();
         let candidates: Vec<Candidate<'_, u32>> = known
             .iter()
             .zip(&names)
@@ -207,7 +264,7 @@ mod tests {
                 name: n,
             })
             .collect();
-        decide(&analyze(mention), mention, ty, &candidates)
+        decide(&analyze(mention, ty), mention, ty, &candidates)
     }
 
     fn linked(d: &Decision<u32>) -> Option<u32> {
@@ -274,6 +331,31 @@ mod tests {
     }
 
     #[test]
+    fn context_breaks_a_tie_only_when_clear() {
+        let ctx = |entity, articles, shared: &[u32]| Context {
+            entity,
+            articles,
+            shared: shared.to_vec(),
+        };
+        // The son's articles name the NRF and Panjshir; the father's rarely.
+        let son = ctx(2, 9, &[8, 5]);
+        let father = ctx(3, 9, &[0, 3]);
+        assert_eq!(
+            by_context(&[father.clone(), son.clone()]).map(|b| b.0),
+            Some(2)
+        );
+        // As much for one as for the other: no pick.
+        assert_eq!(by_context(&[ctx(2, 4, &[2]), ctx(3, 4, &[2])]), None);
+        // One article naming the same entity is just enough; a third of
+        // the candidate's articles is not.
+        assert_eq!(
+            by_context(&[ctx(2, 1, &[1]), ctx(3, 5, &[0])]),
+            Some((2, 0.5))
+        );
+        assert_eq!(by_context(&[ctx(2, 3, &[1]), ctx(3, 5, &[0])]), None);
+    }
+
+    #[test]
     fn article_coreference() {
         let names: Vec<(Name, &str, &str)> = [
             ("National Resistance Front", "ORG"),
@@ -283,7 +365,7 @@ mod tests {
             ("Iftikhar", "PER"),
         ]
         .iter()
-        .map(|(s, t)| (analyze(s), *s, *t))
+        .map(|(s, t)| (analyze(s, t), *s, *t))
         .collect();
         let view: Vec<(&Name, &str, &str)> = names.iter().map(|(n, s, t)| (n, *s, *t)).collect();
         assert_eq!(

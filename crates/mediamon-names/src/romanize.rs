@@ -100,6 +100,8 @@ pub fn needs_romanizing(name: &str) -> bool {
 pub fn romanize(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut at_word_start = true;
+    // Russian writes Arabic ج as дж (Муджахид: Mujahid).
+    let name = name.replace("дж", "j").replace("Дж", "J");
     for c in name.chars().flat_map(char::to_lowercase) {
         if let Some(latin) = arabic(c, at_word_start).or_else(|| cyrillic(c)) {
             out.push_str(latin);
@@ -134,6 +136,7 @@ mod tests {
     fn cyrillic_names() {
         check("Ахмад Масуд", "ahmad masud");
         check("Талибан", "taliban");
+        check("Муджахид", "mujahid");
     }
 
     #[test]

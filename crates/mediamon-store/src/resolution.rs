@@ -1,9 +1,11 @@
 //! The primitives one resolution runs inside a single transaction.
 //!
-//! The resolver service decides; this type only reads and writes. Callers
-//! must lock every name key they will look up or create, all at once and in
-//! sorted order ([`ResolutionTxn::lock_names`]), so that two replicas resolving
-//! articles with the same new names serialise instead of creating twins.
+//! The resolver service decides; this type only reads and writes. A
+//! resolution that will create entities must first lock the name keys of
+//! those entities, all in one statement ([`ResolutionTxn::lock_names`], hash
+//! ordered), then read the candidates again: two replicas with the same new
+//! name then serialise instead of creating twins. Linking to entities that
+//! exist needs no lock.
 
 use sea_orm::{
     ConnectionTrait, DatabaseTransaction, DbBackend, FromQueryResult, Statement, TransactionTrait,
@@ -25,13 +27,6 @@ struct StateRow {
     resolution_state: String,
 }
 
-/// A known alias that shares a blocking key with a mention.
-#[derive(Debug, Clone, FromQueryResult)]
-pub struct CandidateRow {
-    pub entity_id: Uuid,
-    pub name: String,
-}
-
 /// A known alias with its keys.
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct AliasRow {
@@ -40,15 +35,11 @@ pub struct AliasRow {
     pub name: String,
     pub norm: String,
     pub skeleton: String,
-    pub first_skeleton: String,
     pub last_skeleton: String,
     pub initialism: Option<String>,
-}
-
-#[derive(FromQueryResult)]
-struct BlockedRow {
-    entity_id: Uuid,
-    norm: String,
+    /// Names of the mentions asked about that an analyst removed from this
+    /// entity: never link those to it.
+    pub blocked: Vec<String>,
 }
 
 /// The lookup keys of a name (computed by mediamon-names).
@@ -56,46 +47,83 @@ struct BlockedRow {
 pub struct AliasKeys {
     /// The normalised name (exact match and trigram search).
     pub norm: String,
-    /// Consonant skeletons of all tokens, of the first and of the last.
+    /// Consonant skeletons of all tokens and of the last.
     pub skeleton: String,
-    pub first_skeleton: String,
     pub last_skeleton: String,
     /// An organisation's acronym or initialism.
     pub initialism: Option<String>,
 }
 
-/// Candidate aliases through the blocking keys; an alias whose entity an
-/// analyst took this name away from is never a candidate.
+/// At most this many aliases are read per blocking key value: a common key
+/// ("Khan", "Council") then costs a bounded read, and a caller can tell a
+/// crowded key (this many hits) from a rare one.
+pub const PROBE_CAP: usize = 64;
+
+/// What a resolution looks up, for all its mentions at once.
+#[derive(Debug, Clone, Default)]
+pub struct Probe {
+    /// Entity types of the mentions: only these compete.
+    pub types: Vec<String>,
+    /// Aliases with exactly these normalised names...
+    pub norms: Vec<String>,
+    /// ...or these full-name skeletons...
+    pub skeletons: Vec<String>,
+    /// ...or these surname skeletons (for bare surnames)...
+    pub surnames: Vec<String>,
+    /// ...or these acronyms / initialisms.
+    pub initialisms: Vec<String>,
+}
+
+/// The aliases a [`Probe`] finds (one indexed query, each key capped at
+/// [`PROBE_CAP`], oldest aliases first), with their keys and the probed names
+/// an analyst took away from their entity.
 pub(crate) async fn candidates_on<C: ConnectionTrait>(
     conn: &C,
-    entity_type: &str,
-    keys: &AliasKeys,
-) -> Result<Vec<CandidateRow>> {
-    Ok(
-        CandidateRow::find_by_statement(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT a.entity_id, a.name FROM aliases a JOIN entities e ON e.id = a.entity_id \
-         WHERE e.entity_type = $1 AND (a.norm = $2 \
-            OR (a.skeleton = $3 AND $3 <> '') \
-            OR (a.last_skeleton = $4 AND $4 <> '') \
-            OR (a.first_skeleton = $5 AND $5 <> '') \
-            OR a.initialism = $6) \
-           AND NOT EXISTS (SELECT 1 FROM blocked_aliases b \
-                           WHERE b.entity_id = a.entity_id AND b.norm = $2) \
-         ORDER BY e.created_at, a.id LIMIT 500",
-            [
-                entity_type.into(),
-                keys.norm.clone().into(),
-                keys.skeleton.clone().into(),
-                keys.last_skeleton.clone().into(),
-                keys.first_skeleton.clone().into(),
-                keys.initialism.clone().into(),
-            ],
-        ))
-        .all(conn)
-        .await?,
-    )
+    probe: &Probe,
+) -> Result<Vec<AliasRow>> {
+    let set = |v: &[String]| -> Vec<String> {
+        let mut v: Vec<String> = v.iter().filter(|s| !s.is_empty()).cloned().collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let capped = |column: &str, param: usize| {
+        format!(
+            "SELECT h.* FROM unnest(${param}::text[]) AS k(v), LATERAL (SELECT {COLUMNS} \
+             FROM aliases WHERE {column} = k.v ORDER BY id LIMIT $6) AS h"
+        )
+    };
+    // The probes return whole rows: joining their ids back to aliases
+    // made the planner scan the table.
+    let sql = format!(
+        "WITH hits AS ({} UNION {} UNION {} UNION SELECT {COLUMNS} FROM aliases \
+         WHERE initialism = ANY($5::text[])) \
+         SELECT h.entity_id, e.entity_type, h.name, h.norm, h.skeleton, h.last_skeleton, \
+         h.initialism, ARRAY(SELECT b.norm FROM blocked_aliases b \
+         WHERE b.entity_id = h.entity_id AND b.norm = ANY($2::text[])) AS blocked \
+         FROM hits h JOIN entities e ON e.id = h.entity_id \
+         WHERE e.entity_type = ANY($1::text[]) ORDER BY e.created_at, h.id",
+        capped("norm", 2),
+        capped("skeleton", 3),
+        capped("last_skeleton", 4),
+    );
+    Ok(AliasRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        sql,
+        [
+            set(&probe.types).into(),
+            set(&probe.norms).into(),
+            set(&probe.skeletons).into(),
+            set(&probe.surnames).into(),
+            set(&probe.initialisms).into(),
+            (PROBE_CAP as i64).into(),
+        ],
+    ))
+    .all(conn)
+    .await?)
 }
+
+const COLUMNS: &str = "id, entity_id, name, norm, skeleton, last_skeleton, initialism";
 
 /// Inserts an alias with its keys; false when the entity already had it.
 pub(crate) async fn insert_alias_on<C: ConnectionTrait>(
@@ -107,15 +135,14 @@ pub(crate) async fn insert_alias_on<C: ConnectionTrait>(
     let inserted = conn
         .execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            "INSERT INTO aliases (entity_id, name, norm, skeleton, first_skeleton, \
-             last_skeleton, initialism) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+            "INSERT INTO aliases (entity_id, name, norm, skeleton, last_skeleton, initialism) \
+             VALUES ($1, $2, $3, $4, $5, $6) \
              ON CONFLICT (entity_id, norm) DO NOTHING",
             [
                 entity_id.into(),
                 name.into(),
                 keys.norm.clone().into(),
                 keys.skeleton.clone().into(),
-                keys.first_skeleton.clone().into(),
                 keys.last_skeleton.clone().into(),
                 keys.initialism.clone().into(),
             ],
@@ -130,6 +157,19 @@ pub(crate) async fn insert_alias_on<C: ConnectionTrait>(
         .await?;
     }
     Ok(inserted.rows_affected() > 0)
+}
+
+/// What one resolution writes (see [`ResolutionTxn::finish`]).
+#[derive(Debug, Default)]
+pub struct Writes<'a> {
+    /// (id, canonical name, type).
+    pub entities: &'a [(Uuid, String, String)],
+    /// (entity, surface form, keys).
+    pub aliases: &'a [(Uuid, String, AliasKeys)],
+    /// (mention, candidate entity, score): "possibly the same as".
+    pub reviews: &'a [(Uuid, Uuid, f64)],
+    /// (mention, entity or none when unlinked, decision code).
+    pub links: &'a [(Uuid, Option<Uuid>, &'a str)],
 }
 
 /// An entity to load in bulk, with its one alias's keys.
@@ -161,16 +201,15 @@ impl Store {
         .await?;
         txn.execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            "INSERT INTO aliases (entity_id, name, norm, skeleton, first_skeleton, last_skeleton, \
-             initialism) SELECT id, name, norm, sk, fsk, lsk, NULLIF(ini, '') FROM unnest( \
-             $1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) \
-             AS t(id, name, norm, sk, fsk, lsk, ini)",
+            "INSERT INTO aliases (entity_id, name, norm, skeleton, last_skeleton, initialism) \
+             SELECT id, name, norm, sk, lsk, NULLIF(ini, '') FROM unnest( \
+             $1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) \
+             AS t(id, name, norm, sk, lsk, ini)",
             [
                 ids.into(),
                 col(&|e| e.name.clone()).into(),
                 col(&|e| e.keys.norm.clone()).into(),
                 col(&|e| e.keys.skeleton.clone()).into(),
-                col(&|e| e.keys.first_skeleton.clone()).into(),
                 col(&|e| e.keys.last_skeleton.clone()).into(),
                 col(&|e| e.keys.initialism.clone().unwrap_or_default()).into(),
             ],
@@ -185,12 +224,8 @@ impl Store {
     }
 
     /// Candidate aliases outside a resolution (explanations).
-    pub async fn candidates(
-        &self,
-        entity_type: &str,
-        keys: &AliasKeys,
-    ) -> Result<Vec<CandidateRow>> {
-        candidates_on(&self.db, entity_type, keys).await
+    pub async fn candidates(&self, probe: &Probe) -> Result<Vec<AliasRow>> {
+        candidates_on(&self.db, probe).await
     }
 
     /// Starts resolving an article: locks its row until commit.
@@ -245,184 +280,113 @@ impl ResolutionTxn {
         Ok(())
     }
 
-    /// Every alias that shares a blocking key with any of the mentions
-    /// (one indexed query per article), with its keys.
-    pub async fn candidates_for(&self, mentions: &[(&str, &AliasKeys)]) -> Result<Vec<AliasRow>> {
-        let col = |f: &dyn Fn(&AliasKeys) -> String| -> Vec<String> {
-            mentions
-                .iter()
-                .map(|(_, k)| f(k))
-                .filter(|v| !v.is_empty())
-                .collect()
-        };
-        let types: Vec<String> = mentions.iter().map(|(t, _)| t.to_string()).collect();
-        Ok(AliasRow::find_by_statement(Statement::from_sql_and_values(
+    /// For each candidate entity, in how many of its latest earlier articles
+    /// (at most 500) it appears, and in how many of those each neighbour
+    /// appears too: (candidate, neighbour, articles), with the candidate
+    /// as its own neighbour for its total.
+    pub async fn co_mentions(
+        &self,
+        candidates: &[Uuid],
+        neighbours: &[Uuid],
+    ) -> Result<Vec<(Uuid, Uuid, i64)>> {
+        #[derive(FromQueryResult)]
+        struct Row {
+            candidate: Uuid,
+            neighbour: Uuid,
+            articles: i64,
+        }
+        let rows = Row::find_by_statement(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            // One indexed probe per key column; an OR across them would scan.
-            "SELECT a.entity_id, e.entity_type, a.name, a.norm, a.skeleton, a.first_skeleton, \
-             a.last_skeleton, a.initialism FROM aliases a JOIN entities e ON e.id = a.entity_id \
-             WHERE e.entity_type = ANY($1::text[]) AND a.id IN ( \
-                SELECT id FROM aliases WHERE norm = ANY($2::text[]) \
-                UNION SELECT id FROM aliases WHERE skeleton = ANY($3::text[]) \
-                UNION SELECT id FROM aliases WHERE last_skeleton = ANY($4::text[]) \
-                UNION SELECT id FROM aliases WHERE first_skeleton = ANY($5::text[]) \
-                UNION SELECT id FROM aliases WHERE initialism = ANY($6::text[])) \
-             ORDER BY e.created_at, a.id LIMIT 20000",
+            "SELECT k.id AS candidate, n.entity_id AS neighbour, \
+             count(DISTINCT c.article_id) AS articles \
+             FROM unnest($1::uuid[]) AS k(id), LATERAL (SELECT DISTINCT article_id FROM mentions \
+               WHERE entity_id = k.id AND article_id <> $3 ORDER BY article_id DESC LIMIT 500) c \
+             JOIN mentions n ON n.article_id = c.article_id \
+             WHERE n.entity_id = k.id OR n.entity_id = ANY($2::uuid[]) \
+             GROUP BY 1, 2",
             [
-                types.into(),
-                col(&|k| k.norm.clone()).into(),
-                col(&|k| k.skeleton.clone()).into(),
-                col(&|k| k.last_skeleton.clone()).into(),
-                col(&|k| k.first_skeleton.clone()).into(),
-                col(&|k| k.initialism.clone().unwrap_or_default()).into(),
+                candidates.to_vec().into(),
+                neighbours.to_vec().into(),
+                self.article_id.into(),
             ],
         ))
         .all(&self.txn)
-        .await?)
-    }
-
-    /// (entity, norm) pairs analysts blocked, for these names.
-    pub async fn blocked_for(&self, norms: Vec<String>) -> Result<Vec<(Uuid, String)>> {
-        Ok(
-            BlockedRow::find_by_statement(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "SELECT entity_id, norm FROM blocked_aliases WHERE norm = ANY($1::text[])",
-                [norms.into()],
-            ))
-            .all(&self.txn)
-            .await?
+        .await?;
+        Ok(rows
             .into_iter()
-            .map(|b| (b.entity_id, b.norm))
-            .collect(),
-        )
+            .map(|r| (r.candidate, r.neighbour, r.articles))
+            .collect())
     }
 
-    /// Creates entities: (id, canonical name, type).
-    pub async fn create_entities(&self, entities: &[(Uuid, String, String)]) -> Result<()> {
-        if entities.is_empty() {
-            return Ok(());
-        }
-        self.txn
-            .execute_raw(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "INSERT INTO entities (id, canonical_name, entity_type) \
-                 SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[])",
-                [
-                    entities.iter().map(|e| e.0).collect::<Vec<_>>().into(),
-                    entities
-                        .iter()
-                        .map(|e| e.1.clone())
-                        .collect::<Vec<_>>()
-                        .into(),
-                    entities
-                        .iter()
-                        .map(|e| e.2.clone())
-                        .collect::<Vec<_>>()
-                        .into(),
-                ],
-            ))
-            .await?;
-        Ok(())
+    /// Candidate aliases for the article's mentions (see [`candidates_on`]).
+    pub async fn candidates_for(&self, probe: &Probe) -> Result<Vec<AliasRow>> {
+        candidates_on(&self.txn, probe).await
     }
 
-    /// Records surface forms with their keys (known ones are skipped).
-    pub async fn add_aliases(&self, aliases: &[(Uuid, String, AliasKeys)]) -> Result<()> {
-        if aliases.is_empty() {
-            return Ok(());
-        }
-        let col = |f: &dyn Fn(&(Uuid, String, AliasKeys)) -> String| -> Vec<String> {
-            aliases.iter().map(f).collect()
+    /// Writes the outcome in one statement and commits: new entities, new
+    /// aliases (known ones skipped), review candidates, each mention's
+    /// decision, and the article's state.
+    pub async fn finish(self, w: &Writes<'_>) -> Result<()> {
+        let text = |v: Vec<String>| sea_orm::Value::from(v);
+        let alias_col = |f: &dyn Fn(&(Uuid, String, AliasKeys)) -> String| {
+            text(w.aliases.iter().map(f).collect())
         };
         self.txn
             .execute_raw(Statement::from_sql_and_values(
                 DbBackend::Postgres,
-                "WITH added AS (INSERT INTO aliases (entity_id, name, norm, skeleton, \
-                 first_skeleton, last_skeleton, initialism) \
-                 SELECT id, name, norm, sk, fsk, lsk, NULLIF(ini, '') FROM unnest($1::uuid[], \
-                 $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) \
-                 AS t(id, name, norm, sk, fsk, lsk, ini) \
-                 ON CONFLICT (entity_id, norm) DO NOTHING RETURNING entity_id) \
-                 UPDATE entities SET updated_at = now() WHERE id IN (SELECT entity_id FROM added)",
+                // Foreign keys are checked at the end of the statement, so
+                // aliases and links may name entities created beside them.
+                "WITH new_entities AS (INSERT INTO entities (id, canonical_name, entity_type) \
+                   SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[])), \
+                 added AS (INSERT INTO aliases (entity_id, name, norm, skeleton, \
+                   last_skeleton, initialism) \
+                   SELECT id, name, norm, sk, lsk, NULLIF(ini, '') FROM unnest($4::uuid[], \
+                   $5::text[], $6::text[], $7::text[], $8::text[], $9::text[]) \
+                   AS t(id, name, norm, sk, lsk, ini) \
+                   ON CONFLICT (entity_id, norm) DO NOTHING RETURNING entity_id), \
+                 touched AS (UPDATE entities SET updated_at = now() \
+                   WHERE id IN (SELECT entity_id FROM added)), \
+                 reviews AS (INSERT INTO review_candidates (mention_id, candidate_id, score) \
+                   SELECT * FROM unnest($10::uuid[], $11::uuid[], $12::real[]) \
+                   ON CONFLICT (mention_id, candidate_id) DO NOTHING), \
+                 links AS (UPDATE mentions m SET entity_id = NULLIF(t.entity_id, '')::uuid, \
+                   decision = t.decision, resolved_at = now() \
+                   FROM unnest($13::uuid[], $14::text[], $15::text[]) AS t(id, entity_id, decision) \
+                   WHERE m.id = t.id AND m.article_id = $16) \
+                 UPDATE articles SET resolution_state = 'resolved', resolved_at = now() \
+                 WHERE id = $16",
                 [
-                    aliases.iter().map(|a| a.0).collect::<Vec<_>>().into(),
-                    col(&|a| a.1.clone()).into(),
-                    col(&|a| a.2.norm.clone()).into(),
-                    col(&|a| a.2.skeleton.clone()).into(),
-                    col(&|a| a.2.first_skeleton.clone()).into(),
-                    col(&|a| a.2.last_skeleton.clone()).into(),
-                    col(&|a| a.2.initialism.clone().unwrap_or_default()).into(),
-                ],
-            ))
-            .await?;
-        Ok(())
-    }
-
-    /// Records that mentions may denote other entities: (mention, candidate, score).
-    pub async fn add_review_candidates(&self, rows: &[(Uuid, Uuid, f64)]) -> Result<()> {
-        if rows.is_empty() {
-            return Ok(());
-        }
-        self.txn
-            .execute_raw(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "INSERT INTO review_candidates (mention_id, candidate_id, score) \
-                 SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::real[]) \
-                 ON CONFLICT (mention_id, candidate_id) DO NOTHING",
-                [
-                    rows.iter().map(|r| r.0).collect::<Vec<_>>().into(),
-                    rows.iter().map(|r| r.1).collect::<Vec<_>>().into(),
-                    rows.iter().map(|r| r.2 as f32).collect::<Vec<_>>().into(),
-                ],
-            ))
-            .await?;
-        Ok(())
-    }
-
-    /// Records the decision of each mention of this article:
-    /// (mention, entity or none when unlinked, decision code).
-    pub async fn link_mentions(&self, links: &[(Uuid, Option<Uuid>, &str)]) -> Result<()> {
-        if links.is_empty() {
-            return Ok(());
-        }
-        self.txn
-            .execute_raw(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "UPDATE mentions m SET entity_id = NULLIF(t.entity_id, '')::uuid, \
-                 decision = t.decision, resolved_at = now() \
-                 FROM unnest($1::uuid[], $2::text[], $3::text[]) \
-                 AS t(id, entity_id, decision) WHERE m.id = t.id AND m.article_id = $4",
-                [
-                    links.iter().map(|l| l.0).collect::<Vec<_>>().into(),
+                    w.entities.iter().map(|e| e.0).collect::<Vec<_>>().into(),
+                    text(w.entities.iter().map(|e| e.1.clone()).collect()),
+                    text(w.entities.iter().map(|e| e.2.clone()).collect()),
+                    w.aliases.iter().map(|a| a.0).collect::<Vec<_>>().into(),
+                    alias_col(&|a| a.1.clone()),
+                    alias_col(&|a| a.2.norm.clone()),
+                    alias_col(&|a| a.2.skeleton.clone()),
+                    alias_col(&|a| a.2.last_skeleton.clone()),
+                    alias_col(&|a| a.2.initialism.clone().unwrap_or_default()),
+                    w.reviews.iter().map(|r| r.0).collect::<Vec<_>>().into(),
+                    w.reviews.iter().map(|r| r.1).collect::<Vec<_>>().into(),
+                    w.reviews.iter().map(|r| r.2 as f32).collect::<Vec<_>>().into(),
+                    w.links.iter().map(|l| l.0).collect::<Vec<_>>().into(),
                     // Text with '' for "unlinked": arrays of nullable uuids do not bind.
-                    links
-                        .iter()
-                        .map(|l| l.1.map(|e| e.to_string()).unwrap_or_default())
-                        .collect::<Vec<_>>()
-                        .into(),
-                    links
-                        .iter()
-                        .map(|l| l.2.to_string())
-                        .collect::<Vec<_>>()
-                        .into(),
+                    text(
+                        w.links
+                            .iter()
+                            .map(|l| l.1.map(|e| e.to_string()).unwrap_or_default())
+                            .collect(),
+                    ),
+                    text(w.links.iter().map(|l| l.2.to_string()).collect()),
                     self.article_id.into(),
                 ],
             ))
             .await?;
+        self.txn.commit().await?;
         Ok(())
     }
 
-    /// Marks the article resolved and commits everything.
-    pub async fn commit(self) -> Result<()> {
-        if !self.already_resolved {
-            self.txn
-                .execute_raw(Statement::from_sql_and_values(
-                    DbBackend::Postgres,
-                    "UPDATE articles SET resolution_state = 'resolved', resolved_at = now() \
-                     WHERE id = $1",
-                    [self.article_id.into()],
-                ))
-                .await?;
-        }
+    /// Ends a resolution that found the article already resolved.
+    pub async fn commit_unchanged(self) -> Result<()> {
         self.txn.commit().await?;
         Ok(())
     }

@@ -52,7 +52,7 @@ pub fn mention(m: &mention::Model) -> v1::Mention {
     }
 }
 
-const DECISIONS: [(v1::ResolutionDecision, &str); 7] = [
+const DECISIONS: [(v1::ResolutionDecision, &str); 8] = [
     (v1::ResolutionDecision::NewEntity, "new_entity"),
     (v1::ResolutionDecision::AliasMatch, "alias_match"),
     (v1::ResolutionDecision::WithinArticle, "within_article"),
@@ -60,6 +60,7 @@ const DECISIONS: [(v1::ResolutionDecision, &str); 7] = [
     (v1::ResolutionDecision::Acronym, "acronym"),
     (v1::ResolutionDecision::Surname, "surname"),
     (v1::ResolutionDecision::Ambiguous, "ambiguous"),
+    (v1::ResolutionDecision::Context, "context"),
 ];
 
 /// How a decision is stored in `mentions.decision`.

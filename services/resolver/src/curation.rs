@@ -14,7 +14,7 @@ use mediamon_proto::v1::{
 use mediamon_store::{Audit, Store, Uuid};
 
 use crate::error::ResolverError;
-use crate::resolve::alias_keys;
+use crate::resolve::{Lookup, alias_keys, probe_for};
 
 const MAX_REASON: usize = 2000;
 const MAX_NAME: usize = 300;
@@ -54,7 +54,7 @@ pub fn audit<'a>(
 
 fn name_field(field: &str, value: &str) -> Result<String, ResolverError> {
     let value = value.trim();
-    if value.is_empty() || analyze(value).is_empty() {
+    if value.is_empty() || analyze(value, "").is_empty() {
         return Err(ResolverError::invalid(field, "must contain a name"));
     }
     if value.len() > MAX_NAME {
@@ -154,7 +154,9 @@ pub async fn split(
         None => Some(name_field("new_canonical_name", &req.new_canonical_name)?),
     };
     let ty = entity_type(store, source).await?;
-    let keys = new_name.as_deref().map(|n| alias_keys(n, &analyze(n), &ty));
+    let keys = new_name
+        .as_deref()
+        .map(|n| alias_keys(n, &analyze(n, &ty), &ty));
     let new = match (&new_name, &keys) {
         (Some(n), Some(k)) => Some((n.as_str(), k)),
         _ => None,
@@ -173,7 +175,7 @@ pub async fn add_alias(
     let id = uuid("entity_id", &req.entity_id)?;
     let alias = name_field("alias", &req.alias)?;
     let ty = entity_type(store, id).await?;
-    let keys = alias_keys(&alias, &analyze(&alias), &ty);
+    let keys = alias_keys(&alias, &analyze(&alias, &ty), &ty);
     store.curate_add_alias(id, &alias, &keys, who).await?;
     entity(store, id).await
 }
@@ -199,7 +201,7 @@ pub async fn set_canonical_name(
     let id = uuid("entity_id", &req.entity_id)?;
     let name = name_field("canonical_name", &req.canonical_name)?;
     let ty = entity_type(store, id).await?;
-    let keys = alias_keys(&name, &analyze(&name), &ty);
+    let keys = alias_keys(&name, &analyze(&name, &ty), &ty);
     store.set_canonical_name(id, &name, &keys, who).await?;
     entity(store, id).await
 }
@@ -252,10 +254,19 @@ pub async fn explain(
             what: "mention",
             id: id.to_string(),
         })?;
-    let name = analyze(&mention.text);
+    let name = analyze(&mention.text, &mention.entity_type);
     let keys = alias_keys(&mention.text, &name, &mention.entity_type);
-    let rows = store.candidates(&mention.entity_type, &keys).await?;
-    let analysed: Vec<_> = rows.iter().map(|r| analyze(&r.name)).collect();
+    let lookup = Lookup::new(&mention.entity_type, &name, &keys);
+    let rows: Vec<_> = store
+        .candidates(&probe_for([&lookup]))
+        .await?
+        .into_iter()
+        .filter(|r| !r.blocked.contains(&keys.norm))
+        .collect();
+    let analysed: Vec<_> = rows
+        .iter()
+        .map(|r| analyze(&r.name, &r.entity_type))
+        .collect();
     let entity_ids: Vec<Uuid> = rows.iter().map(|r| r.entity_id).collect();
     let entities = store.get_entities(&entity_ids).await?;
     let acronym = mention.entity_type == "ORG" && is_acronym(&mention.text);

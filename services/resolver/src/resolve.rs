@@ -2,18 +2,27 @@
 //! article.
 //!
 //! Order: analyse every mention's name (mediamon-names); link partial names
-//! and acronyms to their full form earlier in the article; lock the blocking
-//! keys of the rest (in one round trip, hash-ordered, so replicas serialise
-//! instead of creating twins); fetch the candidate aliases of the whole
-//! article through the indexed keys; decide mention by mention in memory
-//! with `mediamon_names::decide::decide`; write entities, aliases, links and
-//! review candidates in a few batched statements. Surnames and ambiguous partial
-//! names never become aliases: a bare "Massoud" elsewhere may be the father.
+//! and acronyms to their full form earlier in the article; fetch the
+//! candidate aliases of the whole article through the indexed keys (one
+//! query); decide mention by mention in memory with
+//! `mediamon_names::decide::decide`. Only when a decision would create an
+//! entity are that name's keys locked (one round trip, hash-ordered) and the
+//! decisions made again on fresh candidates, so replicas serialise on new
+//! names instead of creating twins, and never on names already known.
+//! Ambiguous partial names then get one chance by context (co-mentioned
+//! entities); everything is written in one statement. Surnames and ambiguous
+//! partial names never become aliases: a bare "Massoud" elsewhere may be the
+//! father.
 
-use mediamon_names::decide::{Candidate, Decision, Reason, decide, link_in_article};
+use std::collections::BTreeSet;
+
+use mediamon_names::decide::{
+    Candidate, Context, Decision, Reason, by_context, decide, link_in_article,
+};
 use mediamon_names::{Name, analyze, initialism, is_acronym};
 use mediamon_proto::v1::ResolutionDecision;
-use mediamon_store::{AliasKeys, Store, Uuid};
+use mediamon_store::model::mention::Model as Mention;
+use mediamon_store::{AliasKeys, AliasRow, PROBE_CAP, Probe, ResolutionTxn, Store, Uuid, Writes};
 
 use crate::error::ResolverError;
 
@@ -42,11 +51,6 @@ pub fn alias_keys(surface: &str, name: &Name, entity_type: &str) -> AliasKeys {
         } else {
             name.skeleton_key()
         },
-        first_skeleton: if acronym {
-            String::new()
-        } else {
-            name.skeletons.first().cloned().unwrap_or_default()
-        },
         last_skeleton: if acronym {
             String::new()
         } else {
@@ -67,43 +71,80 @@ struct Known {
     surface: String,
     name: Name,
     keys: AliasKeys,
+    /// Mention names an analyst took away from the entity.
+    blocked: Vec<String>,
 }
 
-/// Whether an alias shares a blocking key with a mention (the same test as
-/// the store's candidate query).
-fn shares_key(mention: &AliasKeys, alias: &AliasKeys) -> bool {
-    let same = |a: &str, b: &str| !a.is_empty() && a == b;
-    mention.norm == alias.norm
-        || same(&mention.skeleton, &alias.skeleton)
-        || same(&mention.last_skeleton, &alias.last_skeleton)
-        || same(&mention.first_skeleton, &alias.first_skeleton)
-        || (mention.initialism.is_some() && mention.initialism == alias.initialism)
-}
-
-/// Adds a mention's name as an alias of `entity`, to the pool (for the rest
-/// of the article) and to the rows to write.
-fn learn(
-    pool: &mut Vec<Known>,
-    rows: &mut Vec<(Uuid, String, AliasKeys)>,
-    entity: Uuid,
-    m: &mediamon_store::model::mention::Model,
-    name: &Name,
-    keys: &AliasKeys,
-) {
-    if pool
-        .iter()
-        .any(|k| k.entity == entity && k.keys.norm == keys.norm)
-    {
-        return;
+impl From<AliasRow> for Known {
+    fn from(row: AliasRow) -> Self {
+        Known {
+            name: analyze(&row.name, &row.entity_type),
+            keys: AliasKeys {
+                norm: row.norm,
+                skeleton: row.skeleton,
+                last_skeleton: row.last_skeleton,
+                initialism: row.initialism,
+            },
+            entity: row.entity_id,
+            entity_type: row.entity_type,
+            surface: row.name,
+            blocked: row.blocked,
+        }
     }
-    pool.push(Known {
-        entity,
-        entity_type: m.entity_type.clone(),
-        surface: m.text.clone(),
-        name: name.clone(),
-        keys: keys.clone(),
-    });
-    rows.push((entity, m.text.clone(), keys.clone()));
+}
+
+/// What one mention looks up: its exact name; the skeleton of each suffix
+/// of its tokens (the whole name, "Ishaq Dar" in "Muhammad Ishaq Dar", the
+/// surname), which finds variants and shorter known forms; for a one-token
+/// name, full names with that surname; and an organisation's initialism.
+#[derive(Debug, Clone)]
+pub struct Lookup {
+    pub entity_type: String,
+    pub norm: String,
+    pub skeletons: Vec<String>,
+    pub surname: Option<String>,
+    pub initialism: Option<String>,
+}
+
+impl Lookup {
+    pub fn new(entity_type: &str, name: &Name, keys: &AliasKeys) -> Self {
+        let skeletons = if keys.skeleton.is_empty() {
+            Vec::new()
+        } else {
+            (0..name.skeletons.len())
+                .map(|i| name.skeletons[i..].join(" "))
+                .collect()
+        };
+        Lookup {
+            entity_type: entity_type.to_string(),
+            norm: keys.norm.clone(),
+            skeletons,
+            surname: (name.tokens.len() == 1 && !keys.last_skeleton.is_empty())
+                .then(|| keys.last_skeleton.clone()),
+            initialism: keys.initialism.clone(),
+        }
+    }
+
+    /// Whether the store's probe for this lookup returns `alias`.
+    pub fn finds(&self, alias: &AliasKeys) -> bool {
+        self.norm == alias.norm
+            || self.skeletons.contains(&alias.skeleton)
+            || self.surname.as_ref() == Some(&alias.last_skeleton)
+            || (self.initialism.is_some() && self.initialism == alias.initialism)
+    }
+}
+
+/// One store probe for several lookups.
+pub fn probe_for<'a>(lookups: impl IntoIterator<Item = &'a Lookup>) -> Probe {
+    let mut p = Probe::default();
+    for l in lookups {
+        p.types.push(l.entity_type.clone());
+        p.norms.push(l.norm.clone());
+        p.skeletons.extend(l.skeletons.iter().cloned());
+        p.surnames.extend(l.surname.iter().cloned());
+        p.initialisms.extend(l.initialism.iter().cloned());
+    }
+    p
 }
 
 fn reason_decision(reason: Reason) -> ResolutionDecision {
@@ -113,6 +154,201 @@ fn reason_decision(reason: Reason) -> ResolutionDecision {
         Reason::Acronym => ResolutionDecision::Acronym,
         Reason::UniquePartial => ResolutionDecision::Surname,
     }
+}
+
+/// The keys a resolution that creates an entity for this mention locks: a
+/// concurrent spelling of the same new name shares one of them.
+fn lock_keys(entity_type: &str, k: &AliasKeys) -> Vec<String> {
+    let mut out = vec![format!("{entity_type}:norm:{}", k.norm)];
+    if !k.last_skeleton.is_empty() {
+        out.push(format!("{entity_type}:last:{}", k.last_skeleton));
+    }
+    if let Some(acr) = &k.initialism {
+        out.push(format!("{entity_type}:acr:{acr}"));
+    }
+    out
+}
+
+/// An article's mentions, analysed.
+struct Analysed<'a> {
+    stored: &'a [Mention],
+    names: Vec<Name>,
+    keys: Vec<AliasKeys>,
+    lookups: Vec<Lookup>,
+    /// The earlier mention each one refers to within the article.
+    within: Vec<Option<usize>>,
+}
+
+/// The decisions for an article, before they are written.
+#[derive(Default)]
+struct Plan {
+    entities: Vec<(Uuid, String, String)>,
+    aliases: Vec<(Uuid, String, AliasKeys)>,
+    reviews: Vec<(Uuid, Uuid, f64)>,
+    chosen: Vec<(Option<Uuid>, ResolutionDecision)>,
+    /// Mentions that start a new entity.
+    creators: Vec<usize>,
+    /// Ambiguous mentions and the entities they may be.
+    ambiguous: Vec<(usize, Vec<Uuid>)>,
+}
+
+impl Plan {
+    /// Adds a mention's name as an alias of `entity`, to the pool (for the
+    /// rest of the article) and to the rows to write.
+    fn learn(
+        &mut self,
+        pool: &mut Vec<Known>,
+        entity: Uuid,
+        m: &Mention,
+        name: &Name,
+        keys: &AliasKeys,
+    ) {
+        if pool
+            .iter()
+            .any(|k| k.entity == entity && k.keys.norm == keys.norm)
+        {
+            return;
+        }
+        pool.push(Known {
+            entity,
+            entity_type: m.entity_type.clone(),
+            surface: m.text.clone(),
+            name: name.clone(),
+            keys: keys.clone(),
+            blocked: Vec::new(),
+        });
+        self.aliases.push((entity, m.text.clone(), keys.clone()));
+    }
+}
+
+/// Decides every mention in memory against `pool`, in body order; what the
+/// article creates joins the pool as it goes.
+fn plan(a: &Analysed<'_>, mut pool: Vec<Known>) -> Plan {
+    // A surname key with as many aliases as one probe reads is too common
+    // to pick "the only" bearer of it.
+    let crowded = |key: &str| pool_count(&pool, key) >= PROBE_CAP;
+    let crowded: Vec<bool> = a
+        .keys
+        .iter()
+        .map(|k| !k.last_skeleton.is_empty() && crowded(&k.last_skeleton))
+        .collect();
+    let mut p = Plan::default();
+    for (i, m) in a.stored.iter().enumerate() {
+        let (name, keys) = (&a.names[i], &a.keys[i]);
+        if let Some(j) = a.within[i] {
+            let entity = p.chosen[j].0;
+            // "National Resistance Front (NRF)" teaches the acronym.
+            if let Some(e) = entity
+                && is_acronym(&m.text)
+            {
+                p.learn(&mut pool, e, m, name, keys);
+            }
+            p.chosen.push((entity, ResolutionDecision::WithinArticle));
+            continue;
+        }
+        if name.is_empty() {
+            p.chosen.push((None, ResolutionDecision::Ambiguous));
+            continue;
+        }
+        let candidates: Vec<Candidate<'_, Uuid>> = pool
+            .iter()
+            .filter(|k| k.entity_type == m.entity_type && a.lookups[i].finds(&k.keys))
+            .filter(|k| !k.blocked.contains(&keys.norm))
+            .map(|k| Candidate {
+                entity: k.entity,
+                entity_type: &k.entity_type,
+                surface: &k.surface,
+                name: &k.name,
+            })
+            .collect();
+        let pick = match decide(name, &m.text, &m.entity_type, &candidates) {
+            Decision::Link {
+                reason: Reason::UniquePartial,
+                entity,
+                ..
+            } if crowded[i] => {
+                p.ambiguous.push((i, vec![entity]));
+                (None, ResolutionDecision::Ambiguous)
+            }
+            Decision::Link { entity, reason, .. } => {
+                if reason != Reason::UniquePartial {
+                    p.learn(&mut pool, entity, m, name, keys);
+                }
+                (Some(entity), reason_decision(reason))
+            }
+            Decision::New { review } => {
+                let entity = Uuid::now_v7();
+                p.entities
+                    .push((entity, m.text.clone(), m.entity_type.clone()));
+                p.creators.push(i);
+                p.learn(&mut pool, entity, m, name, keys);
+                if let Some((candidate, score)) = review {
+                    p.reviews.push((m.id, candidate, score));
+                }
+                (Some(entity), ResolutionDecision::NewEntity)
+            }
+            Decision::Ambiguous { candidates } => {
+                p.reviews.extend(candidates.iter().map(|c| (m.id, *c, 0.5)));
+                p.ambiguous.push((i, candidates));
+                (None, ResolutionDecision::Ambiguous)
+            }
+        };
+        p.chosen.push(pick);
+    }
+    p
+}
+
+fn pool_count(pool: &[Known], last_skeleton: &str) -> usize {
+    pool.iter()
+        .filter(|k| k.keys.last_skeleton == last_skeleton)
+        .count()
+}
+
+/// Links ambiguous partial names by the company their candidates keep
+/// (`mediamon_names::decide::by_context`), against the entities the rest of
+/// the article names.
+async fn link_by_context(txn: &ResolutionTxn, p: &mut Plan) -> Result<(), ResolverError> {
+    let open: Vec<&(usize, Vec<Uuid>)> = p.ambiguous.iter().filter(|(_, c)| c.len() > 1).collect();
+    if open.is_empty() {
+        return Ok(());
+    }
+    let candidates: Vec<Uuid> = open.iter().flat_map(|(_, c)| c.iter().copied()).collect();
+    let mut neighbours: Vec<Uuid> = p
+        .chosen
+        .iter()
+        .filter_map(|(e, _)| *e)
+        .filter(|e| !candidates.contains(e))
+        .collect();
+    neighbours.sort();
+    neighbours.dedup();
+    if neighbours.is_empty() {
+        return Ok(());
+    }
+    let counts = txn.co_mentions(&candidates, &neighbours).await?;
+    let count = |c: Uuid, n: Uuid| {
+        counts
+            .iter()
+            .find(|(x, y, _)| *x == c && *y == n)
+            .map_or(0, |r| u32::try_from(r.2).unwrap_or(u32::MAX))
+    };
+    let mut picks = Vec::new();
+    for (i, cands) in &open {
+        let evidence: Vec<Context<Uuid>> = cands
+            .iter()
+            .map(|&c| Context {
+                entity: c,
+                articles: count(c, c),
+                shared: neighbours.iter().map(|&n| count(c, n)).collect(),
+            })
+            .collect();
+        if let Some((entity, _)) = by_context(&evidence) {
+            picks.push((*i, entity));
+        }
+    }
+    for (i, entity) in picks {
+        p.chosen[i] = (Some(entity), ResolutionDecision::Context);
+    }
+    Ok(())
 }
 
 /// Resolves the stored mentions of `article_id`. `claimed` are the mention ids
@@ -144,14 +380,17 @@ pub async fn resolve_article(
                 })
             })
             .collect();
-        txn.commit().await?;
+        txn.commit_unchanged().await?;
         return Ok(Resolved {
             links,
             already_resolved: true,
         });
     }
 
-    let names: Vec<Name> = stored.iter().map(|m| analyze(&m.text)).collect();
+    let names: Vec<Name> = stored
+        .iter()
+        .map(|m| analyze(&m.text, &m.entity_type))
+        .collect();
     let keys: Vec<AliasKeys> = stored
         .iter()
         .zip(&names)
@@ -163,124 +402,75 @@ pub async fn resolve_article(
         .map(|(m, n)| (n, m.text.as_str(), m.entity_type.as_str()))
         .collect();
     let within = link_in_article(&view);
-
-    let mut locks = Vec::new();
-    for ((m, k), link) in stored.iter().zip(&keys).zip(&within) {
-        if link.is_some() {
-            continue;
-        }
-        if !k.last_skeleton.is_empty() {
-            locks.push(format!("{}:last:{}", m.entity_type, k.last_skeleton));
-        }
-        if let Some(acr) = &k.initialism {
-            locks.push(format!("{}:acr:{acr}", m.entity_type));
-        }
-        locks.push(format!("{}:norm:{}", m.entity_type, k.norm));
-    }
-    txn.lock_names(locks).await?;
-
-    // Candidates for the whole article at once; decisions are made in
-    // memory, with what this article creates joining the pool as it goes.
-    let lookups: Vec<(&str, &AliasKeys)> = stored
+    let lookups: Vec<Lookup> = stored
         .iter()
+        .zip(&names)
         .zip(&keys)
-        .zip(&within)
-        .filter(|(_, link)| link.is_none())
-        .map(|((m, k), _)| (m.entity_type.as_str(), k))
+        .map(|((m, n), k)| Lookup::new(&m.entity_type, n, k))
         .collect();
-    let mut pool: Vec<Known> = txn
-        .candidates_for(&lookups)
-        .await?
-        .into_iter()
-        .map(|row| Known {
-            name: analyze(&row.name),
-            keys: AliasKeys {
-                norm: row.norm,
-                skeleton: row.skeleton,
-                first_skeleton: row.first_skeleton,
-                last_skeleton: row.last_skeleton,
-                initialism: row.initialism,
-            },
-            entity: row.entity_id,
-            entity_type: row.entity_type,
-            surface: row.name,
-        })
-        .collect();
-    let blocked = txn
-        .blocked_for(keys.iter().map(|k| k.norm.clone()).collect())
-        .await?;
-
-    let mut new_entities: Vec<(Uuid, String, String)> = Vec::new();
-    let mut new_aliases: Vec<(Uuid, String, AliasKeys)> = Vec::new();
-    let mut reviews: Vec<(Uuid, Uuid, f64)> = Vec::new();
-    let mut chosen: Vec<(Option<Uuid>, ResolutionDecision)> = Vec::with_capacity(stored.len());
-    for (i, m) in stored.iter().enumerate() {
-        if let Some(j) = within[i] {
-            let entity = chosen[j].0;
-            // "National Resistance Front (NRF)" teaches the acronym.
-            if let Some(e) = entity
-                && is_acronym(&m.text)
-            {
-                learn(&mut pool, &mut new_aliases, e, m, &names[i], &keys[i]);
-            }
-            chosen.push((entity, ResolutionDecision::WithinArticle));
-            continue;
-        }
-        if names[i].is_empty() {
-            chosen.push((None, ResolutionDecision::Ambiguous));
-            continue;
-        }
-        let candidates: Vec<Candidate<'_, Uuid>> = pool
+    let analysed = Analysed {
+        stored: &stored,
+        names,
+        keys,
+        lookups,
+        within,
+    };
+    let probe = probe_for(
+        analysed
+            .lookups
             .iter()
-            .filter(|k| k.entity_type == m.entity_type && shares_key(&keys[i], &k.keys))
-            .filter(|k| {
-                !blocked
-                    .iter()
-                    .any(|(e, n)| *e == k.entity && *n == keys[i].norm)
-            })
-            .map(|k| Candidate {
-                entity: k.entity,
-                entity_type: &k.entity_type,
-                surface: &k.surface,
-                name: &k.name,
-            })
-            .collect();
-        let pick = match decide(&names[i], &m.text, &m.entity_type, &candidates) {
-            Decision::Link { entity, reason, .. } => {
-                if reason != Reason::UniquePartial {
-                    learn(&mut pool, &mut new_aliases, entity, m, &names[i], &keys[i]);
-                }
-                (Some(entity), reason_decision(reason))
-            }
-            Decision::New { review } => {
-                let entity = Uuid::now_v7();
-                new_entities.push((entity, m.text.clone(), m.entity_type.clone()));
-                learn(&mut pool, &mut new_aliases, entity, m, &names[i], &keys[i]);
-                if let Some((candidate, score)) = review {
-                    reviews.push((m.id, candidate, score));
-                }
-                (Some(entity), ResolutionDecision::NewEntity)
-            }
-            Decision::Ambiguous { candidates } => {
-                reviews.extend(candidates.into_iter().map(|c| (m.id, c, 0.5)));
-                (None, ResolutionDecision::Ambiguous)
-            }
-        };
-        chosen.push(pick);
-    }
+            .zip(&analysed.within)
+            .filter(|(_, link)| link.is_none())
+            .map(|(l, _)| l),
+    );
 
-    txn.create_entities(&new_entities).await?;
-    txn.add_aliases(&new_aliases).await?;
-    txn.add_review_candidates(&reviews).await?;
+    // Optimistic: decide without locks; only names that would become new
+    // entities are locked, their candidates read again (a replica may have
+    // just created them) and everything decided again. Repeats while a
+    // fresh decision creates a name not yet locked.
+    let mut locked: BTreeSet<String> = BTreeSet::new();
+    let mut rows = txn.candidates_for(&probe).await?;
+    let mut p = loop {
+        let p = plan(&analysed, rows.iter().cloned().map(Known::from).collect());
+        let needed: BTreeSet<String> = p
+            .creators
+            .iter()
+            .flat_map(|&i| lock_keys(&stored[i].entity_type, &analysed.keys[i]))
+            .filter(|k| !locked.contains(k))
+            .collect();
+        if needed.is_empty() {
+            break p;
+        }
+        txn.lock_names(needed.iter().cloned().collect()).await?;
+        locked.extend(needed);
+        // Only the new names can have twins: read their candidates again.
+        let again = probe_for(p.creators.iter().map(|&i| &analysed.lookups[i]));
+        for row in txn.candidates_for(&again).await? {
+            if !rows
+                .iter()
+                .any(|r| r.entity_id == row.entity_id && r.norm == row.norm)
+            {
+                rows.push(row);
+            }
+        }
+    };
+    link_by_context(&txn, &mut p).await?;
+
     let decisions: Vec<(Uuid, Option<Uuid>, &str)> = stored
         .iter()
-        .zip(&chosen)
+        .zip(&p.chosen)
         .map(|(m, (entity, d))| (m.id, *entity, mediamon_wire::decision_code(*d)))
         .collect();
-    txn.link_mentions(&decisions).await?;
+    txn.finish(&Writes {
+        entities: &p.entities,
+        aliases: &p.aliases,
+        reviews: &p.reviews,
+        links: &decisions,
+    })
+    .await?;
     let links = stored
         .iter()
-        .zip(chosen)
+        .zip(p.chosen)
         .filter_map(|(m, (entity, decision))| {
             Some(Link {
                 mention_id: m.id,
@@ -289,7 +479,6 @@ pub async fn resolve_article(
             })
         })
         .collect();
-    txn.commit().await?;
     Ok(Resolved {
         links,
         already_resolved: false,

@@ -119,7 +119,9 @@ impl EntityResolutionService for Resolver {
             )
             .into());
         }
-        let name = mediamon_names::analyze(&req.query);
+        let entity_type = parse_type("type", req.r#type)?;
+        // An untyped query is read as a person's name (titles dropped).
+        let name = mediamon_names::analyze(&req.query, entity_type.unwrap_or(""));
         if name.is_empty() {
             return Err(ResolverError::invalid("query", "must contain a name").into());
         }
@@ -128,7 +130,6 @@ impl EntityResolutionService for Resolver {
         if !mediamon_names::is_acronym(req.query.trim()) {
             keys.initialism = None;
         }
-        let entity_type = parse_type("type", req.r#type)?;
         let (offset, limit) = page::parse(req.page_size, &req.page_token, PAGES)
             .map_err(|e| ResolverError::invalid(e.field(), e.to_string()))?;
         let rows = self

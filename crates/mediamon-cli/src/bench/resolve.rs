@@ -9,13 +9,16 @@
 //! shaped like the store's (skeleton keys, acronyms). The baseline row
 //! clusters by normalised exact name.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use mediamon_names::decide::{Candidate, Decision, decide, link_in_article};
+use mediamon_names::decide::{
+    Candidate, Context as Evidence, Decision, by_context, decide, link_in_article,
+};
 use mediamon_names::{Name, analyze, is_acronym, normalize};
+use mediamon_resolver::resolve::Lookup;
 
 /// One labeled mention.
 pub(crate) struct Gold {
@@ -90,23 +93,35 @@ struct Kb {
     entities: Vec<(String, Vec<(String, Name)>)>,
     /// Blocking keys -> (entity, alias index).
     index: HashMap<String, Vec<(usize, usize)>>,
+    /// The entities each resolved document names.
+    docs: Vec<BTreeSet<usize>>,
 }
 
-/// Index keys for an alias or mention: the service's blocking keys
-/// (`alias_keys`), one index entry each, so both block alike.
-fn block_keys(name: &Name, surface: &str, ty: &str) -> Vec<String> {
+/// Index keys of an alias: the columns the store probes.
+fn alias_index_keys(name: &Name, surface: &str, ty: &str) -> Vec<String> {
     let keys = mediamon_resolver::resolve::alias_keys(surface, name, ty);
     let mut out = vec![format!("norm:{}", keys.norm)];
     for (kind, value) in [
         ("sk", keys.skeleton),
         ("last", keys.last_skeleton),
-        ("first", keys.first_skeleton),
         ("acr", keys.initialism.unwrap_or_default()),
     ] {
         if !value.is_empty() {
             out.push(format!("{kind}:{value}"));
         }
     }
+    out
+}
+
+/// The index keys a mention probes: the service's `Lookup`, so both block
+/// alike.
+fn mention_probe_keys(name: &Name, surface: &str, ty: &str) -> Vec<String> {
+    let keys = mediamon_resolver::resolve::alias_keys(surface, name, ty);
+    let lookup = Lookup::new(ty, name, &keys);
+    let mut out = vec![format!("norm:{}", lookup.norm)];
+    out.extend(lookup.skeletons.iter().map(|s| format!("sk:{s}")));
+    out.extend(lookup.surname.iter().map(|s| format!("last:{s}")));
+    out.extend(lookup.initialism.iter().map(|s| format!("acr:{s}")));
     out
 }
 
@@ -118,7 +133,7 @@ impl Kb {
             return;
         }
         let at = aliases.len();
-        for key in block_keys(&name, surface, &ty) {
+        for key in alias_index_keys(&name, surface, &ty) {
             self.index.entry(key).or_default().push((entity, at));
         }
         aliases.push((surface.to_string(), name));
@@ -133,7 +148,7 @@ impl Kb {
 
     /// Resolves one document's mentions; returns their entities.
     fn resolve_doc(&mut self, doc: &[&Gold]) -> Vec<usize> {
-        let names: Vec<Name> = doc.iter().map(|g| analyze(&g.surface)).collect();
+        let names: Vec<Name> = doc.iter().map(|g| analyze(&g.surface, &g.ty)).collect();
         let view: Vec<(&Name, &str, &str)> = doc
             .iter()
             .zip(&names)
@@ -141,6 +156,7 @@ impl Kb {
             .collect();
         let within = link_in_article(&view);
         let mut out: Vec<usize> = Vec::with_capacity(doc.len());
+        let mut ambiguous: Vec<(usize, Vec<usize>)> = Vec::new();
         for (i, g) in doc.iter().enumerate() {
             if let Some(j) = within[i] {
                 let entity = out[j];
@@ -151,7 +167,7 @@ impl Kb {
                 continue;
             }
             let mut seen: Vec<(usize, usize)> = Vec::new();
-            for key in block_keys(&names[i], &g.surface, &g.ty) {
+            for key in mention_probe_keys(&names[i], &g.surface, &g.ty) {
                 for hit in self.index.get(&key).into_iter().flatten() {
                     if !seen.contains(hit) {
                         seen.push(*hit);
@@ -176,14 +192,52 @@ impl Kb {
                 }
                 Decision::New { .. } => self.create(&g.ty, &g.surface, names[i].clone()),
                 // Unlinked: a cluster of its own, known to no later mention.
-                Decision::Ambiguous { .. } => {
+                Decision::Ambiguous { candidates } => {
+                    ambiguous.push((i, candidates));
                     self.entities.push((g.ty.clone(), Vec::new()));
                     self.entities.len() - 1
                 }
             };
             out.push(entity);
         }
+        self.link_by_context(&mut out, &ambiguous);
+        self.docs.push(out.iter().copied().collect());
         out
+    }
+
+    /// The service's context step (`by_context`) over the documents so far.
+    fn link_by_context(&self, out: &mut [usize], ambiguous: &[(usize, Vec<usize>)]) {
+        let all: Vec<usize> = ambiguous
+            .iter()
+            .flat_map(|(_, c)| c.iter().copied())
+            .collect();
+        let neighbours: BTreeSet<usize> = out
+            .iter()
+            .zip(0..)
+            .filter(|(_, i)| !ambiguous.iter().any(|(j, _)| j == i))
+            .map(|(e, _)| *e)
+            .filter(|e| !all.contains(e))
+            .collect();
+        for (i, candidates) in ambiguous.iter().filter(|(_, c)| c.len() > 1) {
+            let evidence: Vec<Evidence<usize>> = candidates
+                .iter()
+                .map(|&c| {
+                    let seen: Vec<&BTreeSet<usize>> =
+                        self.docs.iter().filter(|d| d.contains(&c)).collect();
+                    Evidence {
+                        entity: c,
+                        articles: seen.len() as u32,
+                        shared: neighbours
+                            .iter()
+                            .map(|n| seen.iter().filter(|d| d.contains(n)).count() as u32)
+                            .collect(),
+                    }
+                })
+                .collect();
+            if let Some((entity, _)) = by_context(&evidence) {
+                out[*i] = entity;
+            }
+        }
     }
 }
 
@@ -337,6 +391,7 @@ pub async fn run(
     json: bool,
     service: Option<usize>,
     concurrency: usize,
+    errors: bool,
 ) -> anyhow::Result<()> {
     let (mentions, apart) = load(dir)?;
     if mentions.is_empty() {
@@ -357,6 +412,11 @@ pub async fn run(
             score(name, &mentions, &predicted, &apart, per_second)
         })
         .collect();
+    let report = if errors {
+        error_report(&mentions, &run_names(&mentions, &docs))
+    } else {
+        String::new()
+    };
     if let Some(preload) = service {
         rows.push(super::service::run(&mentions, &docs, &apart, preload, concurrency).await?);
     }
@@ -396,5 +456,58 @@ pub async fn run(
         }
         out
     };
-    crate::output::emit(&text)
+    crate::output::emit(&(text + &report))
+}
+
+/// The clusters that mix gold entities (wrong merges) and the gold entities
+/// spread over several clusters (missed links), with their surface forms.
+fn error_report(mentions: &[Gold], predicted: &[usize]) -> String {
+    let mut by_pred: BTreeMap<usize, BTreeMap<&str, BTreeSet<&str>>> = BTreeMap::new();
+    let mut by_gold: BTreeMap<&str, BTreeMap<usize, BTreeSet<&str>>> = BTreeMap::new();
+    for (m, &p) in mentions.iter().zip(predicted) {
+        by_pred
+            .entry(p)
+            .or_default()
+            .entry(&m.entity)
+            .or_default()
+            .insert(&m.surface);
+        by_gold
+            .entry(&m.entity)
+            .or_default()
+            .entry(p)
+            .or_default()
+            .insert(&m.surface);
+    }
+    let forms = |s: &BTreeSet<&str>| s.iter().copied().collect::<Vec<_>>().join(" | ");
+    let mut out = String::from("\nwrong merges (one cluster, several gold entities):\n");
+    for golds in by_pred.values().filter(|g| g.len() > 1) {
+        let parts: Vec<String> = golds
+            .iter()
+            .map(|(g, s)| format!("{g} [{}]", forms(s)))
+            .collect();
+        out.push_str(&format!("  {}\n", parts.join("  +  ")));
+    }
+    out.push_str("\nmissed links (one gold entity, several clusters; pairs lost):\n");
+    let mut split: Vec<(f64, String)> = Vec::new();
+    for (gold, clusters) in by_gold.iter().filter(|(_, c)| c.len() > 1) {
+        let sizes = |p: &usize| {
+            mentions
+                .iter()
+                .zip(predicted)
+                .filter(|(m, q)| m.entity == *gold && *q == p)
+                .count()
+        };
+        let all: usize = clusters.keys().map(sizes).sum();
+        let lost = pairs(all) - clusters.keys().map(|p| pairs(sizes(p))).sum::<f64>();
+        let parts: Vec<String> = clusters
+            .values()
+            .map(|s| format!("[{}]", forms(s)))
+            .collect();
+        split.push((lost, format!("{lost:>5} {gold}: {}\n", parts.join("  "))));
+    }
+    split.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for (_, line) in split {
+        out.push_str(&format!("  {line}"));
+    }
+    out
 }

@@ -147,7 +147,7 @@ pub async fn run(
             .iter()
             .map(|&i| {
                 let (name, ty) = synthetic_name(i);
-                let keys = mediamon_resolver::resolve::alias_keys(&name, &analyze(&name), ty);
+                let keys = mediamon_resolver::resolve::alias_keys(&name, &analyze(&name, ty), ty);
                 NewEntity {
                     name,
                     entity_type: ty.to_string(),

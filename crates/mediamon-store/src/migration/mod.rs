@@ -32,6 +32,7 @@ macro_rules! sql_migration {
 mod m20261127_000001_init;
 mod m20261127_000002_name_keys;
 mod m20261127_000003_curation;
+mod m20261128_000004_key_order;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_init::Migration),
             Box::new(m20261127_000002_name_keys::Migration),
             Box::new(m20261127_000003_curation::Migration),
+            Box::new(m20261128_000004_key_order::Migration),
         ]
     }
 }

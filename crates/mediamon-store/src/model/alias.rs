@@ -12,7 +12,6 @@ pub struct Model {
     pub norm: String,
     pub created_at: DateTimeUtc,
     pub skeleton: String,
-    pub first_skeleton: String,
     pub last_skeleton: String,
     pub initialism: Option<String>,
 }
