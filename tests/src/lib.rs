@@ -378,6 +378,19 @@ impl Stack {
         }
     }
 
+    /// Ingests a plain-text article and waits until it is resolved; its id.
+    pub async fn ingest_resolved(&self, text: &str) -> anyhow::Result<String> {
+        let id = self
+            .ingest()
+            .await?
+            .ingest_article(text_request(text))
+            .await?
+            .into_inner()
+            .article_id;
+        self.wait_resolved(Duration::from_secs(20)).await?;
+        Ok(id)
+    }
+
     /// Stops every service and the database.
     pub async fn shutdown(mut self) -> anyhow::Result<()> {
         let main = [self.ingest.take(), self.query.take(), self.resolver.take()];

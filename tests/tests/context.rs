@@ -3,20 +3,12 @@
 //! candidate's earlier articles name. Without such evidence it stays
 //! unlinked.
 
-use std::time::Duration;
-
-use mediamon_e2e::{Stack, text_request};
+use mediamon_e2e::Stack;
 use mediamon_proto::v1::{GetArticleRequest, Mention, ResolutionDecision};
 
+/// Ingests an article, waits for its resolution, and returns its mentions.
 async fn ingest(stack: &Stack, text: &str) -> anyhow::Result<Vec<Mention>> {
-    let id = stack
-        .ingest()
-        .await?
-        .ingest_article(text_request(text))
-        .await?
-        .into_inner()
-        .article_id;
-    stack.wait_resolved(Duration::from_secs(20)).await?;
+    let id = stack.ingest_resolved(text).await?;
     Ok(stack
         .query()
         .await?

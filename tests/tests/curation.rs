@@ -2,27 +2,13 @@
 //! rename, list review candidates and ask why a mention resolved as it did;
 //! later articles follow their decisions.
 
-use std::time::Duration;
-
-use mediamon_e2e::{Stack, text_request};
+use mediamon_e2e::Stack;
 use mediamon_proto::error::field_violations;
 use mediamon_proto::v1::{
     AddAliasRequest, ExplainResolutionRequest, GetArticleRequest, GetEntityRequest,
     ListReviewCandidatesRequest, MergeEntitiesRequest, RemoveAliasRequest, ResolutionDecision,
     SetCanonicalNameRequest, SplitEntityRequest,
 };
-
-async fn ingest(stack: &Stack, text: &str) -> anyhow::Result<String> {
-    let id = stack
-        .ingest()
-        .await?
-        .ingest_article(text_request(text))
-        .await?
-        .into_inner()
-        .article_id;
-    stack.wait_resolved(Duration::from_secs(20)).await?;
-    Ok(id)
-}
 
 async fn one_entity(stack: &Stack, name: &str) -> anyhow::Result<String> {
     let found = stack.exact_entities(name).await?;
@@ -33,12 +19,14 @@ async fn one_entity(stack: &Stack, name: &str) -> anyhow::Result<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn analysts_decisions_are_applied_audited_and_respected() -> anyhow::Result<()> {
     let stack = Stack::start().await?;
-    ingest(
-        &stack,
-        "Rivals meet\n\nAtta Mohammad Noor met Ismail Khan in Herat. Noor said little.",
-    )
-    .await?;
-    ingest(&stack, "Balkh news\n\nAtta Noor spoke in Kabul on Monday.").await?;
+    stack
+        .ingest_resolved(
+            "Rivals meet\n\nAtta Mohammad Noor met Ismail Khan in Herat. Noor said little.",
+        )
+        .await?;
+    stack
+        .ingest_resolved("Balkh news\n\nAtta Noor spoke in Kabul on Monday.")
+        .await?;
     // An inserted middle name keeps these apart until an analyst says otherwise.
     let full = one_entity(&stack, "Atta Mohammad Noor").await?;
     let short = one_entity(&stack, "Atta Noor").await?;
@@ -86,7 +74,9 @@ async fn analysts_decisions_are_applied_audited_and_respected() -> anyhow::Resul
     assert_eq!(gone.code(), tonic::Code::NotFound);
 
     // A later article follows the merge.
-    ingest(&stack, "Mazar visit\n\nAtta Noor visited Mazar-i-Sharif.").await?;
+    stack
+        .ingest_resolved("Mazar visit\n\nAtta Noor visited Mazar-i-Sharif.")
+        .await?;
     assert_eq!(one_entity(&stack, "Atta Noor").await?, full);
 
     // Aliases: add, refuse a repeat, remove (and never link that name back).
@@ -111,7 +101,9 @@ async fn analysts_decisions_are_applied_audited_and_respected() -> anyhow::Resul
         .entity
         .expect("entity");
     assert!(!removed.aliases.contains(&"Atta Noor".to_string()));
-    let later = ingest(&stack, "Another Noor\n\nAtta Noor opened a school.").await?;
+    let later = stack
+        .ingest_resolved("Another Noor\n\nAtta Noor opened a school.")
+        .await?;
     let article = stack
         .query()
         .await?
@@ -152,11 +144,9 @@ async fn analysts_decisions_are_applied_audited_and_respected() -> anyhow::Resul
     assert_eq!(renamed.canonical_name, "Atta Muhammad Noor");
 
     // An ambiguous surname waits for review; the explanation says why.
-    let two = ingest(
-        &stack,
-        "Two Khans\n\nIsmail Khan and Imran Khan spoke. Later Khan left.",
-    )
-    .await?;
+    let two = stack
+        .ingest_resolved("Two Khans\n\nIsmail Khan and Imran Khan spoke. Later Khan left.")
+        .await?;
     let article = stack
         .query()
         .await?
