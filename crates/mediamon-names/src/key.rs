@@ -31,10 +31,16 @@ pub fn skeleton(token: &str) -> String {
             ('p', Some('h')) => (Some('f'), 2),
             ('q' | 'c' | 'g', _) => (Some('k'), 1),
             // An initial or syllable-final h is a consonant (Herat, Ahmad,
-            // Mehsud); between vowels or at the end some spellings drop it
-            // (Zabihullah / Zabiullah, Khatibzadeh / Khatibzada).
+            // Mehsud); between vowels or at the end some
+            // spellings drop it (Zabihullah / Zabiullah, Khatibzadeh / Khatibzada).
             ('h', None) => (None, 1),
-            ('h', Some(n)) if i == 0 || (is_vowel(chars[i - 1]) && !is_vowel(n)) => (Some('x'), 1),
+            // After a digraph's h (romanised شہباز: shhbaz) it is one too.
+            ('h', Some(n))
+                if i == 0
+                    || (matches!(chars[i - 1], 'h') || is_vowel(chars[i - 1])) && !is_vowel(n) =>
+            {
+                (Some('x'), 1)
+            }
             ('a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'w' | 'v' | 'h' | '\'' | '-', _) => (None, 1),
             (other, _) if other.is_alphanumeric() => (Some(other), 1),
             _ => (None, 1),

@@ -104,6 +104,11 @@ pub fn romanize(name: &str) -> String {
     let name = name.replace("дж", "j").replace("Дж", "J");
     for c in name.chars().flat_map(char::to_lowercase) {
         if let Some(latin) = arabic(c, at_word_start).or_else(|| cyrillic(c)) {
+            // ت + ح is t-h, not the digraph th: "hh" keeps the h a
+            // consonant of its own (تحریک: Tehreek).
+            if latin == "h" && out.ends_with(['s', 'c', 'z', 'k', 'g', 't', 'd', 'p']) {
+                out.push('h');
+            }
             out.push_str(latin);
             at_word_start = false;
         } else if matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}') {

@@ -27,7 +27,9 @@ pub use outbox::OutboxItem;
 pub use read::{
     ArticleFilter, ArticleRow, CoMentionRow, EntityMatchRow, EntityRow, MentionInContextRow,
 };
-pub use resolution::{AliasKeys, AliasRow, NewEntity, PROBE_CAP, Probe, ResolutionTxn, Writes};
+pub use resolution::{
+    AliasKeys, AliasRow, NewEntity, PROBE_CAP, Probe, ResolutionTxn, StoredMention, Writes,
+};
 pub use uuid::Uuid;
 
 /// Store errors; services map them to gRPC codes.

@@ -12,7 +12,6 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::model::mention;
 use crate::{Result, Store, StoreError};
 
 /// An open resolution transaction for one article.
@@ -20,11 +19,28 @@ pub struct ResolutionTxn {
     txn: DatabaseTransaction,
     article_id: Uuid,
     already_resolved: bool,
+    mentions: Vec<StoredMention>,
 }
 
+/// The article's state with one of its mentions (none when it has none).
 #[derive(FromQueryResult)]
 struct StateRow {
     resolution_state: String,
+    id: Option<Uuid>,
+    entity_type: Option<String>,
+    text: Option<String>,
+    entity_id: Option<Uuid>,
+    decision: Option<String>,
+}
+
+/// A stored mention as resolution sees it.
+#[derive(Debug, Clone)]
+pub struct StoredMention {
+    pub id: Uuid,
+    pub entity_type: String,
+    pub text: String,
+    pub entity_id: Option<Uuid>,
+    pub decision: Option<String>,
 }
 
 /// A known alias with its keys.
@@ -90,18 +106,20 @@ pub(crate) async fn candidates_on<C: ConnectionTrait>(
     let capped = |column: &str, param: usize| {
         format!(
             "SELECT h.* FROM unnest(${param}::text[]) AS k(v), LATERAL (SELECT {COLUMNS} \
-             FROM aliases WHERE {column} = k.v ORDER BY id LIMIT $6) AS h"
+             FROM aliases WHERE {column} = k.v ORDER BY id LIMIT {PROBE_CAP}) AS h"
         )
     };
-    // The probes return whole rows: joining their ids back to aliases
-    // made the planner scan the table.
+    // The probes return whole rows and each hit's entity is looked up by
+    // key (OFFSET 0 keeps it a lookup): joined wholesale, the planner
+    // scanned a table whenever it guessed the hits were many.
     let sql = format!(
         "WITH hits AS ({} UNION {} UNION {} UNION SELECT {COLUMNS} FROM aliases \
          WHERE initialism = ANY($5::text[])) \
          SELECT h.entity_id, e.entity_type, h.name, h.norm, h.skeleton, h.last_skeleton, \
          h.initialism, ARRAY(SELECT b.norm FROM blocked_aliases b \
          WHERE b.entity_id = h.entity_id AND b.norm = ANY($2::text[])) AS blocked \
-         FROM hits h JOIN entities e ON e.id = h.entity_id \
+         FROM hits h, LATERAL (SELECT entity_type, created_at FROM entities \
+         WHERE id = h.entity_id OFFSET 0) AS e \
          WHERE e.entity_type = ANY($1::text[]) ORDER BY e.created_at, h.id",
         capped("norm", 2),
         capped("skeleton", 3),
@@ -116,7 +134,6 @@ pub(crate) async fn candidates_on<C: ConnectionTrait>(
             set(&probe.skeletons).into(),
             set(&probe.surnames).into(),
             set(&probe.initialisms).into(),
-            (PROBE_CAP as i64).into(),
         ],
     ))
     .all(conn)
@@ -228,24 +245,49 @@ impl Store {
         candidates_on(&self.db, probe).await
     }
 
-    /// Starts resolving an article: locks its row until commit.
+    /// Starts resolving an article: locks its row until commit and reads
+    /// its mentions, in one statement.
     pub async fn begin_resolution(&self, article_id: Uuid) -> Result<ResolutionTxn> {
         let txn = self.db.begin().await?;
-        let state = StateRow::find_by_statement(Statement::from_sql_and_values(
+        let rows = StateRow::find_by_statement(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            "SELECT resolution_state FROM articles WHERE id = $1 FOR UPDATE",
+            // Generic plans for the rest of the transaction: its statements
+            // are shaped so that one plan fits every article, and planning
+            // the candidate query afresh each time cost as much as running
+            // it (measured: 0.9 ms against 0.8 ms).
+            "WITH a AS (SELECT id, resolution_state, \
+               set_config('plan_cache_mode', 'force_generic_plan', true) AS plans \
+               FROM articles WHERE id = $1 FOR UPDATE) \
+             SELECT a.resolution_state, m.id, m.entity_type, m.text, m.entity_id, m.decision \
+             FROM a LEFT JOIN mentions m ON m.article_id = a.id ORDER BY m.start_offset, m.id",
             [article_id.into()],
         ))
-        .one(&txn)
-        .await?
-        .ok_or_else(|| StoreError::NotFound {
-            what: "article",
-            id: article_id.to_string(),
-        })?;
+        .all(&txn)
+        .await?;
+        let Some(first) = rows.first() else {
+            return Err(StoreError::NotFound {
+                what: "article",
+                id: article_id.to_string(),
+            });
+        };
+        let already_resolved = first.resolution_state == "resolved";
+        let mentions = rows
+            .into_iter()
+            .filter_map(|r| {
+                Some(StoredMention {
+                    id: r.id?,
+                    entity_type: r.entity_type?,
+                    text: r.text?,
+                    entity_id: r.entity_id,
+                    decision: r.decision,
+                })
+            })
+            .collect();
         Ok(ResolutionTxn {
             txn,
             article_id,
-            already_resolved: state.resolution_state == "resolved",
+            already_resolved,
+            mentions,
         })
     }
 }
@@ -257,13 +299,8 @@ impl ResolutionTxn {
     }
 
     /// The article's stored mentions, in body order.
-    pub async fn mentions(&self) -> Result<Vec<mention::Model>> {
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-        Ok(mention::Entity::find()
-            .filter(mention::Column::ArticleId.eq(self.article_id))
-            .order_by_asc(mention::Column::StartOffset)
-            .all(&self.txn)
-            .await?)
+    pub fn mentions(&self) -> &[StoredMention] {
+        &self.mentions
     }
 
     /// Takes transaction-scoped advisory locks on name keys in one round

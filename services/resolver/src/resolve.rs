@@ -19,10 +19,12 @@ use std::collections::BTreeSet;
 use mediamon_names::decide::{
     Candidate, Context, Decision, Reason, by_context, decide, link_in_article,
 };
+use mediamon_names::key::skeleton;
 use mediamon_names::{Name, analyze, initialism, is_acronym};
 use mediamon_proto::v1::ResolutionDecision;
-use mediamon_store::model::mention::Model as Mention;
-use mediamon_store::{AliasKeys, AliasRow, PROBE_CAP, Probe, ResolutionTxn, Store, Uuid, Writes};
+use mediamon_store::{
+    AliasKeys, AliasRow, PROBE_CAP, Probe, ResolutionTxn, Store, StoredMention, Uuid, Writes,
+};
 
 use crate::error::ResolverError;
 
@@ -95,8 +97,9 @@ impl From<AliasRow> for Known {
 
 /// What one mention looks up: its exact name; the skeleton of each suffix
 /// of its tokens (the whole name, "Ishaq Dar" in "Muhammad Ishaq Dar", the
-/// surname), which finds variants and shorter known forms; for a one-token
-/// name, full names with that surname; and an organisation's initialism.
+/// surname), which finds variants and shorter known forms, and of the name
+/// with a compound joined; for a person, the names with that surname; and
+/// an organisation's initialism.
 #[derive(Debug, Clone)]
 pub struct Lookup {
     pub entity_type: String,
@@ -108,18 +111,34 @@ pub struct Lookup {
 
 impl Lookup {
     pub fn new(entity_type: &str, name: &Name, keys: &AliasKeys) -> Self {
+        let n = name.skeletons.len();
         let skeletons = if keys.skeleton.is_empty() {
             Vec::new()
         } else {
-            (0..name.skeletons.len())
+            // Every suffix, and the whole name with two adjacent tokens
+            // written as one (هبت الله -> Hibatullah).
+            (0..n)
                 .map(|i| name.skeletons[i..].join(" "))
+                .chain((1..n).map(|i| {
+                    let mut joined = name.tokens.clone();
+                    let next = joined.remove(i);
+                    joined[i - 1].push_str(&next);
+                    joined
+                        .iter()
+                        .map(|t| skeleton(t))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                }))
                 .collect()
         };
         Lookup {
             entity_type: entity_type.to_string(),
             norm: keys.norm.clone(),
             skeletons,
-            surname: (name.tokens.len() == 1 && !keys.last_skeleton.is_empty())
+            // Only people are named by a surname alone; it also finds full
+            // names whose given names are written otherwise (عبدالرشید دوستم /
+            // Abdul Rashid Dostum).
+            surname: (entity_type == "PER" && !keys.last_skeleton.is_empty())
                 .then(|| keys.last_skeleton.clone()),
             initialism: keys.initialism.clone(),
         }
@@ -171,7 +190,7 @@ fn lock_keys(entity_type: &str, k: &AliasKeys) -> Vec<String> {
 
 /// An article's mentions, analysed.
 struct Analysed<'a> {
-    stored: &'a [Mention],
+    stored: &'a [StoredMention],
     names: Vec<Name>,
     keys: Vec<AliasKeys>,
     lookups: Vec<Lookup>,
@@ -199,7 +218,7 @@ impl Plan {
         &mut self,
         pool: &mut Vec<Known>,
         entity: Uuid,
-        m: &Mention,
+        m: &StoredMention,
         name: &Name,
         keys: &AliasKeys,
     ) {
@@ -360,7 +379,7 @@ pub async fn resolve_article(
     claimed: &[Uuid],
 ) -> Result<Resolved, ResolverError> {
     let txn = store.begin_resolution(article_id).await?;
-    let stored = txn.mentions().await?;
+    let stored = txn.mentions().to_vec();
     for (i, id) in claimed.iter().enumerate() {
         if !stored.iter().any(|m| m.id == *id) {
             return Err(ResolverError::invalid(
