@@ -166,8 +166,9 @@ pub struct Context<E> {
     pub shared: Vec<u32>,
 }
 
-/// Evidence at least this strong may pick a candidate...
-const CONTEXT_MIN: f64 = 0.5;
+/// Evidence at least this strong (one shared entity in five of the
+/// candidate's articles) may pick a candidate...
+const CONTEXT_MIN: f64 = 0.2;
 /// ...when it is this many times the runner-up's.
 const CONTEXT_RATIO: f64 = 2.0;
 
@@ -201,12 +202,16 @@ pub fn by_context<E: Copy>(candidates: &[Context<E>]) -> Option<(E, f64)> {
 /// (father and son), the one the article has named more often so far is
 /// meant; as often each, it is ambiguous: no link.
 pub fn link_in_article(mentions: &[(&Name, &str, &str)]) -> Vec<Option<usize>> {
+    // Spellings of one name in one article are one person
+    // (هبت الله آخوندزاده, then Hibatullah Akhunzada).
+    let same = |a: &Name, b: &Name| {
+        a.key() == b.key() || matches!(compare(a, b), Relation::Variant(s) if s >= LINK)
+    };
     let mut links: Vec<Option<usize>> = Vec::with_capacity(mentions.len());
     for (i, (name, surface, ty)) in mentions.iter().enumerate() {
         let acronym = *ty == "ORG" && crate::is_acronym(surface);
-        // (antecedent, the name is its surname, how often the article has
-        // named it so far)
-        let mut fits: Vec<(usize, bool, usize)> = Vec::new();
+        // (antecedent, the name is its surname)
+        let mut fits: Vec<(usize, bool)> = Vec::new();
         for (j, (earlier, _, ety)) in mentions[..i].iter().enumerate() {
             if ety != ty || links[j].is_some() {
                 continue;
@@ -226,23 +231,26 @@ pub fn link_in_article(mentions: &[(&Name, &str, &str)]) -> Vec<Option<usize>> {
                     _ => continue,
                 }
             };
-            let key = earlier.key();
-            let named = (0..i)
-                .filter(|&k| {
-                    let head = links[k].unwrap_or(k);
-                    mentions[head].0.key() == key
-                })
-                .count();
-            if !fits.iter().any(|(f, _, _)| mentions[*f].0.key() == key) {
-                fits.push((j, surname, named));
+            if !fits.iter().any(|(f, _)| same(mentions[*f].0, earlier)) {
+                fits.push((j, surname));
             }
         }
-        // A surname points at its bearer before a given name at another's.
-        fits.sort_by_key(|f| std::cmp::Reverse((f.1, f.2)));
-        let clear = fits
-            .get(1)
-            .is_none_or(|second| (second.1, second.2) < (fits[0].1, fits[0].2));
-        links.push(fits.first().filter(|_| clear).map(|f| f.0));
+        // A surname points at its bearer before a given name at another's,
+        // and then at the one the article has named more often so far.
+        let rank = |&(j, surname): &(usize, bool)| {
+            let named = if fits.len() > 1 {
+                (0..i)
+                    .filter(|&k| same(mentions[links[k].unwrap_or(k)].0, mentions[j].0))
+                    .count()
+            } else {
+                0
+            };
+            (surname, named)
+        };
+        let mut ranked: Vec<((bool, usize), usize)> = fits.iter().map(|f| (rank(f), f.0)).collect();
+        ranked.sort_by_key(|r| std::cmp::Reverse(r.0));
+        let clear = ranked.get(1).is_none_or(|second| second.0 < ranked[0].0);
+        links.push(ranked.first().filter(|_| clear).map(|r| r.1));
     }
     links
 }
@@ -346,13 +354,13 @@ mod tests {
         );
         // As much for one as for the other: no pick.
         assert_eq!(by_context(&[ctx(2, 4, &[2]), ctx(3, 4, &[2])]), None);
-        // One article naming the same entity is just enough; a third of
-        // the candidate's articles is not.
+        // One shared entity in five of the candidate's articles is just
+        // enough; in six it is not.
         assert_eq!(
-            by_context(&[ctx(2, 1, &[1]), ctx(3, 5, &[0])]),
-            Some((2, 0.5))
+            by_context(&[ctx(2, 4, &[1]), ctx(3, 5, &[0])]),
+            Some((2, 0.2))
         );
-        assert_eq!(by_context(&[ctx(2, 3, &[1]), ctx(3, 5, &[0])]), None);
+        assert_eq!(by_context(&[ctx(2, 5, &[1]), ctx(3, 5, &[0])]), None);
     }
 
     #[test]

@@ -247,6 +247,8 @@ fn token_similarity_with(a: &str, b: &str, romanized: bool) -> f64 {
         } else {
             0.35 + 0.65 * jw
         }
+    } else if is_short_form(a, b) || is_short_form(b, a) {
+        TOKEN_MATCH
     } else if same_kind && near_skeletons(&sa, &sb) && (romanized || jw >= 0.95) {
         // One consonant apart in a long skeleton: an assimilated or silent
         // letter (Akhundzada / Akhunzada), or a guessed vowel that some
@@ -255,6 +257,14 @@ fn token_similarity_with(a: &str, b: &str, romanized: bool) -> f64 {
     } else {
         jw * 0.85
     }
+}
+
+/// Whether `short` is `long` without its theophoric or "of the faith"
+/// ending, as such names are shortened (Siraj / Sirajuddin, Zabih /
+/// Zabihullah).
+fn is_short_form(short: &str, long: &str) -> bool {
+    const ENDINGS: &[&str] = &["uddin", "eddin", "addin", "ullah", "ollah", "allah"];
+    short.chars().count() >= 3 && ENDINGS.iter().any(|e| long.strip_suffix(e) == Some(short))
 }
 
 /// A token with the vowel spellings English romanisations mix folded
@@ -466,6 +476,7 @@ mod tests {
         variant("Akhunzada", "Akhundzada");
         variant("Забихулла Муджахид", "Zabihullah Mujahid");
         variant("Amir Khan Mutaqqi", "Amir Khan Mottaki");
+        variant("Siraj Haqqani", "Sirajuddin Haqqani");
         variant("عبدالرشید دوستم", "Abdul Rashid Dostum");
         variant("هبت الله آخوندزاده", "Hibatullah Akhundzada");
         variant("Amirabdollahian", "Amir-Abdollahian");

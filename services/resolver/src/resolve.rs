@@ -75,6 +75,9 @@ struct Known {
     keys: AliasKeys,
     /// Mention names an analyst took away from the entity.
     blocked: Vec<String>,
+    /// Learned from this article: compared with every later mention of it,
+    /// whatever the keys (Хибатулла Ахундзада after هبت الله آخوندزاده).
+    here: bool,
 }
 
 impl From<AliasRow> for Known {
@@ -91,6 +94,7 @@ impl From<AliasRow> for Known {
             entity_type: row.entity_type,
             surface: row.name,
             blocked: row.blocked,
+            here: false,
         }
     }
 }
@@ -235,6 +239,7 @@ impl Plan {
             name: name.clone(),
             keys: keys.clone(),
             blocked: Vec::new(),
+            here: true,
         });
         self.aliases.push((entity, m.text.clone(), keys.clone()));
     }
@@ -271,7 +276,7 @@ fn plan(a: &Analysed<'_>, mut pool: Vec<Known>) -> Plan {
         }
         let candidates: Vec<Candidate<'_, Uuid>> = pool
             .iter()
-            .filter(|k| k.entity_type == m.entity_type && a.lookups[i].finds(&k.keys))
+            .filter(|k| k.entity_type == m.entity_type && (k.here || a.lookups[i].finds(&k.keys)))
             .filter(|k| !k.blocked.contains(&keys.norm))
             .map(|k| Candidate {
                 entity: k.entity,

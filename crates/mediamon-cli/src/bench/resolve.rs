@@ -126,24 +126,25 @@ fn mention_probe_keys(name: &Name, surface: &str, ty: &str) -> Vec<String> {
 }
 
 impl Kb {
-    fn add_alias(&mut self, entity: usize, surface: &str, name: Name) {
+    /// Adds an alias; where it is, when it is new.
+    fn add_alias(&mut self, entity: usize, surface: &str, name: Name) -> Option<(usize, usize)> {
         let ty = self.entities[entity].0.clone();
         let aliases = &mut self.entities[entity].1;
         if aliases.iter().any(|(s, _)| s == surface) {
-            return;
+            return None;
         }
         let at = aliases.len();
         for key in alias_index_keys(&name, surface, &ty) {
             self.index.entry(key).or_default().push((entity, at));
         }
         aliases.push((surface.to_string(), name));
+        Some((entity, at))
     }
 
-    fn create(&mut self, ty: &str, surface: &str, name: Name) -> usize {
+    fn create(&mut self, ty: &str, surface: &str, name: Name) -> (usize, Option<(usize, usize)>) {
         self.entities.push((ty.to_string(), Vec::new()));
         let id = self.entities.len() - 1;
-        self.add_alias(id, surface, name);
-        id
+        (id, self.add_alias(id, surface, name))
     }
 
     /// Resolves one document's mentions; returns their entities.
@@ -157,16 +158,23 @@ impl Kb {
         let within = link_in_article(&view);
         let mut out: Vec<usize> = Vec::with_capacity(doc.len());
         let mut ambiguous: Vec<(usize, Vec<usize>)> = Vec::new();
+        // Aliases this document taught: candidates for all its later
+        // mentions, as in the service.
+        let mut here: Vec<(usize, usize)> = Vec::new();
         for (i, g) in doc.iter().enumerate() {
             if let Some(j) = within[i] {
                 let entity = out[j];
                 if is_acronym(&g.surface) {
-                    self.add_alias(entity, &g.surface, names[i].clone());
+                    here.extend(self.add_alias(entity, &g.surface, names[i].clone()));
                 }
                 out.push(entity);
                 continue;
             }
-            let mut seen: Vec<(usize, usize)> = Vec::new();
+            let mut seen: Vec<(usize, usize)> = here
+                .iter()
+                .copied()
+                .filter(|&(e, _)| self.entities[e].0 == g.ty)
+                .collect();
             for key in mention_probe_keys(&names[i], &g.surface, &g.ty) {
                 for hit in self.index.get(&key).into_iter().flatten() {
                     if !seen.contains(hit) {
@@ -186,11 +194,15 @@ impl Kb {
             let entity = match decide(&names[i], &g.surface, &g.ty, &candidates) {
                 Decision::Link { entity, reason, .. } => {
                     if reason != mediamon_names::decide::Reason::UniquePartial {
-                        self.add_alias(entity, &g.surface, names[i].clone());
+                        here.extend(self.add_alias(entity, &g.surface, names[i].clone()));
                     }
                     entity
                 }
-                Decision::New { .. } => self.create(&g.ty, &g.surface, names[i].clone()),
+                Decision::New { .. } => {
+                    let (entity, alias) = self.create(&g.ty, &g.surface, names[i].clone());
+                    here.extend(alias);
+                    entity
+                }
                 // Unlinked: a cluster of its own, known to no later mention.
                 Decision::Ambiguous { candidates } => {
                     ambiguous.push((i, candidates));
