@@ -65,6 +65,17 @@ fn alias_score<E>(
     c: &Candidate<'_, E>,
 ) -> Option<(f64, Reason)> {
     let alias_is_acronym = crate::is_acronym(c.surface);
+    if alias_is_acronym && c.surface == surface {
+        // The same acronym, of whatever type (CPEC, a project).
+        return Some((
+            1.0,
+            if acronym {
+                Reason::Acronym
+            } else {
+                Reason::Exact
+            },
+        ));
+    }
     if acronym {
         // The organisation's own acronym beats one computed from its name.
         let score = if c.surface == surface {
@@ -110,7 +121,7 @@ pub fn decide<E: Copy + Eq>(
     entity_type: &str,
     candidates: &[Candidate<'_, E>],
 ) -> Decision<E> {
-    let acronym = entity_type == "ORG" && crate::is_acronym(surface);
+    let acronym = crate::has_acronyms(entity_type) && crate::is_acronym(surface);
     // Best alias per entity. A conflicting alias vetoes its entity unless
     // another alias of it is this very name (an analyst put it there).
     let mut scored: Vec<(E, f64, Reason)> = Vec::new();
@@ -209,7 +220,7 @@ pub fn link_in_article(mentions: &[(&Name, &str, &str)]) -> Vec<Option<usize>> {
     };
     let mut links: Vec<Option<usize>> = Vec::with_capacity(mentions.len());
     for (i, (name, surface, ty)) in mentions.iter().enumerate() {
-        let acronym = *ty == "ORG" && crate::is_acronym(surface);
+        let acronym = crate::has_acronyms(ty) && crate::is_acronym(surface);
         // (antecedent, the name is its surname)
         let mut fits: Vec<(usize, bool)> = Vec::new();
         for (j, (earlier, _, ety)) in mentions[..i].iter().enumerate() {

@@ -11,7 +11,9 @@ pub mod key;
 pub mod name;
 pub mod romanize;
 
-pub use name::{Name, Relation, analyze, compare, initialism, is_acronym, token_similarity};
+pub use name::{
+    Name, Relation, analyze, compare, has_acronyms, initialism, is_acronym, token_similarity,
+};
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;

@@ -3,7 +3,9 @@
 
 use mediamon_auth::Principal;
 use mediamon_names::decide::{Candidate, Decision, decide};
-use mediamon_names::{Relation, analyze, compare, initialism, is_acronym, token_similarity};
+use mediamon_names::{
+    Relation, analyze, compare, has_acronyms, initialism, is_acronym, token_similarity,
+};
 use mediamon_proto::page::{self, PageLimits};
 use mediamon_proto::v1::{
     AddAliasRequest, CandidateExplanation, Entity, ExplainResolutionRequest,
@@ -269,7 +271,7 @@ pub async fn explain(
         .collect();
     let entity_ids: Vec<Uuid> = rows.iter().map(|r| r.entity_id).collect();
     let entities = store.get_entities(&entity_ids).await?;
-    let acronym = mention.entity_type == "ORG" && is_acronym(&mention.text);
+    let acronym = has_acronyms(&mention.entity_type) && is_acronym(&mention.text);
     let mut explained = Vec::new();
     for (row, alias) in rows.iter().zip(&analysed) {
         let relation = compare(&name, alias);

@@ -20,7 +20,7 @@ use mediamon_names::decide::{
     Candidate, Context, Decision, Reason, by_context, decide, link_in_article,
 };
 use mediamon_names::key::skeleton;
-use mediamon_names::{Name, analyze, initialism, is_acronym};
+use mediamon_names::{Name, analyze, has_acronyms, initialism, is_acronym};
 use mediamon_proto::v1::ResolutionDecision;
 use mediamon_store::{
     AliasKeys, AliasRow, PROBE_CAP, Probe, ResolutionTxn, Store, StoredMention, Uuid, Writes,
@@ -45,7 +45,7 @@ pub struct Resolved {
 
 /// The lookup keys of an analysed name.
 pub fn alias_keys(surface: &str, name: &Name, entity_type: &str) -> AliasKeys {
-    let acronym = entity_type == "ORG" && is_acronym(surface);
+    let acronym = has_acronyms(entity_type) && is_acronym(surface);
     AliasKeys {
         norm: mediamon_names::normalize(surface),
         skeleton: if acronym {
@@ -58,10 +58,12 @@ pub fn alias_keys(surface: &str, name: &Name, entity_type: &str) -> AliasKeys {
         } else {
             name.last_skeleton().to_string()
         },
-        initialism: match entity_type {
-            "ORG" if acronym => Some(surface.to_string()),
-            "ORG" => initialism(name),
-            _ => None,
+        initialism: if acronym {
+            Some(surface.to_string())
+        } else if has_acronyms(entity_type) {
+            initialism(name)
+        } else {
+            None
         },
     }
 }
