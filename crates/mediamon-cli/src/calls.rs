@@ -7,8 +7,9 @@ use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use mediamon_client::{IngestClient, Outgoing, QueryClient};
 use mediamon_proto::v1::{
-    GetArticleRequest, GetEntityProfileRequest, IngestArticleRequest, IngestOutcome,
-    SearchArticlesRequest, get_entity_profile_request::Entity, ingest_article_request::Content,
+    ExplainResolutionRequest, GetArticleRequest, GetEntityProfileRequest, IngestArticleRequest,
+    IngestOutcome, SearchArticlesRequest, get_entity_profile_request::Entity,
+    ingest_article_request::Content,
 };
 
 use crate::Connection;
@@ -217,6 +218,25 @@ pub async fn entity(conn: &Connection, key: &str, json: bool) -> anyhow::Result<
     } else {
         let mut out = String::new();
         output::profile(&mut out, &reply);
+        out
+    };
+    output::emit(&text)
+}
+
+pub async fn explain(conn: &Connection, mention_id: &str, json: bool) -> anyhow::Result<()> {
+    let outgoing = Outgoing::new(Some(&token(conn)?))?;
+    let reply = mediamon_client::resolver(channel(&conn.resolver_url, conn).await?, outgoing)
+        .explain_resolution(ExplainResolutionRequest {
+            mention_id: mention_id.to_string(),
+        })
+        .await
+        .map_err(status_error)?
+        .into_inner();
+    let text = if json {
+        output::json(&reply, "mediamon.v1.ExplainResolutionResponse")?
+    } else {
+        let mut out = String::new();
+        output::explanation(&mut out, &reply);
         out
     };
     output::emit(&text)

@@ -39,6 +39,13 @@ pub struct Connection {
         default_value = "http://127.0.0.1:50053"
     )]
     pub query_url: String,
+    /// EntityResolutionService URL (explanations).
+    #[arg(
+        long,
+        env = "MEDIAMON_RESOLVER_URL",
+        default_value = "http://127.0.0.1:50052"
+    )]
+    pub resolver_url: String,
     /// API token; defaults to the development key `mediamon up` wrote to MEDIAMON_HOME.
     #[arg(long, env = "MEDIAMON_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
@@ -104,6 +111,16 @@ enum Command {
     Article {
         /// The article id.
         id: String,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        connection: Connection,
+    },
+    /// Why a mention resolved as it did: its name as compared, every
+    /// candidate with each feature's contribution, and the decision.
+    Explain {
+        /// The mention id (`mediamon article ID` lists them).
+        mention_id: String,
         #[arg(long)]
         json: bool,
         #[command(flatten)]
@@ -194,6 +211,11 @@ async fn main() -> anyhow::Result<()> {
             json,
             connection,
         } => calls::article(&connection, &id, json).await,
+        Command::Explain {
+            mention_id,
+            json,
+            connection,
+        } => calls::explain(&connection, &mention_id, json).await,
     }
 }
 

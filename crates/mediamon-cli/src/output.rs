@@ -3,8 +3,8 @@
 
 use anyhow::Context;
 use mediamon_proto::v1::{
-    ArticleSummary, Entity, EntityType, GetArticleResponse, GetEntityProfileResponse,
-    SearchArticlesResponse,
+    ArticleSummary, Entity, EntityType, ExplainResolutionResponse, GetArticleResponse,
+    GetEntityProfileResponse, ResolutionDecision, SearchArticlesResponse,
 };
 use prost::Message;
 use prost_reflect::{DescriptorPool, DynamicMessage};
@@ -146,6 +146,52 @@ pub fn profile(out: &mut String, reply: &GetEntityProfileResponse) {
     }
 }
 
+fn decision(code: i32) -> &'static str {
+    ResolutionDecision::try_from(code).map_or("?", |d| {
+        d.as_str_name().trim_start_matches("RESOLUTION_DECISION_")
+    })
+}
+
+pub fn explanation(out: &mut String, reply: &ExplainResolutionResponse) {
+    if let Some(m) = &reply.mention {
+        outln!(
+            out,
+            "{} ({}): {}",
+            m.text,
+            kind(m.r#type),
+            decision(m.resolution)
+        );
+    }
+    outln!(
+        out,
+        "compared as \"{}\", skeleton \"{}\"{}",
+        reply.name_key,
+        reply.skeleton,
+        if reply.titles.is_empty() {
+            String::new()
+        } else {
+            format!(", titles {}", reply.titles.join(" "))
+        }
+    );
+    outln!(out, "now: {}\n", reply.explanation);
+    for c in &reply.candidates {
+        let entity = c.entity.as_ref().map_or(String::new(), |e| {
+            format!("{} ({})", e.canonical_name, e.id)
+        });
+        outln!(
+            out,
+            "  {:<36} {:<10} {:.2}  {}",
+            c.alias,
+            c.relation,
+            c.score,
+            entity
+        );
+        for f in &c.features {
+            outln!(out, "      {:<10} {:.2}  {}", f.feature, f.value, f.detail);
+        }
+    }
+}
+
 pub fn article(out: &mut String, reply: &GetArticleResponse) {
     let Some(a) = &reply.article else { return };
     if let Some(s) = &a.summary {
@@ -165,11 +211,13 @@ pub fn article(out: &mut String, reply: &GetArticleResponse) {
         };
         outln!(
             out,
-            "  {:<10} {:<12} {:<32} {}",
+            "  {:<10} {:<12} {:<32} {:<44} {:<16} mention {}",
             span,
             kind(m.r#type),
             m.text,
-            entity
+            entity,
+            decision(m.resolution),
+            m.id
         );
     }
 }

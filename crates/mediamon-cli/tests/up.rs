@@ -139,6 +139,25 @@ async fn up_serves_the_demo_and_stops_cleanly() {
     let (ok, out, err) = cli(&home, ports[2], &["article", &article]).await;
     assert!(ok, "{err}");
     assert!(out.contains("Mentions:"), "{out}");
+    // Every mention line names its id, which `explain` takes.
+    let mention = out
+        .lines()
+        .find_map(|l| l.split(" mention ").nth(1))
+        .expect("a mention id")
+        .trim()
+        .to_string();
+    let resolver = format!("http://127.0.0.1:{}", ports[1]);
+    let (ok, out, err) = cli(
+        &home,
+        ports[2],
+        &["explain", &mention, "--resolver-url", &resolver],
+    )
+    .await;
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("compared as") && out.contains("now: "),
+        "{out}"
+    );
     // A bad id is a clear error, not a crash.
     let (ok, _, err) = cli(&home, ports[2], &["article", "not-an-id"]).await;
     assert!(!ok);

@@ -276,10 +276,18 @@ pub async fn explain(
     for (row, alias) in rows.iter().zip(&analysed) {
         let relation = compare(&name, alias);
         let (relation_name, score) = relation_name(&relation);
+        // A surname is compared with the other name's last tokens.
+        let skip = |n: &mediamon_names::Name, other: &mediamon_names::Name| match relation {
+            Relation::Partial { at_end: true, .. } => {
+                other.tokens.len().saturating_sub(n.tokens.len())
+            }
+            _ => 0,
+        };
         let mut features: Vec<FeatureContribution> = name
             .tokens
             .iter()
-            .zip(&alias.tokens)
+            .skip(skip(alias, &name))
+            .zip(alias.tokens.iter().skip(skip(&name, alias)))
             .map(|(a, b)| FeatureContribution {
                 feature: "token".into(),
                 value: token_similarity(a, b),
@@ -351,6 +359,15 @@ pub async fn explain(
                 candidates.len()
             )
         }
+    };
+    // Within-article links are decided with the whole article at hand.
+    let explanation = if mention.decision.as_deref()
+        == Some(mediamon_wire::decision_code(
+            mediamon_proto::v1::ResolutionDecision::WithinArticle,
+        )) {
+        format!("linked to an earlier full name in its article; on its own: {explanation}")
+    } else {
+        explanation
     };
     Ok(ExplainResolutionResponse {
         titles: name.titles.clone(),
