@@ -198,6 +198,7 @@ async fn run_stack(
     }
     let ready_in = started.elapsed();
 
+    let shutdown = mediamon_server::shutdown_signal();
     let result = async {
         let demo = if args.no_demo {
             None
@@ -206,7 +207,7 @@ async fn run_stack(
         };
         print_banner(&addrs, &token, home, url, private, ready_in, demo.as_ref());
         tokio::select! {
-            () = mediamon_server::shutdown_signal() => Ok(()),
+            () = shutdown => Ok(()),
             Some(done) = tasks.join_next() => match done {
                 Ok(Ok(name)) => bail!("{name} stopped unexpectedly"),
                 Ok(Err(err)) => Err(err),
