@@ -6,8 +6,8 @@ use mediamon_e2e::Stack;
 use mediamon_proto::error::field_violations;
 use mediamon_proto::v1::{
     AddAliasRequest, ExplainResolutionRequest, GetArticleRequest, GetEntityRequest,
-    ListReviewCandidatesRequest, MergeEntitiesRequest, RemoveAliasRequest, ResolutionDecision,
-    SetCanonicalNameRequest, SplitEntityRequest,
+    ListCurationLogRequest, ListReviewCandidatesRequest, MergeEntitiesRequest, RemoveAliasRequest,
+    ResolutionDecision, SetCanonicalNameRequest, SplitEntityRequest,
 };
 
 async fn one_entity(stack: &Stack, name: &str) -> anyhow::Result<String> {
@@ -68,7 +68,9 @@ async fn analysts_decisions_are_applied_audited_and_respected() -> anyhow::Resul
     );
     assert_eq!(merged.mention_count, 3);
     let gone = curator
-        .get_entity(GetEntityRequest { entity_id: short })
+        .get_entity(GetEntityRequest {
+            entity_id: short.clone(),
+        })
         .await
         .expect_err("merged away");
     assert_eq!(gone.code(), tonic::Code::NotFound);
@@ -191,5 +193,38 @@ async fn analysts_decisions_are_applied_audited_and_respected() -> anyhow::Resul
             .iter()
             .any(|c| c.relation == "partial" && !c.features.is_empty())
     );
+
+    // The audit log says who merged what, and why; only curators read it.
+    let log = curator
+        .list_curation_log(ListCurationLogRequest {
+            entity_id: full.clone(),
+            ..Default::default()
+        })
+        .await?
+        .into_inner()
+        .entries;
+    let merge = log
+        .iter()
+        .find(|e| e.action == "merge")
+        .expect("the merge is logged");
+    assert_eq!(merge.reason, "Atta Noor is Atta Mohammad Noor");
+    assert!(merge.entity_ids.contains(&short), "{merge:?}");
+    assert!(!merge.actor.is_empty() && merge.time.is_some(), "{merge:?}");
+    assert!(log.iter().all(|e| e.entity_ids.contains(&full)), "{log:?}");
+    let status = stack
+        .resolver_as(Some(&stack.read_token))
+        .await?
+        .list_curation_log(ListCurationLogRequest::default())
+        .await
+        .expect_err("read-only key");
+    assert_eq!(status.code(), tonic::Code::PermissionDenied);
+    let status = curator
+        .list_curation_log(ListCurationLogRequest {
+            entity_id: "nope".into(),
+            ..Default::default()
+        })
+        .await
+        .expect_err("bad id");
+    assert_eq!(field_violations(&status)[0].field, "entity_id");
     stack.shutdown().await
 }

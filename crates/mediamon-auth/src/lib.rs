@@ -214,7 +214,8 @@ pub fn required_access(path: &str) -> Access {
             | "AddAlias"
             | "RemoveAlias"
             | "SetCanonicalName"
-            | "ListReviewCandidates" => Access::Scope(Scope::Curate),
+            | "ListReviewCandidates"
+            | "ListCurationLog" => Access::Scope(Scope::Curate),
             _ => Access::Scope(Scope::Read),
         },
         _ => Access::Scope(Scope::Read),
@@ -321,6 +322,10 @@ mod tests {
             ),
             (
                 "/mediamon.v1.EntityResolutionService/ListReviewCandidates",
+                Access::Scope(Scope::Curate),
+            ),
+            (
+                "/mediamon.v1.EntityResolutionService/ListCurationLog",
                 Access::Scope(Scope::Curate),
             ),
             (

@@ -18,6 +18,17 @@ pub struct Audit<'a> {
     pub reason: &'a str,
 }
 
+/// One entry of the curation audit log.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct LogRow {
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub actor: String,
+    pub action: String,
+    pub entity_ids: Vec<Uuid>,
+    pub reason: String,
+    pub detail: String,
+}
+
 /// A mention waiting for an analyst's look.
 #[derive(Debug, Clone)]
 pub struct ReviewRow {
@@ -426,6 +437,28 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// The curation audit log, newest first; only entries that touched
+    /// `entity` when given.
+    pub async fn curation_log(
+        &self,
+        entity: Option<Uuid>,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Vec<LogRow>> {
+        Ok(LogRow::find_by_statement(stmt(
+            "SELECT at, actor, action, entity_ids, reason, detail::text AS detail \
+             FROM curation_log WHERE $1::uuid IS NULL OR entity_ids @> ARRAY[$1::uuid] \
+             ORDER BY id DESC LIMIT $2 OFFSET $3",
+            vec![
+                entity.into(),
+                i64::try_from(limit).unwrap_or(i64::MAX).into(),
+                i64::try_from(offset).unwrap_or(i64::MAX).into(),
+            ],
+        ))
+        .all(&self.db)
+        .await?)
     }
 
     /// One mention.

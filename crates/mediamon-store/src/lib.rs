@@ -21,7 +21,7 @@ use std::time::Duration;
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
 use sea_orm_migration::MigratorTrait;
 
-pub use curation::{Audit, ReviewRow};
+pub use curation::{Audit, LogRow, ReviewRow};
 pub use ingest::{Inserted, NewArticle, NewMention, TraceCarrier};
 pub use outbox::OutboxItem;
 pub use read::{

@@ -8,10 +8,11 @@ use mediamon_names::{
 };
 use mediamon_proto::page::{self, PageLimits};
 use mediamon_proto::v1::{
-    AddAliasRequest, CandidateExplanation, Entity, ExplainResolutionRequest,
-    ExplainResolutionResponse, FeatureContribution, ListReviewCandidatesRequest,
-    ListReviewCandidatesResponse, MergeEntitiesRequest, RemoveAliasRequest, ReviewCandidate,
-    SetCanonicalNameRequest, SplitEntityRequest,
+    AddAliasRequest, CandidateExplanation, CurationLogEntry, Entity, ExplainResolutionRequest,
+    ExplainResolutionResponse, FeatureContribution, ListCurationLogRequest,
+    ListCurationLogResponse, ListReviewCandidatesRequest, ListReviewCandidatesResponse,
+    MergeEntitiesRequest, RemoveAliasRequest, ReviewCandidate, SetCanonicalNameRequest,
+    SplitEntityRequest,
 };
 use mediamon_store::{Audit, Store, Uuid};
 
@@ -206,6 +207,34 @@ pub async fn set_canonical_name(
     let keys = alias_keys(&name, &analyze(&name, &ty), &ty);
     store.set_canonical_name(id, &name, &keys, who).await?;
     entity(store, id).await
+}
+
+pub async fn curation_log(
+    store: &Store,
+    req: &ListCurationLogRequest,
+) -> Result<ListCurationLogResponse, ResolverError> {
+    let entity = if req.entity_id.is_empty() {
+        None
+    } else {
+        Some(uuid("entity_id", &req.entity_id)?)
+    };
+    let (offset, limit) = page::parse(req.page_size, &req.page_token, PAGES)
+        .map_err(|e| ResolverError::invalid(e.field(), e.to_string()))?;
+    let rows = store.curation_log(entity, offset, limit).await?;
+    Ok(ListCurationLogResponse {
+        next_page_token: page::next_token(offset, limit, rows.len()),
+        entries: rows
+            .into_iter()
+            .map(|r| CurationLogEntry {
+                time: Some(mediamon_proto::convert::timestamp(r.at)),
+                actor: r.actor,
+                action: r.action,
+                entity_ids: r.entity_ids.iter().map(Uuid::to_string).collect(),
+                reason: r.reason,
+                detail_json: r.detail,
+            })
+            .collect(),
+    })
 }
 
 pub async fn review_candidates(

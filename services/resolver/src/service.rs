@@ -6,11 +6,12 @@ use mediamon_proto::page::{self, PageLimits};
 use mediamon_proto::v1::entity_resolution_service_server::EntityResolutionService;
 use mediamon_proto::v1::{
     AddAliasRequest, AddAliasResponse, EntityType, ExplainResolutionRequest,
-    ExplainResolutionResponse, GetEntityRequest, GetEntityResponse, ListReviewCandidatesRequest,
-    ListReviewCandidatesResponse, MentionResolution, MergeEntitiesRequest, MergeEntitiesResponse,
-    RemoveAliasRequest, RemoveAliasResponse, ResolveMentionsRequest, ResolveMentionsResponse,
-    SearchEntitiesRequest, SearchEntitiesResponse, SetCanonicalNameRequest,
-    SetCanonicalNameResponse, SplitEntityRequest, SplitEntityResponse,
+    ExplainResolutionResponse, GetEntityRequest, GetEntityResponse, ListCurationLogRequest,
+    ListCurationLogResponse, ListReviewCandidatesRequest, ListReviewCandidatesResponse,
+    MentionResolution, MergeEntitiesRequest, MergeEntitiesResponse, RemoveAliasRequest,
+    RemoveAliasResponse, ResolveMentionsRequest, ResolveMentionsResponse, SearchEntitiesRequest,
+    SearchEntitiesResponse, SetCanonicalNameRequest, SetCanonicalNameResponse, SplitEntityRequest,
+    SplitEntityResponse,
 };
 use mediamon_store::{Store, Uuid};
 use tonic::{Request, Response, Status};
@@ -220,6 +221,16 @@ impl EntityResolutionService for Resolver {
         Ok(Response::new(SetCanonicalNameResponse {
             entity: Some(entity),
         }))
+    }
+
+    #[instrument(skip_all, fields(entity_id = %request.get_ref().entity_id))]
+    async fn list_curation_log(
+        &self,
+        request: Request<ListCurationLogRequest>,
+    ) -> Result<Response<ListCurationLogResponse>, Status> {
+        Ok(Response::new(
+            curation::curation_log(&self.store, request.get_ref()).await?,
+        ))
     }
 
     #[instrument(skip_all)]
