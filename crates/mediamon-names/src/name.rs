@@ -403,14 +403,27 @@ pub fn compare(a: &Name, b: &Name) -> Relation {
 /// Amirabdollahian): the variant found by joining two adjacent tokens of the
 /// longer name, if any.
 fn joined_variant(short: &Name, long: &Name) -> Option<Relation> {
+    // Joining keeps the letters: names of very different length cannot meet
+    // (vowels left out of Arabic script leave a romanised one shorter).
+    let letters = |n: &Name| n.tokens.iter().map(String::len).sum::<usize>();
+    let (s, l) = (letters(short), letters(long));
+    if s.min(l) * 5 < s.max(l) * 3 {
+        return None;
+    }
     (0..long.tokens.len() - 1).find_map(|i| {
         let mut tokens = long.tokens.clone();
         let next = tokens.remove(i + 1);
         tokens[i].push_str(&next);
+        let mut skeletons = long.skeletons.clone();
+        skeletons.remove(i + 1);
+        skeletons[i] = skeleton(&tokens[i]);
         let joined = Name {
-            skeletons: tokens.iter().map(|t| skeleton(t)).collect(),
             tokens,
-            ..long.clone()
+            skeletons,
+            titles: Vec::new(),
+            generation: long.generation,
+            full_tokens: Vec::new(),
+            romanized: long.romanized,
         };
         match compare(short, &joined) {
             v @ Relation::Variant(_) => Some(v),

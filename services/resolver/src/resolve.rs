@@ -252,11 +252,17 @@ impl Plan {
 fn plan(a: &Analysed<'_>, mut pool: Vec<Known>) -> Plan {
     // A surname key with as many aliases as one probe reads is too common
     // to pick "the only" bearer of it.
-    let crowded = |key: &str| pool_count(&pool, key) >= PROBE_CAP;
     let crowded: Vec<bool> = a
         .keys
         .iter()
-        .map(|k| !k.last_skeleton.is_empty() && crowded(&k.last_skeleton))
+        .map(|k| {
+            !k.last_skeleton.is_empty()
+                && pool
+                    .iter()
+                    .filter(|p| p.keys.last_skeleton == k.last_skeleton)
+                    .count()
+                    >= PROBE_CAP
+        })
         .collect();
     let mut p = Plan::default();
     for (i, m) in a.stored.iter().enumerate() {
@@ -322,12 +328,6 @@ fn plan(a: &Analysed<'_>, mut pool: Vec<Known>) -> Plan {
         p.chosen.push(pick);
     }
     p
-}
-
-fn pool_count(pool: &[Known], last_skeleton: &str) -> usize {
-    pool.iter()
-        .filter(|k| k.keys.last_skeleton == last_skeleton)
-        .count()
 }
 
 /// Links ambiguous partial names by the company their candidates keep
