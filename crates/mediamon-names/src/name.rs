@@ -9,7 +9,7 @@
 //! ("Ahmad Massoud" against "Ahmad Shah Massoud") or that differs in
 //! generation ("Jr", "son of") is a conflict.
 
-use crate::key::skeleton;
+use crate::key::{firm_skeleton, romanized_meets, skeleton, soft_skeleton};
 use crate::romanize::{needs_romanizing, romanize};
 
 /// Titles and honorifics that precede a person's name and are not part of
@@ -142,6 +142,32 @@ impl Name {
     pub fn last_skeleton(&self) -> &str {
         self.skeletons.last().map_or("", String::as_str)
     }
+
+    /// The skeletons the store indexes the name by: a romanised name's soft
+    /// skeletons (`crate::key::soft_skeleton`), which every reading of its h
+    /// letters shares; a Latin name's own.
+    pub fn index_skeletons(&self) -> Vec<String> {
+        if self.romanized {
+            self.tokens.iter().map(|t| soft_skeleton(t)).collect()
+        } else {
+            self.skeletons.clone()
+        }
+    }
+
+    /// The other skeletons under which this name's aliases may be indexed:
+    /// for a Latin name the soft reading (a romanised alias is indexed so);
+    /// for a romanised one its soft and firm readings (a Latin alias's
+    /// skeleton may be either).
+    pub fn h_readings(&self) -> Vec<Vec<String>> {
+        let soft: Vec<String> = self.tokens.iter().map(|t| soft_skeleton(t)).collect();
+        let mut out = vec![soft];
+        if self.romanized {
+            out.push(self.tokens.iter().map(|t| firm_skeleton(t)).collect());
+        }
+        out.retain(|r| *r != self.skeletons);
+        out.dedup();
+        out
+    }
 }
 
 /// Analyses a surface name of an entity type ("PER", "ORG", "LOC", "MISC";
@@ -236,20 +262,28 @@ pub fn is_acronym(surface: &str) -> bool {
 /// Jaro-Winkler, discounted. A final i on one side only is a different name (the
 /// nisba: Ahmad / Ahmadi, Karim / Karimi).
 pub fn token_similarity(a: &str, b: &str) -> f64 {
-    token_similarity_with(a, b, false)
+    token_similarity_with(a, b, (false, false))
 }
 
-/// [`token_similarity`]; `romanized` when a side's vowels were guessed, so
-/// the same skeleton is enough.
-fn token_similarity_with(a: &str, b: &str, romanized: bool) -> f64 {
+/// [`token_similarity`]; `romanized` says of each side whether its vowels
+/// were guessed, so that the same skeleton is enough.
+fn token_similarity_with(a: &str, b: &str, romanized: (bool, bool)) -> f64 {
     if a == b {
         return 1.0;
     }
     let jw = strsim::jaro_winkler(a, b);
     let nisba = |t: &str| t.ends_with('i');
     let (sa, sb) = (skeleton(a), skeleton(b));
+    let same_skeleton = sa == sb
+        || match romanized {
+            (true, false) => romanized_meets(a, b),
+            (false, true) => romanized_meets(b, a),
+            (true, true) => soft_skeleton(a) == soft_skeleton(b),
+            (false, false) => false,
+        };
+    let romanized = romanized.0 || romanized.1;
     let same_kind = romanized || nisba(a) == nisba(b);
-    if !sa.is_empty() && sa == sb && same_kind {
+    if !sa.is_empty() && same_skeleton && same_kind {
         if romanized || fold_vowels(a) == fold_vowels(b) {
             // Only the usual vowel spellings differ (Noor / Nur, Tehreek /
             // Tehrik), or the vowels were guessed.
@@ -348,7 +382,7 @@ pub fn compare(a: &Name, b: &Name) -> Relation {
     {
         return v;
     }
-    let romanized = a.romanized || b.romanized;
+    let romanized = (short.romanized, long.romanized);
     let sim = |x: &str, y: &str| token_similarity_with(x, y, romanized);
     let generations_differ = a.generation != b.generation;
     if short.tokens.len() == long.tokens.len() {
@@ -432,7 +466,7 @@ fn joined_variant(short: &Name, long: &Name) -> Option<Relation> {
     })
 }
 
-fn shares_a_token(a: &Name, b: &Name, romanized: bool) -> bool {
+fn shares_a_token(a: &Name, b: &Name, romanized: (bool, bool)) -> bool {
     a.tokens.iter().any(|x| {
         b.tokens
             .iter()
@@ -509,6 +543,10 @@ mod tests {
         variant("Teheran", "Tehran");
         variant("عبدالرشید دوستم", "Abdul Rashid Dostum");
         variant("هبت الله آخوندزاده", "Hibatullah Akhundzada");
+        // The h of مجاهد and محسن stands where the Latin spelling has a vowel.
+        variant("ذبیح الله مجاهد", "Zabihullah Mujahid");
+        variant("سراج الدین حقانی", "Sirajuddin Haqqani");
+        variant("محسن نقوی", "Mohsin Naqvi");
         variant("Amirabdollahian", "Amir-Abdollahian");
         variant("تحریک طالبان پاکستان", "Tehreek-e-Taliban Pakistan");
         variant("شہباز شریف", "Shehbaz Sharif");

@@ -95,13 +95,35 @@ pub fn needs_romanizing(name: &str) -> bool {
         .any(|c| matches!(c, '\u{0600}'..='\u{06FF}' | '\u{0400}'..='\u{04FF}'))
 }
 
+/// Compounds with "Allah" and "al-Din", which Persian and Urdu write as two
+/// words (ذبیح الله, سراج الدین) and English as one (Zabihullah,
+/// Sirajuddin): the second word becomes the English ending of the first.
+/// Latin letters pass through [`romanize`] unchanged.
+fn join_theophoric(name: &str) -> String {
+    const ENDINGS: &[(&str, &str)] = &[("الله", "ullah"), ("الدین", "uddin"), ("الدين", "uddin")];
+    let words: Vec<&str> = name.split(' ').collect();
+    let mut out = String::with_capacity(name.len());
+    for (i, word) in words.iter().enumerate() {
+        match ENDINGS.iter().find(|(arabic, _)| arabic == word) {
+            Some((_, latin)) if i > 0 && !words[i - 1].is_empty() => out.push_str(latin),
+            _ => {
+                if i > 0 {
+                    out.push(' ');
+                }
+                out.push_str(word);
+            }
+        }
+    }
+    out
+}
+
 /// Romanises Arabic-script and Cyrillic letters; other characters pass
 /// through unchanged (lowercased). Diacritics (harakat) are dropped.
 pub fn romanize(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut at_word_start = true;
     // Russian writes Arabic ج as дж (Муджахид: Mujahid).
-    let name = name.replace("дж", "j").replace("Дж", "J");
+    let name = join_theophoric(&name.replace("дж", "j").replace("Дж", "J"));
     for c in name.chars().flat_map(char::to_lowercase) {
         if let Some(latin) = arabic(c, at_word_start).or_else(|| cyrillic(c)) {
             // ت + ح is t-h, not the digraph th: "hh" keeps the h a
@@ -133,7 +155,9 @@ mod tests {
     fn arabic_script_names() {
         check("احمد مسعود", "ahmd msud");
         check("امیر خان متقی", "amir khan mtqi");
-        check("ذبیح الله مجاهد", "zbih allh mjahd");
+        check("ذبیح الله مجاهد", "zbihullah mjahd");
+        check("سراج الدین حقانی", "srajuddin hqani");
+        check("الله", "allh");
         check("وحید", "whid");
     }
 

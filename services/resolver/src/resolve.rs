@@ -46,18 +46,15 @@ pub struct Resolved {
 /// The lookup keys of an analysed name.
 pub fn alias_keys(surface: &str, name: &Name, entity_type: &str) -> AliasKeys {
     let acronym = has_acronyms(entity_type) && is_acronym(surface);
+    let skeletons = if acronym {
+        Vec::new()
+    } else {
+        name.index_skeletons()
+    };
     AliasKeys {
         norm: mediamon_names::normalize(surface),
-        skeleton: if acronym {
-            String::new()
-        } else {
-            name.skeleton_key()
-        },
-        last_skeleton: if acronym {
-            String::new()
-        } else {
-            name.last_skeleton().to_string()
-        },
+        skeleton: skeletons.join(" "),
+        last_skeleton: skeletons.last().cloned().unwrap_or_default(),
         initialism: if acronym {
             Some(surface.to_string())
         } else if has_acronyms(entity_type) {
@@ -104,20 +101,26 @@ impl From<AliasRow> for Known {
 /// What one mention looks up: its exact name; the skeleton of each suffix
 /// of its tokens (the whole name, "Ishaq Dar" in "Muhammad Ishaq Dar", the
 /// surname), which finds variants and shorter known forms, and of the name
-/// with a compound joined; for a person, the names with that surname; and
-/// an organisation's initialism.
+/// with a compound joined; the other readings of its h letters
+/// (`Name::h_readings`), which meet names in or from Arabic script; for a
+/// person, the names with that surname; and an organisation's initialism.
 #[derive(Debug, Clone)]
 pub struct Lookup {
     pub entity_type: String,
     pub norm: String,
     pub skeletons: Vec<String>,
-    pub surname: Option<String>,
+    pub surnames: Vec<String>,
     pub initialism: Option<String>,
 }
 
 impl Lookup {
     pub fn new(entity_type: &str, name: &Name, keys: &AliasKeys) -> Self {
         let n = name.skeletons.len();
+        let readings = if keys.skeleton.is_empty() {
+            Vec::new()
+        } else {
+            name.h_readings()
+        };
         let skeletons = if keys.skeleton.is_empty() {
             Vec::new()
         } else {
@@ -135,17 +138,25 @@ impl Lookup {
                         .collect::<Vec<_>>()
                         .join(" ")
                 }))
+                .chain(readings.iter().map(|r| r.join(" ")))
                 .collect()
         };
+        // Only people are named by a surname alone; it also finds full
+        // names whose given names are written otherwise (عبدالرشید دوستم /
+        // Abdul Rashid Dostum).
+        let mut surnames: Vec<String> = Vec::new();
+        if entity_type == "PER" && !keys.last_skeleton.is_empty() {
+            surnames.push(keys.last_skeleton.clone());
+            surnames.extend(readings.iter().filter_map(|r| r.last().cloned()));
+            surnames.extend(name.romanized.then(|| name.last_skeleton().to_string()));
+            surnames.sort();
+            surnames.dedup();
+        }
         Lookup {
             entity_type: entity_type.to_string(),
             norm: keys.norm.clone(),
             skeletons,
-            // Only people are named by a surname alone; it also finds full
-            // names whose given names are written otherwise (عبدالرشید دوستم /
-            // Abdul Rashid Dostum).
-            surname: (entity_type == "PER" && !keys.last_skeleton.is_empty())
-                .then(|| keys.last_skeleton.clone()),
+            surnames,
             initialism: keys.initialism.clone(),
         }
     }
@@ -154,7 +165,7 @@ impl Lookup {
     pub fn finds(&self, alias: &AliasKeys) -> bool {
         self.norm == alias.norm
             || self.skeletons.contains(&alias.skeleton)
-            || self.surname.as_ref() == Some(&alias.last_skeleton)
+            || self.surnames.contains(&alias.last_skeleton)
             || (self.initialism.is_some() && self.initialism == alias.initialism)
     }
 }
@@ -166,7 +177,7 @@ pub fn probe_for<'a>(lookups: impl IntoIterator<Item = &'a Lookup>) -> Probe {
         p.types.push(l.entity_type.clone());
         p.norms.push(l.norm.clone());
         p.skeletons.extend(l.skeletons.iter().cloned());
-        p.surnames.extend(l.surname.iter().cloned());
+        p.surnames.extend(l.surnames.iter().cloned());
         p.initialisms.extend(l.initialism.iter().cloned());
     }
     p

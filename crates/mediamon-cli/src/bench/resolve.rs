@@ -120,7 +120,7 @@ fn mention_probe_keys(name: &Name, surface: &str, ty: &str) -> Vec<String> {
     let lookup = Lookup::new(ty, name, &keys);
     let mut out = vec![format!("norm:{}", lookup.norm)];
     out.extend(lookup.skeletons.iter().map(|s| format!("sk:{s}")));
-    out.extend(lookup.surname.iter().map(|s| format!("last:{s}")));
+    out.extend(lookup.surnames.iter().map(|s| format!("last:{s}")));
     out.extend(lookup.initialism.iter().map(|s| format!("acr:{s}")));
     out
 }
