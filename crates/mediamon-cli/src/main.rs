@@ -4,6 +4,7 @@
 
 mod bench;
 mod calls;
+mod ner;
 mod output;
 mod up;
 
@@ -74,6 +75,16 @@ enum Command {
     /// Manage API keys.
     #[command(subcommand)]
     Key(KeyCommand),
+    /// Print the names the recogniser finds in a plain-text file.
+    Ner {
+        file: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rebuild a trained model.
+    #[command(subcommand)]
+    Train(TrainCommand),
     /// Send text files (or every .txt file in a directory) to a running stack.
     Ingest {
         /// Files or directories.
@@ -130,6 +141,20 @@ enum Command {
 
 #[derive(Subcommand)]
 enum BenchCommand {
+    /// Named-entity recognition: per-type and overall precision / recall /
+    /// F1 (exact spans) and tokens per second on one thread.
+    Ner {
+        /// Labeled files in the CoNLL-2003 (IOB1 or IOB2) or WikiANN layout;
+        /// by default CoNLL-2003 valid.txt and tests/data/ner/domain.conll.
+        #[arg(long = "conll", default_values_os_t = bench::ner::default_sets())]
+        conll: Vec<PathBuf>,
+        /// A model file instead of the built-in model.
+        #[arg(long)]
+        model: Option<PathBuf>,
+        /// Print one JSON document.
+        #[arg(long)]
+        json: bool,
+    },
     /// Entity resolution: pairwise and B-cubed precision / recall / F1,
     /// must-not-merge violations, mentions per second.
     Resolve {
@@ -150,6 +175,23 @@ enum BenchCommand {
         /// Also list the in-memory resolver's wrong merges and splits.
         #[arg(long)]
         errors: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum TrainCommand {
+    /// The named-entity recogniser, from CoNLL-layout files (deterministic
+    /// for a seed); writes the model file the build embeds.
+    Ner {
+        /// Labeled files (CoNLL-2003 or WikiANN layout).
+        #[arg(long = "data", default_values_os_t = ner::default_training())]
+        data: Vec<PathBuf>,
+        #[arg(long, default_value_os_t = ner::default_model_path())]
+        out: PathBuf,
+        #[arg(long, default_value_t = mediamon_ner::train::Settings::default().epochs)]
+        epochs: usize,
+        #[arg(long, default_value_t = mediamon_ner::train::Settings::default().seed)]
+        seed: u64,
     },
 }
 
@@ -180,6 +222,24 @@ async fn main() -> anyhow::Result<()> {
             concurrency,
             errors,
         }) => bench::resolve::run(&data, json, service, concurrency, errors).await,
+        Command::Bench(BenchCommand::Ner { conll, model, json }) => {
+            bench::ner::run(&conll, model.as_deref(), json)
+        }
+        Command::Ner { file, json } => ner::tag_file(&file, json),
+        Command::Train(TrainCommand::Ner {
+            data,
+            out,
+            epochs,
+            seed,
+        }) => ner::train(
+            &data,
+            &out,
+            mediamon_ner::train::Settings {
+                epochs,
+                seed,
+                ..Default::default()
+            },
+        ),
         Command::Key(KeyCommand::New { name, scopes }) => {
             let scopes = scopes
                 .iter()

@@ -10,7 +10,9 @@
 pub mod article;
 pub mod names;
 pub mod sentences;
+pub mod tokens;
 
 pub use article::{PlainArticle, split_plain_text};
 pub use names::{Kind, Mention, find_names};
 pub use sentences::{Sentence, split_sentences};
+pub use tokens::{Token, sentences, tokenize};

@@ -1,4 +1,5 @@
 //! `mediamon bench ...`: quality and speed on labeled data.
 
+pub mod ner;
 pub mod resolve;
 mod service;

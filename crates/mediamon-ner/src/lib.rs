@@ -1,0 +1,247 @@
+//! The named-entity recogniser: finds the people, organisations, places and
+//! other names (CoNLL's PER, ORG, LOC, MISC) in a story.
+//!
+//! A linear model over hand-designed features (`features`), trained with
+//! an averaged structured perceptron (`train`) on CoNLL-2003 English and
+//! decoded with Viterbi over BILOU tags (`model`). The trained model ships
+//! inside the binary (`model/ner.bin.gz`); `mediamon ner train` rebuilds it
+//! reproducibly. After tagging, a parenthesised acronym that spells the name
+//! before it ("National Resistance Front (NRF)") takes that name's type.
+//!
+//! Invariants: no IO except reading a model a caller names; mention offsets
+//! are code points into the text given; tagging is deterministic.
+
+pub mod conll;
+pub mod features;
+pub mod gazetteer;
+pub mod model;
+pub mod tags;
+pub mod train;
+
+use std::sync::OnceLock;
+
+use features::{DocContext, extract};
+use gazetteer::{Gazetteer, Kind as GazKind, SeqHash};
+use model::Model;
+pub use tags::{EntityType, Span};
+
+/// Errors of this crate.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}: {1}")]
+    Io(String, #[source] std::io::Error),
+    #[error("bad labeled data: {0}")]
+    Format(String),
+    #[error("bad model: {0}")]
+    Model(String),
+}
+
+/// The model trained from CoNLL-2003 that ships with mediamon.
+const BUILTIN_MODEL: &[u8] = include_bytes!("../model/ner.bin.gz");
+
+/// One name found in a text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mention {
+    pub kind: EntityType,
+    /// Code-point offset of the first character.
+    pub start: usize,
+    /// Code-point offset one past the last character.
+    pub end: usize,
+    pub text: String,
+    /// Zero-based sentence index.
+    pub sentence: usize,
+    /// Title and role words just before the name, as written ("Mawlawi",
+    /// "acting foreign minister").
+    pub titles: Vec<String>,
+    /// How clearly the model preferred these tags over the next best, in
+    /// (0, 1): a ranking aid, not a calibrated probability.
+    pub confidence: f32,
+}
+
+/// A loaded model and the gazetteer its features read.
+pub struct Tagger {
+    model: Model,
+    gaz: &'static Gazetteer,
+}
+
+/// A tagged sentence: spans and, per span, its confidence.
+pub type Tagged = Vec<(Span, f32)>;
+
+impl Tagger {
+    /// The built-in model, loaded once.
+    pub fn builtin() -> Result<&'static Tagger, Error> {
+        static T: OnceLock<Result<Tagger, String>> = OnceLock::new();
+        T.get_or_init(|| Tagger::from_model_bytes(BUILTIN_MODEL).map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(|e| Error::Model(e.clone()))
+    }
+
+    /// A tagger over a model file's bytes.
+    pub fn from_model_bytes(bytes: &[u8]) -> Result<Tagger, Error> {
+        Ok(Tagger {
+            model: Model::read(bytes)?,
+            gaz: Gazetteer::builtin(),
+        })
+    }
+
+    pub fn from_model(model: Model) -> Tagger {
+        Tagger {
+            model,
+            gaz: Gazetteer::builtin(),
+        }
+    }
+
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// Tags the sentences of one document (tokens already split).
+    pub fn tag_document(&self, sentences: &[Vec<&str>]) -> Vec<Tagged> {
+        let ctx = DocContext::new(sentences.iter().map(Vec::as_slice));
+        sentences
+            .iter()
+            .map(|tokens| {
+                let feats = extract(tokens, &ctx, self.gaz);
+                let (tags, scores) = self.model.decode(&feats);
+                let mut spans: Tagged = tags::decode(&tags)
+                    .into_iter()
+                    .map(|s| {
+                        let margin: f32 = (s.start..s.end)
+                            .map(|i| {
+                                let chosen = scores[i][tags[i]];
+                                let other = (0..tags::TAGS)
+                                    .filter(|&t| t != tags[i])
+                                    .map(|t| scores[i][t])
+                                    .fold(f32::NEG_INFINITY, f32::max);
+                                chosen - other
+                            })
+                            .sum::<f32>()
+                            / (s.end - s.start) as f32;
+                        (s, 1.0 / (1.0 + (-margin / 4.0).exp()))
+                    })
+                    .collect();
+                acronyms_in_parentheses(tokens, &mut spans);
+                spans
+            })
+            .collect()
+    }
+
+    /// Finds the names in a plain text.
+    pub fn find(&self, text: &str) -> Vec<Mention> {
+        let tokens = mediamon_nlp::tokenize(text);
+        let ranges = mediamon_nlp::sentences(text, &tokens);
+        let sentences: Vec<Vec<&str>> = ranges
+            .iter()
+            .map(|r| tokens[r.clone()].iter().map(|t| t.text(text)).collect())
+            .collect();
+        let tagged = self.tag_document(&sentences);
+        // Code-point offsets, computed in one pass over increasing byte offsets.
+        let mut cp = CodePoints::new(text);
+        let mut out = Vec::new();
+        for (si, (range, spans)) in ranges.iter().zip(tagged).enumerate() {
+            let words = &sentences[si];
+            let toks = &tokens[range.clone()];
+            for (span, confidence) in spans {
+                let (bs, be) = (toks[span.start].start, toks[span.end - 1].end);
+                out.push(Mention {
+                    kind: span.kind,
+                    start: cp.at(bs),
+                    end: cp.at(be),
+                    text: text[bs..be].to_string(),
+                    sentence: si,
+                    titles: self.titles_before(words, span.start),
+                    confidence,
+                });
+            }
+        }
+        out
+    }
+
+    /// The run of title and role words that ends just before token `at`.
+    fn titles_before(&self, words: &[&str], at: usize) -> Vec<String> {
+        let lower: Vec<String> = words[..at].iter().map(|w| w.to_lowercase()).collect();
+        let is_title = |from: usize, to: usize| {
+            let h = lower[from..to]
+                .iter()
+                .fold(SeqHash::new(), |h, w| h.push(w));
+            self.gaz.kinds(h) & (1 << GazKind::Title as u8) != 0
+        };
+        let mut end = at;
+        let mut out = Vec::new();
+        'outer: while end > 0 {
+            for len in (1..=gazetteer::MAX_TOKENS.min(end)).rev() {
+                if is_title(end - len, end) {
+                    out.insert(0, words[end - len..end].join(" "));
+                    end -= len;
+                    continue 'outer;
+                }
+            }
+            break;
+        }
+        out
+    }
+}
+
+/// Code-point offsets of increasing byte offsets.
+struct CodePoints<'a> {
+    text: &'a str,
+    byte: usize,
+    cp: usize,
+}
+
+impl<'a> CodePoints<'a> {
+    fn new(text: &'a str) -> Self {
+        CodePoints {
+            text,
+            byte: 0,
+            cp: 0,
+        }
+    }
+
+    fn at(&mut self, byte: usize) -> usize {
+        if byte < self.byte {
+            return self.text[..byte].chars().count();
+        }
+        self.cp += self.text[self.byte..byte].chars().count();
+        self.byte = byte;
+        self.cp
+    }
+}
+
+/// "National Resistance Front (NRF)": the acronym takes the type of the
+/// name it spells.
+fn acronyms_in_parentheses(tokens: &[&str], spans: &mut Tagged) {
+    let mut found = Vec::new();
+    for (span, confidence) in spans.iter() {
+        let (open, acr, close) = (span.end, span.end + 1, span.end + 2);
+        if tokens.get(open) != Some(&"(") || tokens.get(close) != Some(&")") {
+            continue;
+        }
+        let acronym = tokens[acr];
+        let initials: String = tokens[span.start..span.end]
+            .iter()
+            .flat_map(|t| t.split('-'))
+            .filter_map(|w| w.chars().next())
+            .filter(|c| c.is_uppercase())
+            .collect();
+        let letters: String = acronym.chars().filter(|c| c.is_alphabetic()).collect();
+        if letters.len() >= 2
+            && letters.chars().all(char::is_uppercase)
+            && (initials == letters || initials.starts_with(&letters))
+        {
+            found.push((
+                Span {
+                    start: acr,
+                    end: acr + 1,
+                    kind: span.kind,
+                },
+                *confidence,
+            ));
+        }
+    }
+    for (span, c) in found {
+        spans.retain(|(s, _)| !(s.start < span.end && span.start < s.end));
+        spans.push((span, c));
+    }
+    spans.sort_by_key(|(s, _)| s.start);
+}

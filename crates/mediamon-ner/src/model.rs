@@ -1,0 +1,264 @@
+//! The tagger's weights, Viterbi decoding, and the model file.
+//!
+//! A linear model: a token's score for a tag is the sum of its features'
+//! weights for that tag; a sentence's is the sum of its tokens' scores and
+//! of the tag-to-tag transition weights. Decoding finds the best sequence of
+//! BILOU tags that is well formed (`tags::allowed`). The file stores only
+//! non-zero weights, quantised to 16 bits, gzip-compressed.
+
+use std::io::{Read, Write};
+
+use fnv::FnvHashMap;
+
+use crate::Error;
+use crate::features::SentenceFeatures;
+use crate::tags::{TAGS, allowed, may_end};
+
+/// Bumped whenever feature extraction changes meaning, so an old model file
+/// is refused rather than misread.
+pub const FEATURE_VERSION: u32 = 1;
+
+const MAGIC: &[u8; 6] = b"MMNER\x01";
+
+/// Transition weights: row `TAGS` is the sentence start.
+pub type Transitions = [[f32; TAGS]; TAGS + 1];
+
+/// A trained model, ready to decode.
+pub struct Model {
+    index: FnvHashMap<u64, (u32, u32)>,
+    /// (tag, weight) runs, one per feature.
+    entries: Vec<(u8, f32)>,
+    pub(crate) transitions: Transitions,
+}
+
+/// Emission scores of a sentence: `TAGS` per token.
+pub fn emissions(
+    feats: &SentenceFeatures,
+    row: impl Fn(u64, &mut [f32; TAGS]),
+) -> Vec<[f32; TAGS]> {
+    (0..feats.len())
+        .map(|i| {
+            let mut s = [0.0f32; TAGS];
+            for &k in feats.token(i) {
+                row(k, &mut s);
+            }
+            s
+        })
+        .collect()
+}
+
+/// The best well-formed tag sequence.
+pub fn viterbi(scores: &[[f32; TAGS]], trans: &Transitions) -> Vec<usize> {
+    let n = scores.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let mut best = vec![[f32::NEG_INFINITY; TAGS]; n];
+    let mut back = vec![[0u8; TAGS]; n];
+    for t in 0..TAGS {
+        if allowed(None, t) {
+            best[0][t] = trans[TAGS][t] + scores[0][t];
+        }
+    }
+    for i in 1..n {
+        for t in 0..TAGS {
+            let mut top = (f32::NEG_INFINITY, 0u8);
+            for p in 0..TAGS {
+                if best[i - 1][p] == f32::NEG_INFINITY || !allowed(Some(p), t) {
+                    continue;
+                }
+                let s = best[i - 1][p] + trans[p][t];
+                if s > top.0 {
+                    top = (s, p as u8);
+                }
+            }
+            best[i][t] = top.0 + scores[i][t];
+            back[i][t] = top.1;
+        }
+    }
+    let mut last = (0..TAGS)
+        .filter(|&t| may_end(t))
+        .max_by(|&a, &b| best[n - 1][a].total_cmp(&best[n - 1][b]))
+        .unwrap_or(0);
+    let mut out = vec![0; n];
+    for i in (0..n).rev() {
+        out[i] = last;
+        last = usize::from(back[i][last]);
+    }
+    out
+}
+
+impl Model {
+    /// Builds a model from averaged weights (`weights[f * TAGS + t]` for the
+    /// feature with key `keys[f]`), dropping weights below `prune`.
+    pub fn from_weights(
+        keys: &[u64],
+        weights: &[f32],
+        transitions: Transitions,
+        prune: f32,
+    ) -> Self {
+        let mut index = FnvHashMap::default();
+        let mut entries = Vec::new();
+        for (f, &key) in keys.iter().enumerate() {
+            let start = entries.len();
+            for t in 0..TAGS {
+                let w = weights[f * TAGS + t];
+                if w.abs() >= prune && w != 0.0 {
+                    entries.push((t as u8, w));
+                }
+            }
+            if entries.len() > start {
+                index.insert(key, (start as u32, (entries.len() - start) as u32));
+            }
+        }
+        Model {
+            index,
+            entries,
+            transitions,
+        }
+    }
+
+    /// Number of features with a weight.
+    pub fn features(&self) -> usize {
+        self.index.len()
+    }
+
+    /// Adds the weights of feature `key` to `scores`.
+    #[inline]
+    pub fn add_row(&self, key: u64, scores: &mut [f32; TAGS]) {
+        if let Some(&(start, len)) = self.index.get(&key) {
+            for &(t, w) in &self.entries[start as usize..(start + len) as usize] {
+                scores[usize::from(t)] += w;
+            }
+        }
+    }
+
+    /// Tags a sentence; also returns each token's emission scores.
+    pub fn decode(&self, feats: &SentenceFeatures) -> (Vec<usize>, Vec<[f32; TAGS]>) {
+        let scores = emissions(feats, |k, s| self.add_row(k, s));
+        (viterbi(&scores, &self.transitions), scores)
+    }
+
+    /// Writes the model file.
+    pub fn write(&self, out: impl Write) -> Result<(), Error> {
+        let scale = self
+            .entries
+            .iter()
+            .map(|e| e.1.abs())
+            .fold(0.0f32, f32::max)
+            .max(1e-6)
+            / f32::from(i16::MAX);
+        let mut z = flate2::write::GzEncoder::new(out, flate2::Compression::best());
+        let io = |e| Error::Model(format!("writing the model: {e}"));
+        z.write_all(MAGIC).map_err(io)?;
+        z.write_all(&FEATURE_VERSION.to_le_bytes()).map_err(io)?;
+        z.write_all(&(TAGS as u32).to_le_bytes()).map_err(io)?;
+        z.write_all(&scale.to_le_bytes()).map_err(io)?;
+        for row in &self.transitions {
+            for w in row {
+                z.write_all(&w.to_le_bytes()).map_err(io)?;
+            }
+        }
+        let mut keys: Vec<(&u64, &(u32, u32))> = self.index.iter().collect();
+        keys.sort();
+        z.write_all(&(keys.len() as u32).to_le_bytes())
+            .map_err(io)?;
+        for (key, &(start, len)) in keys {
+            z.write_all(&key.to_le_bytes()).map_err(io)?;
+            z.write_all(&[len as u8]).map_err(io)?;
+            for &(t, w) in &self.entries[start as usize..(start + len) as usize] {
+                let q = (w / scale)
+                    .round()
+                    .clamp(f32::from(i16::MIN), f32::from(i16::MAX)) as i16;
+                z.write_all(&[t]).map_err(io)?;
+                z.write_all(&q.to_le_bytes()).map_err(io)?;
+            }
+        }
+        z.finish().map_err(io)?;
+        Ok(())
+    }
+
+    /// Reads a model file.
+    pub fn read(input: impl Read) -> Result<Self, Error> {
+        let mut bytes = Vec::new();
+        flate2::read::GzDecoder::new(input)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::Model(format!("not a gzip-compressed model: {e}")))?;
+        let mut r = Reader {
+            bytes: &bytes,
+            at: 0,
+        };
+        if r.take(6)? != MAGIC {
+            return Err(Error::Model("not a mediamon NER model".into()));
+        }
+        let version = r.u32()?;
+        if version != FEATURE_VERSION {
+            return Err(Error::Model(format!(
+                "the model was trained with features version {version}; this build extracts version {FEATURE_VERSION}: retrain it"
+            )));
+        }
+        if r.u32()? as usize != TAGS {
+            return Err(Error::Model("the model has another tag set".into()));
+        }
+        let scale = r.f32()?;
+        let mut transitions = [[0.0f32; TAGS]; TAGS + 1];
+        for row in &mut transitions {
+            for w in row.iter_mut() {
+                *w = r.f32()?;
+            }
+        }
+        let n = r.u32()? as usize;
+        let mut index = FnvHashMap::with_capacity_and_hasher(n, Default::default());
+        let mut entries = Vec::with_capacity(n * 3);
+        for _ in 0..n {
+            let key = r.u64()?;
+            let len = r.take(1)?[0] as usize;
+            let start = entries.len() as u32;
+            for _ in 0..len {
+                let t = r.take(1)?[0];
+                if usize::from(t) >= TAGS {
+                    return Err(Error::Model("a weight names a tag out of range".into()));
+                }
+                let q = i16::from_le_bytes([r.take(1)?[0], r.take(1)?[0]]);
+                entries.push((t, f32::from(q) * scale));
+            }
+            index.insert(key, (start, len as u32));
+        }
+        Ok(Model {
+            index,
+            entries,
+            transitions,
+        })
+    }
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Reader<'_> {
+    fn take(&mut self, n: usize) -> Result<&[u8], Error> {
+        let out = self
+            .bytes
+            .get(self.at..self.at + n)
+            .ok_or_else(|| Error::Model("the model file is truncated".into()))?;
+        self.at += n;
+        Ok(out)
+    }
+
+    fn u32(&mut self) -> Result<u32, Error> {
+        let b = self.take(4)?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    fn f32(&mut self) -> Result<f32, Error> {
+        Ok(f32::from_bits(self.u32()?))
+    }
+
+    fn u64(&mut self) -> Result<u64, Error> {
+        let lo = u64::from(self.u32()?);
+        let hi = u64::from(self.u32()?);
+        Ok(lo | hi << 32)
+    }
+}
