@@ -192,6 +192,9 @@ enum TrainCommand {
         epochs: usize,
         #[arg(long, default_value_t = mediamon_ner::train::Settings::default().seed)]
         seed: u64,
+        /// Averaged weights smaller than this are left out of the model.
+        #[arg(long, default_value_t = mediamon_ner::train::Settings::default().prune)]
+        prune: f32,
     },
 }
 
@@ -231,13 +234,14 @@ async fn main() -> anyhow::Result<()> {
             out,
             epochs,
             seed,
+            prune,
         }) => ner::train(
             &data,
             &out,
             mediamon_ner::train::Settings {
                 epochs,
                 seed,
-                ..Default::default()
+                prune,
             },
         ),
         Command::Key(KeyCommand::New { name, scopes }) => {

@@ -186,8 +186,8 @@ mod tests {
 
     #[test]
     fn wikiann_layout() {
-        let docs =
-            parse("en:Ahmad\tB-PER\nen:Massoud\tI-PER\nen:spoke\tO\n\nen:Kabul\tB-LOC\n").expect("wikiann");
+        let docs = parse("en:Ahmad\tB-PER\nen:Massoud\tI-PER\nen:spoke\tO\n\nen:Kabul\tB-LOC\n")
+            .expect("wikiann");
         assert_eq!(docs.len(), 2);
         assert_eq!(docs[0].sentences[0].tokens, ["Ahmad", "Massoud", "spoke"]);
         assert_eq!(docs[1].sentences[0].spans[0].kind, EntityType::Loc);

@@ -138,80 +138,108 @@ impl SentenceFeatures {
     }
 }
 
-/// Extracts the features of one sentence of a document.
-pub fn extract(tokens: &[&str], doc: &DocContext, gaz: &Gazetteer) -> SentenceFeatures {
-    let n = tokens.len();
-    let lower: Vec<String> = tokens.iter().map(|t| t.to_lowercase()).collect();
-    let lower_refs: Vec<&str> = lower.iter().map(String::as_str).collect();
-    let mut short = String::new();
-    let shapes: Vec<String> = tokens
-        .iter()
-        .map(|t| {
-            shape(t, true, &mut short);
-            short.clone()
-        })
-        .collect();
-    let marks = gaz.annotate(&lower_refs);
-    let kind_at = |i: usize, kind: Kind| marks[i].iter().any(|&(k, _)| k & (1 << kind as u8) != 0);
-    let is_headline = headline(tokens);
-    const NONE: &str = "<s>";
-    let word = |i: isize| -> &str {
-        if i < 0 || i as usize >= n {
-            NONE
+/// Where the outside of a sentence stands in for a neighbour.
+const OUTSIDE: &str = "<s>";
+
+/// A sentence made ready for feature extraction.
+pub struct Prepared<'a> {
+    pub tokens: &'a [&'a str],
+    lower: Vec<String>,
+    shapes: Vec<String>,
+    marks: Vec<Vec<(u8, u8)>>,
+    headline: bool,
+    flags: Vec<u8>,
+}
+
+impl<'a> Prepared<'a> {
+    pub fn new(tokens: &'a [&'a str], doc: &DocContext, gaz: &Gazetteer) -> Self {
+        let lower: Vec<String> = tokens.iter().map(|t| t.to_lowercase()).collect();
+        let lower_refs: Vec<&str> = lower.iter().map(String::as_str).collect();
+        let marks = gaz.annotate(&lower_refs);
+        let shapes = tokens
+            .iter()
+            .map(|t| {
+                let mut s = String::new();
+                shape(t, true, &mut s);
+                s
+            })
+            .collect();
+        let flags = lower.iter().map(|l| doc.flags(l)).collect();
+        Prepared {
+            tokens,
+            lower,
+            shapes,
+            marks,
+            headline: headline(tokens),
+            flags,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.tokens.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
+    }
+
+    /// The token `d` places from `i`, or [`OUTSIDE`].
+    pub fn neighbour(&self, i: usize, d: isize) -> &str {
+        let j = i as isize + d;
+        if j < 0 || j as usize >= self.tokens.len() {
+            OUTSIDE
         } else {
-            &lower[i as usize]
+            self.tokens[j as usize]
         }
-    };
-    let shp = |i: isize| -> &str {
-        if i < 0 || i as usize >= n {
-            NONE
+    }
+
+    fn lower_at(&self, i: usize, d: isize) -> &str {
+        let j = i as isize + d;
+        if j < 0 || j as usize >= self.tokens.len() {
+            OUTSIDE
         } else {
-            &shapes[i as usize]
+            &self.lower[j as usize]
         }
-    };
-    let mut out = SentenceFeatures {
-        keys: Vec::with_capacity(n * 40),
-        offsets: Vec::with_capacity(n + 1),
-    };
-    let mut long = String::new();
-    for (i, tok) in tokens.iter().enumerate() {
-        out.offsets.push(out.keys.len());
-        let k = &mut out.keys;
-        let ii = i as isize;
-        let l = lower[i].as_str();
-        k.push(Key::new(0).0);
-        k.push(Key::new(1).str(tok).0);
-        k.push(Key::new(2).str(l).0);
-        let chars: Vec<(usize, char)> = l.char_indices().collect();
-        for len in 1..=4.min(chars.len()) {
-            let end = chars.get(len).map_or(l.len(), |&(b, _)| b);
-            k.push(Key::new(2 + len as u8).str(&l[..end]).0);
-            let start = chars[chars.len() - len].0;
-            k.push(Key::new(6 + len as u8).str(&l[start..]).0);
+    }
+
+    fn shape_at(&self, i: usize, d: isize) -> &str {
+        let j = i as isize + d;
+        if j < 0 || j as usize >= self.tokens.len() {
+            OUTSIDE
+        } else {
+            &self.shapes[j as usize]
         }
-        shape(tok, false, &mut long);
-        k.push(Key::new(11).str(&long).0);
-        k.push(Key::new(12).str(&shapes[i]).0);
-        k.push(Key::new(13).str(word(ii - 1)).0);
-        k.push(Key::new(14).str(word(ii + 1)).0);
-        k.push(Key::new(15).str(word(ii - 2)).0);
-        k.push(Key::new(16).str(word(ii + 2)).0);
-        k.push(Key::new(17).str(shp(ii - 1)).0);
-        k.push(Key::new(18).str(shp(ii + 1)).0);
-        k.push(Key::new(19).str(word(ii - 1)).str(l).0);
-        k.push(Key::new(20).str(l).str(word(ii + 1)).0);
+    }
+
+    fn kind_at(&self, i: usize, kind: Kind) -> bool {
+        self.marks[i]
+            .iter()
+            .any(|&(k, _)| k & (1 << kind as u8) != 0)
+    }
+
+    /// Features of token `i` that depend on more than one word: word pairs,
+    /// shapes around it, sentence position, gazetteer matches, the document.
+    pub fn context_keys(&self, i: usize, k: &mut Vec<u64>) {
+        let n = self.tokens.len();
+        let l = self.lower[i].as_str();
+        let shape0 = self.shapes[i].as_str();
+        k.push(Key::new(19).str(self.lower_at(i, -1)).str(l).0);
+        k.push(Key::new(20).str(l).str(self.lower_at(i, 1)).0);
         k.push(
             Key::new(21)
-                .str(shp(ii - 1))
-                .str(&shapes[i])
-                .str(shp(ii + 1))
+                .str(self.shape_at(i, -1))
+                .str(shape0)
+                .str(self.shape_at(i, 1))
                 .0,
         );
         if i == 0 {
-            k.push(Key::new(22).str(&shapes[i]).0);
+            k.push(Key::new(22).str(shape0).0);
         }
-        let cap = tok.chars().next().is_some_and(char::is_uppercase);
-        for &(kinds, pos) in &marks[i] {
+        let cap = self.tokens[i]
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase);
+        for &(kinds, pos) in &self.marks[i] {
             for kind in 0..KINDS as u8 {
                 if kinds & (1 << kind) != 0 {
                     k.push(Key::new(23).byte(kind).byte(pos).0);
@@ -220,28 +248,95 @@ pub fn extract(tokens: &[&str], doc: &DocContext, gaz: &Gazetteer) -> SentenceFe
             }
         }
         // A title or role just before: "Mawlawi X", "spokesman X".
-        if i > 0 && kind_at(i - 1, Kind::Title) {
+        if i > 0 && self.kind_at(i - 1, Kind::Title) {
             k.push(Key::new(25).byte(u8::from(cap)).0);
         }
         // An organisation's head word ahead: "X Y Council".
         for d in 1..=3 {
-            if i + d < n && kind_at(i + d, Kind::OrgHead) {
+            if i + d < n && self.kind_at(i + d, Kind::OrgHead) {
                 k.push(Key::new(26).byte(d as u8).byte(u8::from(cap)).0);
             }
         }
-        let flags = doc.flags(l);
-        k.push(Key::new(27).byte(flags).str(&shapes[i]).0);
-        if i == 0 || is_headline {
-            k.push(Key::new(28).byte(flags).byte(u8::from(is_headline)).0);
+        let flags = self.flags[i];
+        k.push(Key::new(27).byte(flags).str(shape0).0);
+        if i == 0 || self.headline {
+            k.push(Key::new(28).byte(flags).byte(u8::from(self.headline)).0);
         }
-        if is_headline {
+        if self.headline {
             k.push(Key::new(29).str(l).0);
         }
-        // The parts of a hyphenated word: "pro-Taliban", "Tehreek-e-Taliban".
-        if let Some((first, rest)) = l.split_once('-') {
-            k.push(Key::new(30).str(first).0);
-            k.push(Key::new(31).str(rest.rsplit('-').next().unwrap_or(rest)).0);
+    }
+}
+
+/// Features of a token on its own: the word, its lowercase form, prefixes
+/// and suffixes, shapes, the parts of a hyphenated word. A function of the
+/// token's text alone, so a tagger may cache their weights per word.
+pub fn word_keys(tok: &str, k: &mut Vec<u64>) {
+    let lower = tok.to_lowercase();
+    let l = lower.as_str();
+    k.push(Key::new(0).0);
+    k.push(Key::new(1).str(tok).0);
+    k.push(Key::new(2).str(l).0);
+    let bounds: Vec<usize> = l.char_indices().map(|(b, _)| b).chain([l.len()]).collect();
+    let chars = bounds.len() - 1;
+    for len in 1..=4.min(chars) {
+        k.push(Key::new(2 + len as u8).str(&l[..bounds[len]]).0);
+        k.push(Key::new(6 + len as u8).str(&l[bounds[chars - len]..]).0);
+    }
+    let mut s = String::new();
+    shape(tok, false, &mut s);
+    k.push(Key::new(11).str(&s).0);
+    shape(tok, true, &mut s);
+    k.push(Key::new(12).str(&s).0);
+    // The parts of a hyphenated word: "pro-Taliban", "Tehreek-e-Taliban".
+    if let Some((first, rest)) = l.split_once('-') {
+        k.push(Key::new(30).str(first).0);
+        k.push(Key::new(31).str(rest.rsplit('-').next().unwrap_or(rest)).0);
+    }
+}
+
+/// The window offsets whose words are features of a token.
+pub const WINDOW: [isize; 4] = [-2, -1, 1, 2];
+
+/// Features of the word `d` places away (`tok` is [`OUTSIDE`] past the
+/// sentence's ends): its lowercase form, and its shape one place away. A
+/// function of (`d`, the word's text) alone, so cacheable like
+/// [`word_keys`].
+pub fn neighbour_keys(d: isize, tok: &str, k: &mut Vec<u64>) {
+    let (lower, shaped) = if tok == OUTSIDE {
+        (OUTSIDE.to_string(), OUTSIDE.to_string())
+    } else {
+        let mut s = String::new();
+        shape(tok, true, &mut s);
+        (tok.to_lowercase(), s)
+    };
+    let template = match d {
+        -1 => 13,
+        1 => 14,
+        -2 => 15,
+        _ => 16,
+    };
+    k.push(Key::new(template).str(&lower).0);
+    if d.abs() == 1 {
+        k.push(Key::new(if d < 0 { 17 } else { 18 }).str(&shaped).0);
+    }
+}
+
+/// All feature keys of one sentence (training and tests use this; the
+/// tagger assembles the same keys through its caches).
+pub fn extract(tokens: &[&str], doc: &DocContext, gaz: &Gazetteer) -> SentenceFeatures {
+    let p = Prepared::new(tokens, doc, gaz);
+    let mut out = SentenceFeatures {
+        keys: Vec::with_capacity(tokens.len() * 40),
+        offsets: Vec::with_capacity(tokens.len() + 1),
+    };
+    for (i, tok) in tokens.iter().enumerate() {
+        out.offsets.push(out.keys.len());
+        word_keys(tok, &mut out.keys);
+        for d in WINDOW {
+            neighbour_keys(d, p.neighbour(i, d), &mut out.keys);
         }
+        p.context_keys(i, &mut out.keys);
     }
     out.offsets.push(out.keys.len());
     out

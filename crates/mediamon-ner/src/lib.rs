@@ -20,7 +20,7 @@ pub mod train;
 
 use std::sync::OnceLock;
 
-use features::{DocContext, extract};
+use features::{DocContext, Prepared};
 use gazetteer::{Gazetteer, Kind as GazKind, SeqHash};
 use model::Model;
 pub use tags::{EntityType, Span};
@@ -101,8 +101,8 @@ impl Tagger {
         sentences
             .iter()
             .map(|tokens| {
-                let feats = extract(tokens, &ctx, self.gaz);
-                let (tags, scores) = self.model.decode(&feats);
+                let prepared = Prepared::new(tokens, &ctx, self.gaz);
+                let (tags, scores) = self.model.decode_prepared(&prepared);
                 let mut spans: Tagged = tags::decode(&tags)
                     .into_iter()
                     .map(|s| {

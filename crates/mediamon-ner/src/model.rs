@@ -11,7 +11,7 @@ use std::io::{Read, Write};
 use fnv::FnvHashMap;
 
 use crate::Error;
-use crate::features::SentenceFeatures;
+use crate::features::{Prepared, SentenceFeatures, WINDOW, neighbour_keys, word_keys};
 use crate::tags::{TAGS, allowed, may_end};
 
 /// Bumped whenever feature extraction changes meaning, so an old model file
@@ -25,6 +25,8 @@ pub type Transitions = [[f32; TAGS]; TAGS + 1];
 
 /// A trained model, ready to decode.
 pub struct Model {
+    /// Distinguishes models in the per-thread weight caches.
+    id: u64,
     index: FnvHashMap<u64, (u32, u32)>,
     /// (tag, weight) runs, one per feature.
     entries: Vec<(u8, f32)>,
@@ -112,6 +114,7 @@ impl Model {
             }
         }
         Model {
+            id: next_id(),
             index,
             entries,
             transitions,
@@ -137,6 +140,62 @@ impl Model {
     pub fn decode(&self, feats: &SentenceFeatures) -> (Vec<usize>, Vec<[f32; TAGS]>) {
         let scores = emissions(feats, |k, s| self.add_row(k, s));
         (viterbi(&scores, &self.transitions), scores)
+    }
+
+    /// Tags a prepared sentence through the per-thread caches of word and
+    /// neighbour weights (the same scores as [`Model::decode`] on
+    /// `features::extract`, without re-hashing common words).
+    pub fn decode_prepared(&self, p: &Prepared<'_>) -> (Vec<usize>, Vec<[f32; TAGS]>) {
+        let mut keys = Vec::with_capacity(32);
+        let scores: Vec<[f32; TAGS]> = (0..p.len())
+            .map(|i| {
+                let mut s = self.cached(0, p.tokens[i], |k| word_keys(p.tokens[i], k));
+                for d in WINDOW {
+                    let tok = p.neighbour(i, d);
+                    let part = self.cached(d, tok, |k| neighbour_keys(d, tok, k));
+                    for (a, b) in s.iter_mut().zip(part) {
+                        *a += b;
+                    }
+                }
+                keys.clear();
+                p.context_keys(i, &mut keys);
+                for &k in &keys {
+                    self.add_row(k, &mut s);
+                }
+                s
+            })
+            .collect();
+        (viterbi(&scores, &self.transitions), scores)
+    }
+
+    /// The summed weights of the features `keys_of` gives for (`slot`,
+    /// `word`), from this thread's cache.
+    fn cached(&self, slot: isize, word: &str, keys_of: impl FnOnce(&mut Vec<u64>)) -> [f32; TAGS] {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ self.id;
+        for b in (slot as i8 as u8)
+            .to_le_bytes()
+            .iter()
+            .chain(word.as_bytes())
+        {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        CACHE.with_borrow_mut(|cache| {
+            if let Some(s) = cache.get(&h) {
+                return *s;
+            }
+            let mut keys = Vec::with_capacity(16);
+            keys_of(&mut keys);
+            let mut s = [0.0f32; TAGS];
+            for k in keys {
+                self.add_row(k, &mut s);
+            }
+            if cache.len() >= CACHE_ENTRIES {
+                cache.clear();
+            }
+            cache.insert(h, s);
+            s
+        })
     }
 
     /// Writes the model file.
@@ -225,11 +284,26 @@ impl Model {
             index.insert(key, (start, len as u32));
         }
         Ok(Model {
+            id: next_id(),
             index,
             entries,
             transitions,
         })
     }
+}
+
+/// Entries per thread (about 80 bytes each) before a cache starts over.
+const CACHE_ENTRIES: usize = 200_000;
+
+thread_local! {
+    static CACHE: std::cell::RefCell<FnvHashMap<u64, [f32; TAGS]>> =
+        std::cell::RefCell::new(FnvHashMap::default());
+}
+
+fn next_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        .wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
 struct Reader<'a> {
@@ -260,5 +334,43 @@ impl Reader<'_> {
         let lo = u64::from(self.u32()?);
         let hi = u64::from(self.u32()?);
         Ok(lo | hi << 32)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::features::{DocContext, extract};
+    use crate::gazetteer::Gazetteer;
+
+    #[test]
+    fn cached_scores_equal_direct_ones_and_files_round_trip() {
+        let keys: Vec<u64> = (0..50u64).map(|k| k.wrapping_mul(0x9e37_79b9)).collect();
+        let tokens = ["Ahmad", "Massoud", "met", "envoys", "in", "Dushanbe", "."];
+        let doc = DocContext::new([&tokens[..]]);
+        let feats = extract(&tokens, &doc, Gazetteer::builtin());
+        // Weights on the sentence's own features, so that every score counts.
+        let mut all: Vec<u64> = feats.keys.clone();
+        all.extend(keys);
+        all.sort();
+        all.dedup();
+        let weights: Vec<f32> = (0..all.len() * TAGS)
+            .map(|i| ((i * 7919) % 23) as f32 - 11.0)
+            .collect();
+        let model = Model::from_weights(&all, &weights, [[0.5; TAGS]; TAGS + 1], 0.0);
+        let p = Prepared::new(&tokens, &doc, Gazetteer::builtin());
+        let (direct, s1) = model.decode(&feats);
+        let (cached, s2) = model.decode_prepared(&p);
+        assert_eq!(direct, cached);
+        for (a, b) in s1.iter().zip(&s2) {
+            for (x, y) in a.iter().zip(b) {
+                assert!((x - y).abs() < 1e-3, "{x} / {y}");
+            }
+        }
+        let mut file = Vec::new();
+        model.write(&mut file).expect("write");
+        let back = Model::read(file.as_slice()).expect("read");
+        assert_eq!(back.decode(&feats).0, direct);
+        assert!(Model::read(&b"not a model"[..]).is_err());
     }
 }
