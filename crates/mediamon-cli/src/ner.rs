@@ -73,13 +73,14 @@ pub fn train(data: &[PathBuf], out: &Path, settings: train::Settings) -> anyhow:
         settings.epochs,
         settings.seed
     );
-    let bar = indicatif::ProgressBar::new(settings.epochs as u64);
+    // First pass, one model per fold, second pass.
+    let bar = indicatif::ProgressBar::new((settings.epochs * (2 + mediamon_ner::train::FOLDS)) as u64);
     if !std::io::stderr().is_terminal() {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
     let started = std::time::Instant::now();
     let model = train::train(&docs, settings, |e| {
-        bar.set_message(format!("{} of {} sentences wrong", e.wrong, e.sentences));
+        bar.set_message(format!("{}: {} of {} sentences wrong", e.stage, e.wrong, e.sentences));
         bar.inc(1);
         if bar.is_hidden() {
             eprintln!(

@@ -52,6 +52,7 @@ pub async fn run(args: UpArgs) -> anyhow::Result<()> {
             ..TelemetrySettings::default()
         },
     )?;
+    mediamon_ner::Tagger::builtin()?;
     std::fs::create_dir_all(&args.home)
         .with_context(|| format!("creating {}", args.home.display()))?;
     let home = std::fs::canonicalize(&args.home)?;

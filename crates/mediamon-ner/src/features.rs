@@ -149,9 +149,66 @@ pub struct Prepared<'a> {
     marks: Vec<Vec<(u8, u8)>>,
     headline: bool,
     flags: Vec<u8>,
+    /// The first pass's view, for the second pass.
+    hints: Option<Vec<Hint>>,
+}
+
+/// What the first pass said about a token and about its word elsewhere in
+/// the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hint {
+    /// The first pass's BILOU tag of the token.
+    pub tag: u8,
+    /// The type (1 + index, 0 none) the first pass gave most often to this
+    /// word's other occurrences in the document, inside a name.
+    pub elsewhere: u8,
+    /// Every such occurrence had that type.
+    pub unanimous: bool,
+}
+
+/// The second pass's hints for a document, from the first pass's tags:
+/// "one sense per discourse", a name tagged once is likely the same name
+/// where the first pass missed it or typed it otherwise.
+pub fn hints(sentences: &[Vec<&str>], tags: &[Vec<usize>]) -> Vec<Vec<Hint>> {
+    let type_of = |t: usize| if t == 0 { 0 } else { 1 + (t - 1) / 4 };
+    let mut counts: FnvHashMap<String, [u16; 5]> = FnvHashMap::default();
+    for (tokens, tags) in sentences.iter().zip(tags) {
+        for (tok, &t) in tokens.iter().zip(tags) {
+            if t != 0 && tok.chars().next().is_some_and(char::is_alphanumeric) {
+                counts.entry(tok.to_lowercase()).or_default()[type_of(t)] += 1;
+            }
+        }
+    }
+    sentences
+        .iter()
+        .zip(tags)
+        .map(|(tokens, tags)| {
+            tokens
+                .iter()
+                .zip(tags)
+                .map(|(tok, &t)| {
+                    let mut c = counts.get(&tok.to_lowercase()).copied().unwrap_or_default();
+                    c[type_of(t)] = c[type_of(t)].saturating_sub(u16::from(t != 0));
+                    let (best, n) = (1..5).map(|k| (k, c[k])).max_by_key(|&(_, n)| n).unwrap_or((0, 0));
+                    let total: u16 = c[1..].iter().sum();
+                    Hint {
+                        tag: t as u8,
+                        elsewhere: if n == 0 { 0 } else { best as u8 },
+                        unanimous: n > 0 && n == total,
+                    }
+                })
+                .collect()
+        })
+        .collect()
 }
 
 impl<'a> Prepared<'a> {
+    /// Adds the first pass's hints: the features of the second pass.
+    pub fn with_hints(mut self, hints: Vec<Hint>) -> Self {
+        self.hints = Some(hints);
+        self
+    }
+
     pub fn new(tokens: &'a [&'a str], doc: &DocContext, gaz: &Gazetteer) -> Self {
         let lower: Vec<String> = tokens.iter().map(|t| t.to_lowercase()).collect();
         let lower_refs: Vec<&str> = lower.iter().map(String::as_str).collect();
@@ -172,6 +229,7 @@ impl<'a> Prepared<'a> {
             marks,
             headline: headline(tokens),
             flags,
+            hints: None,
         }
     }
 
@@ -265,6 +323,21 @@ impl<'a> Prepared<'a> {
         if self.headline {
             k.push(Key::new(29).str(l).0);
         }
+        if let Some(hints) = &self.hints {
+            let h = hints[i];
+            let tag_at = |j: isize| {
+                if j < 0 || j as usize >= n {
+                    255
+                } else {
+                    hints[j as usize].tag
+                }
+            };
+            let ii = i as isize;
+            k.push(Key::new(40).byte(h.tag).0);
+            k.push(Key::new(41).byte(tag_at(ii - 1)).byte(h.tag).byte(tag_at(ii + 1)).0);
+            k.push(Key::new(42).byte(h.elsewhere).byte(u8::from(h.unanimous)).0);
+            k.push(Key::new(43).byte(h.elsewhere).byte(u8::from(cap)).byte(h.tag).0);
+        }
     }
 }
 
@@ -325,7 +398,12 @@ pub fn neighbour_keys(d: isize, tok: &str, k: &mut Vec<u64>) {
 /// All feature keys of one sentence (training and tests use this; the
 /// tagger assembles the same keys through its caches).
 pub fn extract(tokens: &[&str], doc: &DocContext, gaz: &Gazetteer) -> SentenceFeatures {
-    let p = Prepared::new(tokens, doc, gaz);
+    extract_prepared(&Prepared::new(tokens, doc, gaz))
+}
+
+/// [`extract`] of a prepared sentence (with hints, for the second pass).
+pub fn extract_prepared(p: &Prepared<'_>) -> SentenceFeatures {
+    let tokens = p.tokens;
     let mut out = SentenceFeatures {
         keys: Vec::with_capacity(tokens.len() * 40),
         offsets: Vec::with_capacity(tokens.len() + 1),

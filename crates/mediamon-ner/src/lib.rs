@@ -3,7 +3,8 @@
 //!
 //! A linear model over hand-designed features (`features`), trained with
 //! an averaged structured perceptron (`train`) on CoNLL-2003 English and
-//! decoded with Viterbi over BILOU tags (`model`). The trained model ships
+//! decoded with Viterbi over BILOU tags (`model`), in two passes: the second
+//! also sees the first's tags of the same words across the document. The trained model ships
 //! inside the binary (`model/ner.bin.gz`); `mediamon ner train` rebuilds it
 //! reproducibly. After tagging, a parenthesised acronym that spells the name
 //! before it ("National Resistance Front (NRF)") takes that name's type.
@@ -22,7 +23,7 @@ use std::sync::OnceLock;
 
 use features::{DocContext, Prepared};
 use gazetteer::{Gazetteer, Kind as GazKind, SeqHash};
-use model::Model;
+use model::Stack;
 pub use tags::{EntityType, Span};
 
 /// Errors of this crate.
@@ -50,8 +51,8 @@ pub struct Mention {
     pub text: String,
     /// Zero-based sentence index.
     pub sentence: usize,
-    /// Title and role words just before the name, as written ("Mawlawi",
-    /// "acting foreign minister").
+    /// For a person, the title and role words just before the name, as
+    /// written ("Mawlawi", "acting foreign minister").
     pub titles: Vec<String>,
     /// How clearly the model preferred these tags over the next best, in
     /// (0, 1): a ranking aid, not a calibrated probability.
@@ -60,7 +61,7 @@ pub struct Mention {
 
 /// A loaded model and the gazetteer its features read.
 pub struct Tagger {
-    model: Model,
+    model: Stack,
     gaz: &'static Gazetteer,
 }
 
@@ -79,30 +80,45 @@ impl Tagger {
     /// A tagger over a model file's bytes.
     pub fn from_model_bytes(bytes: &[u8]) -> Result<Tagger, Error> {
         Ok(Tagger {
-            model: Model::read(bytes)?,
+            model: Stack::read(bytes)?,
             gaz: Gazetteer::builtin(),
         })
     }
 
-    pub fn from_model(model: Model) -> Tagger {
+    pub fn from_model(model: Stack) -> Tagger {
         Tagger {
             model,
             gaz: Gazetteer::builtin(),
         }
     }
 
-    pub fn model(&self) -> &Model {
+    pub fn model(&self) -> &Stack {
         &self.model
     }
 
     /// Tags the sentences of one document (tokens already split).
     pub fn tag_document(&self, sentences: &[Vec<&str>]) -> Vec<Tagged> {
         let ctx = DocContext::new(sentences.iter().map(Vec::as_slice));
+        let prepared: Vec<Prepared<'_>> = sentences
+            .iter()
+            .map(|tokens| Prepared::new(tokens, &ctx, self.gaz))
+            .collect();
+        let mut decoded: Vec<(Vec<usize>, Vec<[f32; tags::TAGS]>)> = prepared
+            .iter()
+            .map(|p| self.model.first.decode_prepared(p))
+            .collect();
+        if let Some(second) = &self.model.second {
+            let first_tags: Vec<Vec<usize>> = decoded.iter().map(|d| d.0.clone()).collect();
+            decoded = prepared
+                .into_iter()
+                .zip(features::hints(sentences, &first_tags))
+                .map(|(p, h)| second.decode_prepared(&p.with_hints(h)))
+                .collect();
+        }
         sentences
             .iter()
-            .map(|tokens| {
-                let prepared = Prepared::new(tokens, &ctx, self.gaz);
-                let (tags, scores) = self.model.decode_prepared(&prepared);
+            .zip(decoded)
+            .map(|(tokens, (tags, scores))| {
                 let mut spans: Tagged = tags::decode(&tags)
                     .into_iter()
                     .map(|s| {
@@ -149,7 +165,11 @@ impl Tagger {
                     end: cp.at(be),
                     text: text[bs..be].to_string(),
                     sentence: si,
-                    titles: self.titles_before(words, span.start),
+                    titles: if span.kind == EntityType::Per {
+                        self.titles_before(words, span.start)
+                    } else {
+                        Vec::new()
+                    },
                     confidence,
                 });
             }

@@ -18,7 +18,7 @@ use crate::tags::{TAGS, allowed, may_end};
 /// is refused rather than misread.
 pub const FEATURE_VERSION: u32 = 1;
 
-const MAGIC: &[u8; 6] = b"MMNER\x01";
+const MAGIC: &[u8; 6] = b"MMNER\x02";
 
 /// Transition weights: row `TAGS` is the sentence start.
 pub type Transitions = [[f32; TAGS]; TAGS + 1];
@@ -198,8 +198,7 @@ impl Model {
         })
     }
 
-    /// Writes the model file.
-    pub fn write(&self, out: impl Write) -> Result<(), Error> {
+    fn write_body(&self, z: &mut impl Write) -> std::io::Result<()> {
         let scale = self
             .entries
             .iter()
@@ -207,58 +206,28 @@ impl Model {
             .fold(0.0f32, f32::max)
             .max(1e-6)
             / f32::from(i16::MAX);
-        let mut z = flate2::write::GzEncoder::new(out, flate2::Compression::best());
-        let io = |e| Error::Model(format!("writing the model: {e}"));
-        z.write_all(MAGIC).map_err(io)?;
-        z.write_all(&FEATURE_VERSION.to_le_bytes()).map_err(io)?;
-        z.write_all(&(TAGS as u32).to_le_bytes()).map_err(io)?;
-        z.write_all(&scale.to_le_bytes()).map_err(io)?;
+        z.write_all(&scale.to_le_bytes())?;
         for row in &self.transitions {
             for w in row {
-                z.write_all(&w.to_le_bytes()).map_err(io)?;
+                z.write_all(&w.to_le_bytes())?;
             }
         }
         let mut keys: Vec<(&u64, &(u32, u32))> = self.index.iter().collect();
         keys.sort();
-        z.write_all(&(keys.len() as u32).to_le_bytes())
-            .map_err(io)?;
+        z.write_all(&(keys.len() as u32).to_le_bytes())?;
         for (key, &(start, len)) in keys {
-            z.write_all(&key.to_le_bytes()).map_err(io)?;
-            z.write_all(&[len as u8]).map_err(io)?;
+            z.write_all(&key.to_le_bytes())?;
+            z.write_all(&[len as u8])?;
             for &(t, w) in &self.entries[start as usize..(start + len) as usize] {
-                let q = (w / scale)
-                    .round()
-                    .clamp(f32::from(i16::MIN), f32::from(i16::MAX)) as i16;
-                z.write_all(&[t]).map_err(io)?;
-                z.write_all(&q.to_le_bytes()).map_err(io)?;
+                let q = (w / scale).round().clamp(f32::from(i16::MIN), f32::from(i16::MAX)) as i16;
+                z.write_all(&[t])?;
+                z.write_all(&q.to_le_bytes())?;
             }
         }
-        z.finish().map_err(io)?;
         Ok(())
     }
 
-    /// Reads a model file.
-    pub fn read(input: impl Read) -> Result<Self, Error> {
-        let mut bytes = Vec::new();
-        flate2::read::GzDecoder::new(input)
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::Model(format!("not a gzip-compressed model: {e}")))?;
-        let mut r = Reader {
-            bytes: &bytes,
-            at: 0,
-        };
-        if r.take(6)? != MAGIC {
-            return Err(Error::Model("not a mediamon NER model".into()));
-        }
-        let version = r.u32()?;
-        if version != FEATURE_VERSION {
-            return Err(Error::Model(format!(
-                "the model was trained with features version {version}; this build extracts version {FEATURE_VERSION}: retrain it"
-            )));
-        }
-        if r.u32()? as usize != TAGS {
-            return Err(Error::Model("the model has another tag set".into()));
-        }
+    fn read_body(r: &mut Reader<'_>) -> Result<Self, Error> {
         let scale = r.f32()?;
         let mut transitions = [[0.0f32; TAGS]; TAGS + 1];
         for row in &mut transitions {
@@ -289,6 +258,68 @@ impl Model {
             entries,
             transitions,
         })
+    }
+}
+
+/// The models of the two passes: the first tags from the text; the second
+/// also reads the first's tags across the document (`features::hints`).
+pub struct Stack {
+    pub first: Model,
+    pub second: Option<Model>,
+}
+
+impl Stack {
+    /// Features with a weight, over both passes.
+    pub fn features(&self) -> usize {
+        self.first.features() + self.second.as_ref().map_or(0, Model::features)
+    }
+
+    /// Writes the model file.
+    pub fn write(&self, out: impl Write) -> Result<(), Error> {
+        let io = |e| Error::Model(format!("writing the model: {e}"));
+        let mut z = flate2::write::GzEncoder::new(out, flate2::Compression::best());
+        z.write_all(MAGIC).map_err(io)?;
+        z.write_all(&FEATURE_VERSION.to_le_bytes()).map_err(io)?;
+        z.write_all(&(TAGS as u32).to_le_bytes()).map_err(io)?;
+        let passes = [Some(&self.first), self.second.as_ref()];
+        z.write_all(&[passes.iter().flatten().count() as u8]).map_err(io)?;
+        for m in passes.into_iter().flatten() {
+            m.write_body(&mut z).map_err(io)?;
+        }
+        z.finish().map_err(io)?;
+        Ok(())
+    }
+
+    /// Reads a model file.
+    pub fn read(input: impl Read) -> Result<Self, Error> {
+        let mut bytes = Vec::new();
+        flate2::read::GzDecoder::new(input)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::Model(format!("not a gzip-compressed model: {e}")))?;
+        let mut r = Reader { bytes: &bytes, at: 0 };
+        if r.take(6)? != MAGIC {
+            return Err(Error::Model("not a mediamon NER model".into()));
+        }
+        let version = r.u32()?;
+        if version != FEATURE_VERSION {
+            return Err(Error::Model(format!(
+                "the model was trained with features version {version}; this build extracts version {FEATURE_VERSION}: retrain it"
+            )));
+        }
+        if r.u32()? as usize != TAGS {
+            return Err(Error::Model("the model has another tag set".into()));
+        }
+        let passes = r.take(1)?[0];
+        if !(1..=2).contains(&passes) {
+            return Err(Error::Model(format!("{passes} passes; 1 or 2 expected")));
+        }
+        let first = Model::read_body(&mut r)?;
+        let second = if passes == 2 {
+            Some(Model::read_body(&mut r)?)
+        } else {
+            None
+        };
+        Ok(Stack { first, second })
     }
 }
 
@@ -367,10 +398,14 @@ mod tests {
                 assert!((x - y).abs() < 1e-3, "{x} / {y}");
             }
         }
+        let stack = Stack {
+            first: model,
+            second: None,
+        };
         let mut file = Vec::new();
-        model.write(&mut file).expect("write");
-        let back = Model::read(file.as_slice()).expect("read");
-        assert_eq!(back.decode(&feats).0, direct);
-        assert!(Model::read(&b"not a model"[..]).is_err());
+        stack.write(&mut file).expect("write");
+        let back = Stack::read(file.as_slice()).expect("read");
+        assert_eq!(back.first.decode(&feats).0, direct);
+        assert!(Stack::read(&b"not a model"[..]).is_err());
     }
 }

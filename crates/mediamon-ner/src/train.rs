@@ -7,9 +7,9 @@ use rand::SeedableRng;
 use rand::seq::SliceRandom;
 
 use crate::conll::Document;
-use crate::features::{DocContext, extract};
+use crate::features::{DocContext, Hint, Prepared, extract_prepared, hints};
 use crate::gazetteer::Gazetteer;
-use crate::model::{Model, Transitions, viterbi};
+use crate::model::{Model, Stack, Transitions, viterbi};
 use crate::tags::{TAGS, encode};
 
 /// Training settings.
@@ -70,6 +70,8 @@ impl Averaged {
 /// Progress of one epoch.
 #[derive(Debug, Clone, Copy)]
 pub struct Epoch {
+    /// "first pass", "fold 2 of 5", "second pass".
+    pub stage: &'static str,
     pub epoch: usize,
     pub epochs: usize,
     /// Sentences decoded wrongly in this epoch.
@@ -77,21 +79,79 @@ pub struct Epoch {
     pub sentences: usize,
 }
 
-/// Trains a model on labeled documents.
-pub fn train(docs: &[Document], settings: Settings, mut progress: impl FnMut(Epoch)) -> Model {
+/// Folds for the first-pass tags the second pass trains on: each fold is
+/// tagged by a model that did not see it, so the hints are as wrong as they
+/// will be on new text.
+pub const FOLDS: usize = 5;
+const FOLD_NAMES: [&str; FOLDS] = ["fold 1 of 5", "fold 2 of 5", "fold 3 of 5", "fold 4 of 5", "fold 5 of 5"];
+
+fn tokens_of(doc: &Document) -> Vec<Vec<&str>> {
+    doc.sentences
+        .iter()
+        .map(|s| s.tokens.iter().map(String::as_str).collect())
+        .collect()
+}
+
+/// The first pass's hints for one document.
+pub fn document_hints(model: &Model, sentences: &[Vec<&str>]) -> Vec<Vec<Hint>> {
+    let gaz = Gazetteer::builtin();
+    let ctx = DocContext::new(sentences.iter().map(Vec::as_slice));
+    let tags: Vec<Vec<usize>> = sentences
+        .iter()
+        .map(|t| model.decode_prepared(&Prepared::new(t, &ctx, gaz)).0)
+        .collect();
+    hints(sentences, &tags)
+}
+
+/// Trains both passes on labeled documents.
+pub fn train(docs: &[Document], settings: Settings, mut progress: impl FnMut(Epoch)) -> Stack {
+    let first = train_model(docs, None, settings, &mut |e| {
+        progress(Epoch {
+            stage: "first pass",
+            ..e
+        })
+    });
+    let mut doc_hints: Vec<Vec<Vec<Hint>>> = vec![Vec::new(); docs.len()];
+    for (fold, name) in FOLD_NAMES.iter().enumerate() {
+        let (held, rest): (Vec<usize>, Vec<usize>) = (0..docs.len()).partition(|i| i % FOLDS == fold);
+        let train_docs: Vec<Document> = rest.iter().map(|&i| docs[i].clone()).collect();
+        let model = train_model(&train_docs, None, settings, &mut |e| progress(Epoch { stage: name, ..e }));
+        for i in held {
+            doc_hints[i] = document_hints(&model, &tokens_of(&docs[i]));
+        }
+    }
+    let second = train_model(docs, Some(&doc_hints), settings, &mut |e| {
+        progress(Epoch {
+            stage: "second pass",
+            ..e
+        })
+    });
+    Stack {
+        first,
+        second: Some(second),
+    }
+}
+
+/// Trains one pass; with `hints`, the second.
+fn train_model(
+    docs: &[Document],
+    hints: Option<&[Vec<Vec<Hint>>]>,
+    settings: Settings,
+    progress: &mut dyn FnMut(Epoch),
+) -> Model {
     let gaz = Gazetteer::builtin();
     let mut ids: FnvHashMap<u64, u32> = FnvHashMap::default();
     let mut keys: Vec<u64> = Vec::new();
     let mut instances: Vec<Instance> = Vec::new();
-    for doc in docs {
-        let token_refs: Vec<Vec<&str>> = doc
-            .sentences
-            .iter()
-            .map(|s| s.tokens.iter().map(String::as_str).collect())
-            .collect();
+    for (d, doc) in docs.iter().enumerate() {
+        let token_refs = tokens_of(doc);
         let ctx = DocContext::new(token_refs.iter().map(Vec::as_slice));
-        for (s, tokens) in doc.sentences.iter().zip(&token_refs) {
-            let f = extract(tokens, &ctx, gaz);
+        for (si, (s, tokens)) in doc.sentences.iter().zip(&token_refs).enumerate() {
+            let mut p = Prepared::new(tokens, &ctx, gaz);
+            if let Some(h) = hints {
+                p = p.with_hints(h[d][si].clone());
+            }
+            let f = extract_prepared(&p);
             let feats = f
                 .keys
                 .iter()
@@ -161,6 +221,7 @@ pub fn train(docs: &[Document], settings: Settings, mut progress: impl FnMut(Epo
             m.steps += 1.0;
         }
         progress(Epoch {
+            stage: "",
             epoch: epoch + 1,
             epochs: settings.epochs,
             wrong,

@@ -1,8 +1,8 @@
-//! Sentence splitting: Unicode sentence boundaries (UAX #29), then re-joined
-//! where a boundary follows a title abbreviation that UAX #29 cannot know
-//! ("Dr. Abdullah").
+//! Sentences of a body with their offsets: the sentence ends of
+//! [`crate::tokens::sentences`], so that a sentence index from the name
+//! recogniser (which splits alike) names the same sentence here.
 
-use unicode_segmentation::UnicodeSegmentation;
+use crate::tokens::{sentences, tokenize};
 
 /// One sentence of a body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,33 +17,14 @@ pub struct Sentence {
     pub byte_end: usize,
 }
 
-const ABBREVIATIONS: &[&str] = &[
-    "Dr.", "Mr.", "Mrs.", "Ms.", "Gen.", "Col.", "Lt.", "Capt.", "Prof.", "Sen.", "Rep.", "St.",
-    "Jan.", "Feb.", "Mar.", "Apr.", "Aug.", "Sept.", "Sep.", "Oct.", "Nov.", "Dec.", "No.",
-];
-
 /// Splits a body into sentences; paragraphs never share a sentence.
 pub fn split_sentences(body: &str) -> Vec<Sentence> {
-    let mut spans: Vec<(usize, usize)> = Vec::new();
-    for (start, piece) in body.split_sentence_bound_indices() {
-        let end = start + piece.trim_end().len();
-        let joins_previous = spans
-            .last()
-            .is_some_and(|&(ps, pe)| ends_with_abbreviation(&body[ps..pe]));
-        match spans.last_mut() {
-            Some(last) if joins_previous => last.1 = end.max(last.1),
-            _ => spans.push((start, end)),
-        }
-    }
-    let mut out = Vec::with_capacity(spans.len());
+    let tokens = tokenize(body);
+    let mut out = Vec::new();
     // Code-point offsets are computed incrementally so the whole split is linear.
     let (mut byte_pos, mut char_pos) = (0usize, 0usize);
-    for (bs, be) in spans {
-        let leading = body[bs..be].len() - body[bs..be].trim_start().len();
-        let bs = bs + leading;
-        if bs >= be {
-            continue;
-        }
+    for range in sentences(body, &tokens) {
+        let (bs, be) = (tokens[range.start].start, tokens[range.end - 1].end);
         char_pos += body[byte_pos..bs].chars().count();
         let start = char_pos;
         char_pos += body[bs..be].chars().count();
@@ -56,11 +37,6 @@ pub fn split_sentences(body: &str) -> Vec<Sentence> {
         });
     }
     out
-}
-
-fn ends_with_abbreviation(sentence: &str) -> bool {
-    let last = sentence.rsplit(char::is_whitespace).next().unwrap_or("");
-    ABBREVIATIONS.contains(&last)
 }
 
 #[cfg(test)]

@@ -11,6 +11,10 @@ pub enum IngestError {
     TooLarge { size: usize, limit: usize },
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The built-in name recogniser's model could not be loaded (a build
+    /// defect, not the caller's).
+    #[error(transparent)]
+    Recogniser(#[from] mediamon_ner::Error),
 }
 
 impl IngestError {
@@ -25,6 +29,7 @@ impl ApiError for IngestError {
             Self::InvalidArgument(_) => Code::InvalidArgument,
             Self::TooLarge { .. } => Code::ResourceExhausted,
             Self::Store(e) => mediamon_wire::store_error_code(e),
+            Self::Recogniser(_) => Code::Internal,
         }
     }
 

@@ -5,6 +5,9 @@ use mediamon_config::IngestSettings;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    // The recogniser's model is part of the binary: refuse to start, not to
+    // ingest, if it cannot be read.
+    mediamon_ner::Tagger::builtin()?;
     let boot = mediamon_server::boot::<IngestSettings>("mediamon-ingest").await?;
     let settings = &boot.settings;
     let resolver = mediamon_client::resolver_from_settings(&settings.resolver, &settings.server)?;

@@ -19,7 +19,7 @@ pub struct Prepared {
     pub mentions: Vec<NewMention>,
 }
 
-/// Validates a request and annotates its text with the baseline name finder.
+/// Validates a request and annotates its text with the name recogniser.
 pub fn prepare(req: IngestArticleRequest, max_bytes: usize) -> Result<Prepared, IngestError> {
     let Some(Content::Text(text)) = req.content else {
         return Err(IngestError::invalid("text", "an article needs content"));
@@ -96,7 +96,8 @@ pub fn prepare(req: IngestArticleRequest, max_bytes: usize) -> Result<Prepared, 
         ));
     }
 
-    let mentions = mediamon_nlp::find_names(&parts.body)
+    let mentions = mediamon_ner::Tagger::builtin()?
+        .find(&parts.body)
         .into_iter()
         .map(|m| NewMention {
             id: Uuid::now_v7(),
