@@ -12,9 +12,14 @@ pub fn default_model_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../mediamon-ner/model/ner.bin.gz")
 }
 
-/// The training data: CoNLL-2003 English training split.
+/// The training data: the CoNLL-2003 English training split, and the
+/// project's own annotated sentences from this domain.
 pub fn default_training() -> Vec<PathBuf> {
-    vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/ner/conll2003/train.txt")]
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    vec![
+        here.join("../../../shared/data/ner/conll2003/train.txt"),
+        here.join("../mediamon-ner/data/domain-train.conll"),
+    ]
 }
 
 pub fn tag_file(path: &Path, json: bool) -> anyhow::Result<()> {
@@ -74,13 +79,17 @@ pub fn train(data: &[PathBuf], out: &Path, settings: train::Settings) -> anyhow:
         settings.seed
     );
     // First pass, one model per fold, second pass.
-    let bar = indicatif::ProgressBar::new((settings.epochs * (2 + mediamon_ner::train::FOLDS)) as u64);
+    let bar =
+        indicatif::ProgressBar::new((settings.epochs * (2 + mediamon_ner::train::FOLDS)) as u64);
     if !std::io::stderr().is_terminal() {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
     let started = std::time::Instant::now();
     let model = train::train(&docs, settings, |e| {
-        bar.set_message(format!("{}: {} of {} sentences wrong", e.stage, e.wrong, e.sentences));
+        bar.set_message(format!(
+            "{}: {} of {} sentences wrong",
+            e.stage, e.wrong, e.sentences
+        ));
         bar.inc(1);
         if bar.is_hidden() {
             eprintln!(

@@ -9,7 +9,7 @@
 //! one that is not. Keys are 64-bit FNV-1a hashes of a template number and
 //! its values, stable across builds, so a model file stays valid.
 
-use fnv::FnvHashMap;
+use rustc_hash::FxHashMap;
 
 use crate::gazetteer::{Gazetteer, KINDS, Kind};
 
@@ -43,12 +43,12 @@ const SEEN_CAPITALISED: u8 = 2;
 /// sentence starts and headlines.
 #[derive(Default)]
 pub struct DocContext {
-    seen: FnvHashMap<String, u8>,
+    seen: FxHashMap<String, u8>,
 }
 
 impl DocContext {
     pub fn new<'a>(sentences: impl IntoIterator<Item = &'a [&'a str]>) -> Self {
-        let mut seen: FnvHashMap<String, u8> = FnvHashMap::default();
+        let mut seen: FxHashMap<String, u8> = FxHashMap::default();
         for tokens in sentences {
             if headline(tokens) {
                 continue;
@@ -139,7 +139,7 @@ impl SentenceFeatures {
 }
 
 /// Where the outside of a sentence stands in for a neighbour.
-const OUTSIDE: &str = "<s>";
+pub const OUTSIDE: &str = "<s>";
 
 /// A sentence made ready for feature extraction.
 pub struct Prepared<'a> {
@@ -171,7 +171,7 @@ pub struct Hint {
 /// where the first pass missed it or typed it otherwise.
 pub fn hints(sentences: &[Vec<&str>], tags: &[Vec<usize>]) -> Vec<Vec<Hint>> {
     let type_of = |t: usize| if t == 0 { 0 } else { 1 + (t - 1) / 4 };
-    let mut counts: FnvHashMap<String, [u16; 5]> = FnvHashMap::default();
+    let mut counts: FxHashMap<String, [u16; 5]> = FxHashMap::default();
     for (tokens, tags) in sentences.iter().zip(tags) {
         for (tok, &t) in tokens.iter().zip(tags) {
             if t != 0 && tok.chars().next().is_some_and(char::is_alphanumeric) {
@@ -189,7 +189,10 @@ pub fn hints(sentences: &[Vec<&str>], tags: &[Vec<usize>]) -> Vec<Vec<Hint>> {
                 .map(|(tok, &t)| {
                     let mut c = counts.get(&tok.to_lowercase()).copied().unwrap_or_default();
                     c[type_of(t)] = c[type_of(t)].saturating_sub(u16::from(t != 0));
-                    let (best, n) = (1..5).map(|k| (k, c[k])).max_by_key(|&(_, n)| n).unwrap_or((0, 0));
+                    let (best, n) = (1..5)
+                        .map(|k| (k, c[k]))
+                        .max_by_key(|&(_, n)| n)
+                        .unwrap_or((0, 0));
                     let total: u16 = c[1..].iter().sum();
                     Hint {
                         tag: t as u8,
@@ -207,6 +210,11 @@ impl<'a> Prepared<'a> {
     pub fn with_hints(mut self, hints: Vec<Hint>) -> Self {
         self.hints = Some(hints);
         self
+    }
+
+    /// Sets the first pass's hints in place.
+    pub fn set_hints(&mut self, hints: Vec<Hint>) {
+        self.hints = Some(hints);
     }
 
     pub fn new(tokens: &'a [&'a str], doc: &DocContext, gaz: &Gazetteer) -> Self {
@@ -323,22 +331,51 @@ impl<'a> Prepared<'a> {
         if self.headline {
             k.push(Key::new(29).str(l).0);
         }
-        if let Some(hints) = &self.hints {
-            let h = hints[i];
-            let tag_at = |j: isize| {
-                if j < 0 || j as usize >= n {
-                    255
-                } else {
-                    hints[j as usize].tag
-                }
-            };
-            let ii = i as isize;
-            k.push(Key::new(40).byte(h.tag).0);
-            k.push(Key::new(41).byte(tag_at(ii - 1)).byte(h.tag).byte(tag_at(ii + 1)).0);
-            k.push(Key::new(42).byte(h.elsewhere).byte(u8::from(h.unanimous)).0);
-            k.push(Key::new(43).byte(h.elsewhere).byte(u8::from(cap)).byte(h.tag).0);
-        }
     }
+
+    /// The second pass's features of token `i`: the first pass's tags
+    /// around it and its word's type elsewhere in the document (nothing
+    /// without hints).
+    pub fn hint_keys(&self, i: usize, k: &mut Vec<u64>) {
+        let Some(hints) = &self.hints else { return };
+        let n = self.tokens.len();
+        let cap = self.tokens[i]
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase);
+        let h = hints[i];
+        let tag_at = |j: isize| {
+            if j < 0 || j as usize >= n {
+                255
+            } else {
+                hints[j as usize].tag
+            }
+        };
+        let ii = i as isize;
+        k.push(Key::new(40).byte(h.tag).0);
+        k.push(
+            Key::new(41)
+                .byte(tag_at(ii - 1))
+                .byte(h.tag)
+                .byte(tag_at(ii + 1))
+                .0,
+        );
+        k.push(Key::new(42).byte(h.elsewhere).byte(u8::from(h.unanimous)).0);
+        k.push(
+            Key::new(43)
+                .byte(h.elsewhere)
+                .byte(u8::from(cap))
+                .byte(h.tag)
+                .0,
+        );
+    }
+}
+
+/// The key of the second pass's own-tag feature, for tests that give it a
+/// weight.
+#[cfg(test)]
+pub fn hint_key_for_tests(tag: u8) -> u64 {
+    Key::new(40).byte(tag).0
 }
 
 /// Features of a token on its own: the word, its lowercase form, prefixes
@@ -415,6 +452,7 @@ pub fn extract_prepared(p: &Prepared<'_>) -> SentenceFeatures {
             neighbour_keys(d, p.neighbour(i, d), &mut out.keys);
         }
         p.context_keys(i, &mut out.keys);
+        p.hint_keys(i, &mut out.keys);
     }
     out.offsets.push(out.keys.len());
     out

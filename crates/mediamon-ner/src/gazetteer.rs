@@ -6,10 +6,9 @@
 //! Names are matched case-insensitively on whole tokens, so "Mazar-e Sharif"
 //! in a gazetteer meets the tokens `Mazar-e`, `Sharif` of a story.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use fnv::FnvHashMap;
+use rustc_hash::FxHashMap;
 
 /// What a gazetteer entry is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,7 +37,7 @@ const BIG_CITY: u64 = 100_000;
 
 /// Case-folded token sequences and the kinds they have (a bit per kind).
 pub struct Gazetteer {
-    entries: FnvHashMap<u64, u8>,
+    entries: FxHashMap<u64, u8>,
 }
 
 /// The hash of a token sequence: tokens lowercased, one separator between.
@@ -76,7 +75,7 @@ impl Gazetteer {
 
     fn parse_builtin() -> Gazetteer {
         let mut g = Gazetteer {
-            entries: HashMap::default(),
+            entries: FxHashMap::default(),
         };
         for line in PLACES.lines().skip(1) {
             let mut f = line.split('\t');
@@ -131,6 +130,10 @@ impl Gazetteer {
     pub fn annotate(&self, lower: &[&str]) -> Vec<Vec<(u8, u8)>> {
         let mut out = vec![Vec::new(); lower.len()];
         for start in 0..lower.len() {
+            // Every entry starts with a letter.
+            if !lower[start].starts_with(char::is_alphabetic) {
+                continue;
+            }
             let mut h = SeqHash::new();
             let mut best = None;
             for (end, word) in lower.iter().enumerate().skip(start).take(MAX_TOKENS) {

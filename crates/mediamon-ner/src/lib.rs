@@ -99,22 +99,11 @@ impl Tagger {
     /// Tags the sentences of one document (tokens already split).
     pub fn tag_document(&self, sentences: &[Vec<&str>]) -> Vec<Tagged> {
         let ctx = DocContext::new(sentences.iter().map(Vec::as_slice));
-        let prepared: Vec<Prepared<'_>> = sentences
+        let mut prepared: Vec<Prepared<'_>> = sentences
             .iter()
             .map(|tokens| Prepared::new(tokens, &ctx, self.gaz))
             .collect();
-        let mut decoded: Vec<(Vec<usize>, Vec<[f32; tags::TAGS]>)> = prepared
-            .iter()
-            .map(|p| self.model.first.decode_prepared(p))
-            .collect();
-        if let Some(second) = &self.model.second {
-            let first_tags: Vec<Vec<usize>> = decoded.iter().map(|d| d.0.clone()).collect();
-            decoded = prepared
-                .into_iter()
-                .zip(features::hints(sentences, &first_tags))
-                .map(|(p, h)| second.decode_prepared(&p.with_hints(h)))
-                .collect();
-        }
+        let decoded = self.model.decode_document(&mut prepared);
         sentences
             .iter()
             .zip(decoded)

@@ -8,10 +8,10 @@
 
 use std::io::{Read, Write};
 
-use fnv::FnvHashMap;
+use rustc_hash::FxHashMap;
 
 use crate::Error;
-use crate::features::{Prepared, SentenceFeatures, WINDOW, neighbour_keys, word_keys};
+use crate::features::{OUTSIDE, Prepared, SentenceFeatures, WINDOW, neighbour_keys, word_keys};
 use crate::tags::{TAGS, allowed, may_end};
 
 /// Bumped whenever feature extraction changes meaning, so an old model file
@@ -25,9 +25,7 @@ pub type Transitions = [[f32; TAGS]; TAGS + 1];
 
 /// A trained model, ready to decode.
 pub struct Model {
-    /// Distinguishes models in the per-thread weight caches.
-    id: u64,
-    index: FnvHashMap<u64, (u32, u32)>,
+    index: FxHashMap<u64, (u32, u32)>,
     /// (tag, weight) runs, one per feature.
     entries: Vec<(u8, f32)>,
     pub(crate) transitions: Transitions,
@@ -49,29 +47,50 @@ pub fn emissions(
         .collect()
 }
 
+/// For each tag, the tags that may precede it (inside a name only its own
+/// B- and I-; elsewhere O, L- and U-): a third of all pairs.
+fn predecessors() -> &'static [Vec<u8>; TAGS] {
+    static P: std::sync::OnceLock<[Vec<u8>; TAGS]> = std::sync::OnceLock::new();
+    P.get_or_init(|| {
+        std::array::from_fn(|t| {
+            (0..TAGS)
+                .filter(|&p| allowed(Some(p), t))
+                .map(|p| p as u8)
+                .collect()
+        })
+    })
+}
+
 /// The best well-formed tag sequence.
 pub fn viterbi(scores: &[[f32; TAGS]], trans: &Transitions) -> Vec<usize> {
     let n = scores.len();
     if n == 0 {
         return Vec::new();
     }
+    // Ill-formed transitions cost -inf, so the inner loop needs no test.
+    let mut masked = *trans;
+    for (p, row) in masked.iter_mut().enumerate() {
+        let prev = (p < TAGS).then_some(p);
+        for (t, w) in row.iter_mut().enumerate() {
+            if !allowed(prev, t) {
+                *w = f32::NEG_INFINITY;
+            }
+        }
+    }
+    let preds = predecessors();
     let mut best = vec![[f32::NEG_INFINITY; TAGS]; n];
     let mut back = vec![[0u8; TAGS]; n];
     for t in 0..TAGS {
-        if allowed(None, t) {
-            best[0][t] = trans[TAGS][t] + scores[0][t];
-        }
+        best[0][t] = masked[TAGS][t] + scores[0][t];
     }
     for i in 1..n {
+        let prev = best[i - 1];
         for t in 0..TAGS {
             let mut top = (f32::NEG_INFINITY, 0u8);
-            for p in 0..TAGS {
-                if best[i - 1][p] == f32::NEG_INFINITY || !allowed(Some(p), t) {
-                    continue;
-                }
-                let s = best[i - 1][p] + trans[p][t];
+            for &p in &preds[t] {
+                let s = prev[usize::from(p)] + masked[usize::from(p)][t];
                 if s > top.0 {
-                    top = (s, p as u8);
+                    top = (s, p);
                 }
             }
             best[i][t] = top.0 + scores[i][t];
@@ -99,7 +118,7 @@ impl Model {
         transitions: Transitions,
         prune: f32,
     ) -> Self {
-        let mut index = FnvHashMap::default();
+        let mut index = FxHashMap::default();
         let mut entries = Vec::new();
         for (f, &key) in keys.iter().enumerate() {
             let start = entries.len();
@@ -114,7 +133,6 @@ impl Model {
             }
         }
         Model {
-            id: next_id(),
             index,
             entries,
             transitions,
@@ -142,62 +160,19 @@ impl Model {
         (viterbi(&scores, &self.transitions), scores)
     }
 
-    /// Tags a prepared sentence through the per-thread caches of word and
-    /// neighbour weights (the same scores as [`Model::decode`] on
-    /// `features::extract`, without re-hashing common words).
+    /// Tags a prepared sentence with this model alone (all its features,
+    /// hints included when the sentence has them).
     pub fn decode_prepared(&self, p: &Prepared<'_>) -> (Vec<usize>, Vec<[f32; TAGS]>) {
-        let mut keys = Vec::with_capacity(32);
-        let scores: Vec<[f32; TAGS]> = (0..p.len())
-            .map(|i| {
-                let mut s = self.cached(0, p.tokens[i], |k| word_keys(p.tokens[i], k));
-                for d in WINDOW {
-                    let tok = p.neighbour(i, d);
-                    let part = self.cached(d, tok, |k| neighbour_keys(d, tok, k));
-                    for (a, b) in s.iter_mut().zip(part) {
-                        *a += b;
-                    }
-                }
-                keys.clear();
-                p.context_keys(i, &mut keys);
-                for &k in &keys {
-                    self.add_row(k, &mut s);
-                }
-                s
-            })
-            .collect();
-        (viterbi(&scores, &self.transitions), scores)
+        self.decode(&crate::features::extract_prepared(p))
     }
+}
 
-    /// The summed weights of the features `keys_of` gives for (`slot`,
-    /// `word`), from this thread's cache.
-    fn cached(&self, slot: isize, word: &str, keys_of: impl FnOnce(&mut Vec<u64>)) -> [f32; TAGS] {
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ self.id;
-        for b in (slot as i8 as u8)
-            .to_le_bytes()
-            .iter()
-            .chain(word.as_bytes())
-        {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        CACHE.with_borrow_mut(|cache| {
-            if let Some(s) = cache.get(&h) {
-                return *s;
-            }
-            let mut keys = Vec::with_capacity(16);
-            keys_of(&mut keys);
-            let mut s = [0.0f32; TAGS];
-            for k in keys {
-                self.add_row(k, &mut s);
-            }
-            if cache.len() >= CACHE_ENTRIES {
-                cache.clear();
-            }
-            cache.insert(h, s);
-            s
-        })
-    }
+/// A word's weights in both passes: as the token, then as the neighbour at
+/// each offset of [`WINDOW`]; the first pass's five rows, then the second's.
+type WordWeights = [[f32; TAGS]; 2 * (1 + WINDOW.len())];
+const SLOTS: usize = 1 + WINDOW.len();
 
+impl Model {
     fn write_body(&self, z: &mut impl Write) -> std::io::Result<()> {
         let scale = self
             .entries
@@ -219,7 +194,9 @@ impl Model {
             z.write_all(&key.to_le_bytes())?;
             z.write_all(&[len as u8])?;
             for &(t, w) in &self.entries[start as usize..(start + len) as usize] {
-                let q = (w / scale).round().clamp(f32::from(i16::MIN), f32::from(i16::MAX)) as i16;
+                let q = (w / scale)
+                    .round()
+                    .clamp(f32::from(i16::MIN), f32::from(i16::MAX)) as i16;
                 z.write_all(&[t])?;
                 z.write_all(&q.to_le_bytes())?;
             }
@@ -236,7 +213,7 @@ impl Model {
             }
         }
         let n = r.u32()? as usize;
-        let mut index = FnvHashMap::with_capacity_and_hasher(n, Default::default());
+        let mut index = FxHashMap::with_capacity_and_hasher(n, Default::default());
         let mut entries = Vec::with_capacity(n * 3);
         for _ in 0..n {
             let key = r.u64()?;
@@ -253,7 +230,6 @@ impl Model {
             index.insert(key, (start, len as u32));
         }
         Ok(Model {
-            id: next_id(),
             index,
             entries,
             transitions,
@@ -266,9 +242,153 @@ impl Model {
 pub struct Stack {
     pub first: Model,
     pub second: Option<Model>,
+    /// Distinguishes stacks in the per-thread word caches.
+    id: u64,
+    /// Each key's rows in both models, so one lookup serves both passes:
+    /// (first start, first len, second start, second len).
+    joint: FxHashMap<u64, (u32, u32, u32, u32)>,
 }
 
 impl Stack {
+    pub fn new(first: Model, second: Option<Model>) -> Self {
+        let mut joint: FxHashMap<u64, (u32, u32, u32, u32)> = FxHashMap::default();
+        for (key, &(s, l)) in &first.index {
+            joint.insert(*key, (s, l, 0, 0));
+        }
+        if let Some(m) = &second {
+            for (key, &(s, l)) in &m.index {
+                let e = joint.entry(*key).or_insert((0, 0, 0, 0));
+                e.2 = s;
+                e.3 = l;
+            }
+        }
+        Stack {
+            first,
+            second,
+            id: next_id(),
+            joint,
+        }
+    }
+
+    /// Adds feature `key`'s weights in both passes.
+    #[inline]
+    fn add_both(&self, key: u64, first: &mut [f32; TAGS], second: &mut [f32; TAGS]) {
+        if let Some(&(s1, l1, s2, l2)) = self.joint.get(&key) {
+            for &(t, w) in &self.first.entries[s1 as usize..(s1 + l1) as usize] {
+                first[usize::from(t)] += w;
+            }
+            if let Some(m) = &self.second {
+                for &(t, w) in &m.entries[s2 as usize..(s2 + l2) as usize] {
+                    second[usize::from(t)] += w;
+                }
+            }
+        }
+    }
+
+    /// Tags the prepared sentences of one document: the first pass, then
+    /// (if the stack has one) the second over the first's hints. Every
+    /// feature but the hints is looked up once for both passes, and a
+    /// word's own and neighbour features come from a per-thread cache.
+    pub fn decode_document(
+        &self,
+        prepared: &mut [Prepared<'_>],
+    ) -> Vec<(Vec<usize>, Vec<[f32; TAGS]>)> {
+        let mut firsts = Vec::with_capacity(prepared.len());
+        let mut seconds = Vec::with_capacity(prepared.len());
+        let mut keys = Vec::with_capacity(32);
+        let outside = self.cached(OUTSIDE);
+        for p in prepared.iter() {
+            let n = p.len();
+            let words: Vec<WordWeights> = (0..n).map(|j| self.cached(p.tokens[j])).collect();
+            let mut s1 = vec![[0.0f32; TAGS]; n];
+            let mut s2 = vec![[0.0f32; TAGS]; n];
+            for i in 0..n {
+                let (a, b) = (&mut s1[i], &mut s2[i]);
+                *a = words[i][0];
+                *b = words[i][SLOTS];
+                for (slot, d) in WINDOW.iter().enumerate() {
+                    let j = i as isize + d;
+                    let w = if j < 0 || j as usize >= n {
+                        &outside
+                    } else {
+                        &words[j as usize]
+                    };
+                    for (x, y) in a.iter_mut().zip(&w[slot + 1]) {
+                        *x += y;
+                    }
+                    for (x, y) in b.iter_mut().zip(&w[SLOTS + slot + 1]) {
+                        *x += y;
+                    }
+                }
+                keys.clear();
+                p.context_keys(i, &mut keys);
+                for &k in &keys {
+                    self.add_both(k, a, b);
+                }
+            }
+            firsts.push((viterbi(&s1, &self.first.transitions), s1));
+            seconds.push(s2);
+        }
+        let Some(second) = &self.second else {
+            return firsts;
+        };
+        let sentences: Vec<Vec<&str>> = prepared.iter().map(|p| p.tokens.to_vec()).collect();
+        let tags: Vec<Vec<usize>> = firsts.iter().map(|f| f.0.clone()).collect();
+        let mut out = Vec::with_capacity(prepared.len());
+        for ((p, hints), mut s2) in prepared
+            .iter_mut()
+            .zip(crate::features::hints(&sentences, &tags))
+            .zip(seconds)
+        {
+            p.set_hints(hints);
+            for (i, s) in s2.iter_mut().enumerate() {
+                keys.clear();
+                p.hint_keys(i, &mut keys);
+                for &k in &keys {
+                    second.add_row(k, s);
+                }
+            }
+            out.push((viterbi(&s2, &second.transitions), s2));
+        }
+        out
+    }
+
+    /// A word's summed weights in both passes, from this thread's cache.
+    fn cached(&self, word: &str) -> WordWeights {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ self.id;
+        for b in word.as_bytes() {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        CACHE.with_borrow_mut(|cache| {
+            if let Some(s) = cache.get(&h) {
+                return *s;
+            }
+            let mut out = [[0.0f32; TAGS]; 2 * SLOTS];
+            let mut keys = Vec::with_capacity(16);
+            if word != OUTSIDE {
+                word_keys(word, &mut keys);
+                let (a, b) = out.split_at_mut(SLOTS);
+                for &k in &keys {
+                    self.add_both(k, &mut a[0], &mut b[0]);
+                }
+            }
+            for (slot, &d) in WINDOW.iter().enumerate() {
+                keys.clear();
+                neighbour_keys(d, word, &mut keys);
+                let (a, b) = out.split_at_mut(SLOTS);
+                for &k in &keys {
+                    self.add_both(k, &mut a[slot + 1], &mut b[slot + 1]);
+                }
+            }
+            if cache.len() >= CACHE_ENTRIES {
+                cache.clear();
+            }
+            cache.insert(h, out);
+            out
+        })
+    }
+
     /// Features with a weight, over both passes.
     pub fn features(&self) -> usize {
         self.first.features() + self.second.as_ref().map_or(0, Model::features)
@@ -282,7 +402,8 @@ impl Stack {
         z.write_all(&FEATURE_VERSION.to_le_bytes()).map_err(io)?;
         z.write_all(&(TAGS as u32).to_le_bytes()).map_err(io)?;
         let passes = [Some(&self.first), self.second.as_ref()];
-        z.write_all(&[passes.iter().flatten().count() as u8]).map_err(io)?;
+        z.write_all(&[passes.iter().flatten().count() as u8])
+            .map_err(io)?;
         for m in passes.into_iter().flatten() {
             m.write_body(&mut z).map_err(io)?;
         }
@@ -296,7 +417,10 @@ impl Stack {
         flate2::read::GzDecoder::new(input)
             .read_to_end(&mut bytes)
             .map_err(|e| Error::Model(format!("not a gzip-compressed model: {e}")))?;
-        let mut r = Reader { bytes: &bytes, at: 0 };
+        let mut r = Reader {
+            bytes: &bytes,
+            at: 0,
+        };
         if r.take(6)? != MAGIC {
             return Err(Error::Model("not a mediamon NER model".into()));
         }
@@ -319,16 +443,16 @@ impl Stack {
         } else {
             None
         };
-        Ok(Stack { first, second })
+        Ok(Stack::new(first, second))
     }
 }
 
-/// Entries per thread (about 80 bytes each) before a cache starts over.
-const CACHE_ENTRIES: usize = 200_000;
+/// Words per thread (about 700 bytes each) before a cache starts over.
+const CACHE_ENTRIES: usize = 30_000;
 
 thread_local! {
-    static CACHE: std::cell::RefCell<FnvHashMap<u64, [f32; TAGS]>> =
-        std::cell::RefCell::new(FnvHashMap::default());
+    static CACHE: std::cell::RefCell<FxHashMap<u64, WordWeights>> =
+        std::cell::RefCell::new(FxHashMap::default());
 }
 
 fn next_id() -> u64 {
@@ -391,21 +515,45 @@ mod tests {
         let model = Model::from_weights(&all, &weights, [[0.5; TAGS]; TAGS + 1], 0.0);
         let p = Prepared::new(&tokens, &doc, Gazetteer::builtin());
         let (direct, s1) = model.decode(&feats);
-        let (cached, s2) = model.decode_prepared(&p);
+        let stack = Stack::new(model, None);
+        let (cached, s2) = stack.decode_document(&mut [p]).remove(0);
         assert_eq!(direct, cached);
         for (a, b) in s1.iter().zip(&s2) {
             for (x, y) in a.iter().zip(b) {
                 assert!((x - y).abs() < 1e-3, "{x} / {y}");
             }
         }
-        let stack = Stack {
-            first: model,
-            second: None,
-        };
         let mut file = Vec::new();
         stack.write(&mut file).expect("write");
         let back = Stack::read(file.as_slice()).expect("read");
         assert_eq!(back.first.decode(&feats).0, direct);
         assert!(Stack::read(&b"not a model"[..]).is_err());
+
+        // Two passes: the joint decoder agrees with decoding each pass on its
+        // own, the second over the first's hints.
+        let weights2: Vec<f32> = (0..all.len() * TAGS)
+            .map(|i| ((i * 104_729) % 19) as f32 - 9.0)
+            .collect();
+        let mut with_hint_keys = all.clone();
+        with_hint_keys.extend((0..=255u8).map(crate::features::hint_key_for_tests));
+        let m1 = Model::from_weights(&all, &weights, [[0.5; TAGS]; TAGS + 1], 0.0);
+        let w2: Vec<f32> = (0..with_hint_keys.len() * TAGS)
+            .map(|i| weights2.get(i).copied().unwrap_or(3.0))
+            .collect();
+        let m2 = Model::from_weights(&with_hint_keys, &w2, [[0.1; TAGS]; TAGS + 1], 0.0);
+        let first_tags = m1.decode(&feats).0;
+        let sentences = vec![tokens.to_vec()];
+        let hints = crate::features::hints(&sentences, &[first_tags]);
+        let p2 = Prepared::new(&tokens, &doc, Gazetteer::builtin()).with_hints(hints[0].clone());
+        let expected = m2.decode(&crate::features::extract_prepared(&p2));
+        let stack = Stack::new(m1, Some(m2));
+        let p = Prepared::new(&tokens, &doc, Gazetteer::builtin());
+        let got = stack.decode_document(&mut [p]).remove(0);
+        assert_eq!(got.0, expected.0);
+        for (a, b) in got.1.iter().zip(&expected.1) {
+            for (x, y) in a.iter().zip(b) {
+                assert!((x - y).abs() < 1e-3, "{x} / {y}");
+            }
+        }
     }
 }

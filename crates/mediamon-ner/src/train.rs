@@ -2,9 +2,9 @@
 //! tags with Viterbi decoding. Deterministic for a seed: sentences are
 //! visited in an order shuffled by a seeded generator.
 
-use fnv::FnvHashMap;
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
+use rustc_hash::FxHashMap;
 
 use crate::conll::Document;
 use crate::features::{DocContext, Hint, Prepared, extract_prepared, hints};
@@ -24,7 +24,7 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            epochs: 12,
+            epochs: 24,
             seed: 2003,
             prune: 0.05,
         }
@@ -83,7 +83,13 @@ pub struct Epoch {
 /// tagged by a model that did not see it, so the hints are as wrong as they
 /// will be on new text.
 pub const FOLDS: usize = 5;
-const FOLD_NAMES: [&str; FOLDS] = ["fold 1 of 5", "fold 2 of 5", "fold 3 of 5", "fold 4 of 5", "fold 5 of 5"];
+const FOLD_NAMES: [&str; FOLDS] = [
+    "fold 1 of 5",
+    "fold 2 of 5",
+    "fold 3 of 5",
+    "fold 4 of 5",
+    "fold 5 of 5",
+];
 
 fn tokens_of(doc: &Document) -> Vec<Vec<&str>> {
     doc.sentences
@@ -113,9 +119,12 @@ pub fn train(docs: &[Document], settings: Settings, mut progress: impl FnMut(Epo
     });
     let mut doc_hints: Vec<Vec<Vec<Hint>>> = vec![Vec::new(); docs.len()];
     for (fold, name) in FOLD_NAMES.iter().enumerate() {
-        let (held, rest): (Vec<usize>, Vec<usize>) = (0..docs.len()).partition(|i| i % FOLDS == fold);
+        let (held, rest): (Vec<usize>, Vec<usize>) =
+            (0..docs.len()).partition(|i| i % FOLDS == fold);
         let train_docs: Vec<Document> = rest.iter().map(|&i| docs[i].clone()).collect();
-        let model = train_model(&train_docs, None, settings, &mut |e| progress(Epoch { stage: name, ..e }));
+        let model = train_model(&train_docs, None, settings, &mut |e| {
+            progress(Epoch { stage: name, ..e })
+        });
         for i in held {
             doc_hints[i] = document_hints(&model, &tokens_of(&docs[i]));
         }
@@ -126,10 +135,7 @@ pub fn train(docs: &[Document], settings: Settings, mut progress: impl FnMut(Epo
             ..e
         })
     });
-    Stack {
-        first,
-        second: Some(second),
-    }
+    Stack::new(first, Some(second))
 }
 
 /// Trains one pass; with `hints`, the second.
@@ -140,7 +146,7 @@ fn train_model(
     progress: &mut dyn FnMut(Epoch),
 ) -> Model {
     let gaz = Gazetteer::builtin();
-    let mut ids: FnvHashMap<u64, u32> = FnvHashMap::default();
+    let mut ids: FxHashMap<u64, u32> = FxHashMap::default();
     let mut keys: Vec<u64> = Vec::new();
     let mut instances: Vec<Instance> = Vec::new();
     for (d, doc) in docs.iter().enumerate() {
