@@ -44,7 +44,7 @@ async fn co_mentioned_entities_pick_the_son_or_nobody() -> anyhow::Result<()> {
 
     let mentions = ingest(
         &stack,
-        "Resistance\n\nMassoud told the National Resistance Front to stay in Panjshir.",
+        "Resistance\n\nOn Monday Massoud told the National Resistance Front to stay in Panjshir.",
     )
     .await?;
     let massoud = bare(&mentions);

@@ -21,7 +21,7 @@ async fn analysts_decisions_are_applied_audited_and_respected() -> anyhow::Resul
     let stack = Stack::start().await?;
     stack
         .ingest_resolved(
-            "Rivals meet\n\nAtta Mohammad Noor met Ismail Khan in Herat. Noor said little.",
+            "Rivals meet\n\nGovernor Atta Mohammad Noor met Ismail Khan in Herat. Noor said little.",
         )
         .await?;
     stack
@@ -147,7 +147,7 @@ async fn analysts_decisions_are_applied_audited_and_respected() -> anyhow::Resul
 
     // An ambiguous surname waits for review; the explanation says why.
     let two = stack
-        .ingest_resolved("Two Khans\n\nIsmail Khan and Imran Khan spoke. Later Khan left.")
+        .ingest_resolved("Two Khans\n\nIsmail Khan and Imran Khan spoke. Afterwards, Khan left.")
         .await?;
     let article = stack
         .query()

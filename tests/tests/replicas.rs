@@ -72,7 +72,7 @@ async fn replicas_create_one_entity_per_actor() -> anyhow::Result<()> {
     }
 
     for (name, mentions) in [
-        ("Qari Fasihuddin Fitrat", 2 * ids.len()),
+        ("Fasihuddin Fitrat", 2 * ids.len()),
         ("Hakan Fidan", ids.len()),
         ("Badakhshan Mining Council", ids.len()),
         ("Faizabad", ids.len()),

@@ -104,6 +104,7 @@ impl Tagger {
             .map(|tokens| Prepared::new(tokens, &ctx, self.gaz))
             .collect();
         let decoded = self.model.decode_document(&mut prepared);
+        let names = person_name_parts(sentences, &decoded);
         sentences
             .iter()
             .zip(decoded)
@@ -126,6 +127,7 @@ impl Tagger {
                     })
                     .collect();
                 acronyms_in_parentheses(tokens, &mut spans);
+                surnames_of_named_people(tokens, &names, &mut spans);
                 spans
             })
             .collect()
@@ -214,6 +216,64 @@ impl<'a> CodePoints<'a> {
         self.cp += self.text[self.byte..byte].chars().count();
         self.byte = byte;
         self.cp
+    }
+}
+
+/// The first and last tokens of the people the document names in full
+/// ("Khalid Pashtoon": "Khalid", "Pashtoon").
+fn person_name_parts<'a>(
+    sentences: &[Vec<&'a str>],
+    decoded: &[(Vec<usize>, Vec<[f32; tags::TAGS]>)],
+) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    for (tokens, (tags, _)) in sentences.iter().zip(decoded) {
+        for span in tags::decode(tags) {
+            if span.kind == EntityType::Per && span.end - span.start >= 2 {
+                out.push(tokens[span.start]);
+                out.push(tokens[span.end - 1]);
+            }
+        }
+    }
+    out
+}
+
+/// One name per discourse: a capitalised token alone that is the first or
+/// last name of a person named in full elsewhere in the document is that
+/// person ("Pashtoon said", after "Khalid Pashtoon"), whatever the tagger
+/// made of it on its own.
+fn surnames_of_named_people(tokens: &[&str], names: &[&str], spans: &mut Tagged) {
+    let is_name = |t: &str| t.chars().next().is_some_and(char::is_uppercase) && names.contains(&t);
+    for (span, _) in spans.iter_mut() {
+        if span.end - span.start == 1 && span.kind != EntityType::Per && is_name(tokens[span.start])
+        {
+            span.kind = EntityType::Per;
+        }
+    }
+    let mut added = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        let covered = spans.iter().any(|(s, _)| s.start <= i && i < s.end);
+        // Only where the token stands alone: not inside a run of capitals
+        // that the tagger left out for a reason ("Khan Market").
+        let alone =
+            |j: Option<&&str>| !j.is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase));
+        if !covered
+            && is_name(t)
+            && alone(tokens.get(i + 1))
+            && (i == 0 || alone(tokens.get(i - 1)))
+        {
+            added.push((
+                Span {
+                    start: i,
+                    end: i + 1,
+                    kind: EntityType::Per,
+                },
+                0.5,
+            ));
+        }
+    }
+    if !added.is_empty() {
+        spans.extend(added);
+        spans.sort_by_key(|(s, _)| s.start);
     }
 }
 

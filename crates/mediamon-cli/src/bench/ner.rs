@@ -82,10 +82,10 @@ pub fn run(sets: &[PathBuf], model: Option<&Path>, json: bool) -> anyhow::Result
             .map(|s| s.tokens.len())
             .sum();
         let (score, first) = run_once(tagger, &docs);
-        // Time at least a second of work for a steady figure.
+        // Time at least three seconds of work for a steady figure.
         let mut elapsed = first;
         let mut passes = 1;
-        while elapsed < Duration::from_secs(1) {
+        while elapsed < Duration::from_secs(3) {
             elapsed += run_once(tagger, &docs).1;
             passes += 1;
         }
