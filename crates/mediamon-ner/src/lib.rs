@@ -126,6 +126,7 @@ impl Tagger {
                         (s, 1.0 / (1.0 + (-margin / 4.0).exp()))
                     })
                     .collect();
+                trim_punctuation(tokens, &mut spans);
                 acronyms_in_parentheses(tokens, &mut spans);
                 surnames_of_named_people(tokens, &names, &mut spans);
                 spans
@@ -168,7 +169,8 @@ impl Tagger {
         out
     }
 
-    /// The run of title and role words that ends just before token `at`.
+    /// The run of title and role words that ends just before token `at`
+    /// (or before a comma there).
     fn titles_before(&self, words: &[&str], at: usize) -> Vec<String> {
         let lower: Vec<String> = words[..at].iter().map(|w| w.to_lowercase()).collect();
         let is_title = |from: usize, to: usize| {
@@ -177,7 +179,13 @@ impl Tagger {
                 .fold(SeqHash::new(), |h, w| h.push(w));
             self.gaz.kinds(h) & (1 << GazKind::Title as u8) != 0
         };
-        let mut end = at;
+        // "the acting foreign minister, Amir Khan Muttaqi": a comma may
+        // stand between a role and the name.
+        let mut end = if at > 1 && words[at - 1] == "," {
+            at - 1
+        } else {
+            at
+        };
         let mut out = Vec::new();
         'outer: while end > 0 {
             for len in (1..=gazetteer::MAX_TOKENS.min(end)).rev() {
@@ -217,6 +225,22 @@ impl<'a> CodePoints<'a> {
         self.byte = byte;
         self.cp
     }
+}
+
+/// A name neither starts nor ends with a token without letters or digits
+/// (a bullet before a menu item, a dash): such tokens are cut off, and a
+/// span of nothing else dropped.
+fn trim_punctuation(tokens: &[&str], spans: &mut Tagged) {
+    let word = |i: usize| tokens[i].chars().any(char::is_alphanumeric);
+    spans.retain_mut(|(s, _)| {
+        while s.start < s.end && !word(s.start) {
+            s.start += 1;
+        }
+        while s.end > s.start && !word(s.end - 1) {
+            s.end -= 1;
+        }
+        s.start < s.end
+    });
 }
 
 /// The first and last tokens of the people the document names in full
@@ -313,4 +337,67 @@ fn acronyms_in_parentheses(tokens: &[&str], spans: &mut Tagged) {
         spans.push((span, c));
     }
     spans.sort_by_key(|(s, _)| s.start);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<(String, &'static str)> {
+        Tagger::builtin()
+            .expect("the built-in model loads")
+            .find(text)
+            .into_iter()
+            .map(|m| (m.text, m.kind.code()))
+            .collect()
+    }
+
+    #[test]
+    fn names_types_offsets_and_titles() {
+        let text = "KABUL -- The acting foreign minister, Amir Khan Muttaqi, met envoys of \
+                    the National Resistance Front (NRF) in Dushanbe on Monday. Muttaqi said \
+                    the Taliban would talk to Pakistan.";
+        let tagger = Tagger::builtin().expect("model");
+        let mentions = tagger.find(text);
+        let got: Vec<(&str, &str)> = mentions
+            .iter()
+            .map(|m| (m.text.as_str(), m.kind.code()))
+            .collect();
+        for want in [
+            ("KABUL", "LOC"),
+            ("Amir Khan Muttaqi", "PER"),
+            ("National Resistance Front", "ORG"),
+            ("NRF", "ORG"),
+            ("Dushanbe", "LOC"),
+            ("Muttaqi", "PER"),
+            ("Taliban", "ORG"),
+            ("Pakistan", "LOC"),
+        ] {
+            assert!(got.contains(&want), "{want:?} not in {got:?}");
+        }
+        for m in &mentions {
+            let by_offsets: String = text.chars().skip(m.start).take(m.end - m.start).collect();
+            assert_eq!(by_offsets, m.text);
+            assert!(m.confidence > 0.0 && m.confidence < 1.0);
+        }
+        let muttaqi = mentions
+            .iter()
+            .find(|m| m.text == "Amir Khan Muttaqi")
+            .expect("found");
+        assert_eq!(muttaqi.titles, ["acting foreign minister"]);
+    }
+
+    #[test]
+    fn a_surname_alone_is_the_person_named_in_full() {
+        let got =
+            found("Khalid Pashtoon spoke first. Later in the session, Pashtoon asked for a vote.");
+        assert!(got.contains(&("Pashtoon".into(), "PER")), "{got:?}");
+    }
+
+    #[test]
+    fn bullets_are_not_part_of_names() {
+        for (text, _) in found("Menu\n\n • World\n • Sport\n\nImran Khan spoke.") {
+            assert!(text.starts_with(char::is_alphanumeric), "{text:?}");
+        }
+    }
 }
