@@ -169,25 +169,25 @@ pub struct Hint {
 /// The second pass's hints for a document, from the first pass's tags:
 /// "one sense per discourse", a name tagged once is likely the same name
 /// where the first pass missed it or typed it otherwise.
-pub fn hints(sentences: &[Vec<&str>], tags: &[Vec<usize>]) -> Vec<Vec<Hint>> {
+pub fn hints(sentences: &[Prepared<'_>], tags: &[Vec<usize>]) -> Vec<Vec<Hint>> {
     let type_of = |t: usize| if t == 0 { 0 } else { 1 + (t - 1) / 4 };
-    let mut counts: FxHashMap<String, [u16; 5]> = FxHashMap::default();
-    for (tokens, tags) in sentences.iter().zip(tags) {
-        for (tok, &t) in tokens.iter().zip(tags) {
-            if t != 0 && tok.chars().next().is_some_and(char::is_alphanumeric) {
-                counts.entry(tok.to_lowercase()).or_default()[type_of(t)] += 1;
+    let mut counts: FxHashMap<&str, [u16; 5]> = FxHashMap::default();
+    for (p, tags) in sentences.iter().zip(tags) {
+        for (lower, &t) in p.lower.iter().zip(tags) {
+            if t != 0 && lower.starts_with(char::is_alphanumeric) {
+                counts.entry(lower).or_default()[type_of(t)] += 1;
             }
         }
     }
     sentences
         .iter()
         .zip(tags)
-        .map(|(tokens, tags)| {
-            tokens
+        .map(|(p, tags)| {
+            p.lower
                 .iter()
                 .zip(tags)
-                .map(|(tok, &t)| {
-                    let mut c = counts.get(&tok.to_lowercase()).copied().unwrap_or_default();
+                .map(|(lower, &t)| {
+                    let mut c = counts.get(lower.as_str()).copied().unwrap_or_default();
                     c[type_of(t)] = c[type_of(t)].saturating_sub(u16::from(t != 0));
                     let (best, n) = (1..5)
                         .map(|k| (k, c[k]))

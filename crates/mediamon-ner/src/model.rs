@@ -332,14 +332,10 @@ impl Stack {
         let Some(second) = &self.second else {
             return firsts;
         };
-        let sentences: Vec<Vec<&str>> = prepared.iter().map(|p| p.tokens.to_vec()).collect();
-        let tags: Vec<Vec<usize>> = firsts.iter().map(|f| f.0.clone()).collect();
+        let tags: Vec<Vec<usize>> = firsts.into_iter().map(|f| f.0).collect();
+        let hints = crate::features::hints(prepared, &tags);
         let mut out = Vec::with_capacity(prepared.len());
-        for ((p, hints), mut s2) in prepared
-            .iter_mut()
-            .zip(crate::features::hints(&sentences, &tags))
-            .zip(seconds)
-        {
+        for ((p, hints), mut s2) in prepared.iter_mut().zip(hints).zip(seconds) {
             p.set_hints(hints);
             for (i, s) in s2.iter_mut().enumerate() {
                 keys.clear();
@@ -542,8 +538,10 @@ mod tests {
             .collect();
         let m2 = Model::from_weights(&with_hint_keys, &w2, [[0.1; TAGS]; TAGS + 1], 0.0);
         let first_tags = m1.decode(&feats).0;
-        let sentences = vec![tokens.to_vec()];
-        let hints = crate::features::hints(&sentences, &[first_tags]);
+        let hints = crate::features::hints(
+            &[Prepared::new(&tokens, &doc, Gazetteer::builtin())],
+            &[first_tags],
+        );
         let p2 = Prepared::new(&tokens, &doc, Gazetteer::builtin()).with_hints(hints[0].clone());
         let expected = m2.decode(&crate::features::extract_prepared(&p2));
         let stack = Stack::new(m1, Some(m2));

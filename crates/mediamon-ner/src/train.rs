@@ -102,11 +102,15 @@ fn tokens_of(doc: &Document) -> Vec<Vec<&str>> {
 pub fn document_hints(model: &Model, sentences: &[Vec<&str>]) -> Vec<Vec<Hint>> {
     let gaz = Gazetteer::builtin();
     let ctx = DocContext::new(sentences.iter().map(Vec::as_slice));
-    let tags: Vec<Vec<usize>> = sentences
+    let prepared: Vec<Prepared<'_>> = sentences
         .iter()
-        .map(|t| model.decode_prepared(&Prepared::new(t, &ctx, gaz)).0)
+        .map(|t| Prepared::new(t, &ctx, gaz))
         .collect();
-    hints(sentences, &tags)
+    let tags: Vec<Vec<usize>> = prepared
+        .iter()
+        .map(|p| model.decode_prepared(p).0)
+        .collect();
+    hints(&prepared, &tags)
 }
 
 /// Trains both passes on labeled documents.
