@@ -89,7 +89,10 @@ pub fn run(sets: &[PathBuf], model: Option<&Path>, json: bool) -> anyhow::Result
             elapsed += run_once(tagger, &docs).1;
             passes += 1;
         }
-        let name = path.display().to_string();
+        let name = std::fs::canonicalize(path)
+            .unwrap_or_else(|_| path.clone())
+            .display()
+            .to_string();
         speeds.push(Speed {
             data: name.clone(),
             tokens,
