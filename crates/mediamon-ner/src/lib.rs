@@ -85,13 +85,6 @@ impl Tagger {
         })
     }
 
-    pub fn from_model(model: Stack) -> Tagger {
-        Tagger {
-            model,
-            gaz: Gazetteer::builtin(),
-        }
-    }
-
     pub fn model(&self) -> &Stack {
         &self.model
     }

@@ -143,14 +143,6 @@ pub fn decode(tags: &[usize]) -> Vec<Span> {
     out
 }
 
-/// The name of a tag ("B-PER", "O"), for reports.
-pub fn tag_name(tag: usize) -> String {
-    match (part(tag), tag_type(tag)) {
-        (Part::O, _) | (_, None) => "O".into(),
-        (p, Some(k)) => format!("{:?}-{}", p, k.code()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,6 +174,6 @@ mod tests {
             Some(tag_of(EntityType::Per, Part::B)),
             tag_of(EntityType::Org, Part::L)
         ));
-        assert_eq!(tag_name(tags[2]), "B-PER");
+        assert_eq!(tags[2], tag_of(EntityType::Per, Part::B));
     }
 }

@@ -99,7 +99,7 @@ fn tokens_of(doc: &Document) -> Vec<Vec<&str>> {
 }
 
 /// The first pass's hints for one document.
-pub fn document_hints(model: &Model, sentences: &[Vec<&str>]) -> Vec<Vec<Hint>> {
+fn document_hints(model: &Model, sentences: &[Vec<&str>]) -> Vec<Vec<Hint>> {
     let gaz = Gazetteer::builtin();
     let ctx = DocContext::new(sentences.iter().map(Vec::as_slice));
     let prepared: Vec<Prepared<'_>> = sentences
