@@ -1,0 +1,124 @@
+//! The story and its metadata from an HTML page or from a text rendering of
+//! one: bytes decoded by their charset, page furniture left out, and the
+//! title, canonical URL, outlet, authors, language and publication date
+//! (with its precision and source).
+//!
+//! Pure functions: no IO, no global state. Bad input is an error, never a
+//! panic; the work is linear in the size of the page.
+
+mod date;
+mod decode;
+mod furniture;
+mod html;
+mod meta;
+mod text;
+
+pub use date::{DateSource, Precision, Published};
+pub use meta::Metadata;
+
+use chrono::NaiveDate;
+
+/// What is known about a page besides its bytes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Hints<'a> {
+    /// The HTTP Content-Type header (for the charset).
+    pub content_type: Option<&'a str>,
+    /// Where the page was fetched from.
+    pub url: Option<&'a str>,
+    /// The date of the feed item that linked the page.
+    pub feed_date: Option<NaiveDate>,
+}
+
+/// An extracted story.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Article {
+    pub title: String,
+    /// Paragraphs separated by blank lines.
+    pub body: String,
+    pub metadata: Metadata,
+}
+
+/// Why nothing could be extracted.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ExtractError {
+    #[error("the content is binary, not text")]
+    Binary,
+    #[error("the content does not decode as {0}")]
+    Undecodable(&'static str),
+    #[error("no story text is left once page furniture is removed")]
+    Empty,
+}
+
+/// Extracts the story of an HTML page.
+pub fn from_html(bytes: &[u8], hints: &Hints) -> Result<Article, ExtractError> {
+    let page = decode::decode_html(bytes, hints.content_type, hints.url)?;
+    let extracted = html::extract(&page);
+    let body = extracted.blocks.join("\n\n");
+    if body.trim().is_empty() {
+        return Err(ExtractError::Empty);
+    }
+    let (title, metadata) = meta::of_html(&extracted, &body, hints);
+    let title = title.unwrap_or_else(|| first_words(&body));
+    Ok(Article {
+        title,
+        body,
+        metadata,
+    })
+}
+
+/// Extracts the story of a text rendering (or of plain text: the first line
+/// is then the title).
+pub fn from_text(text: &str, hints: &Hints) -> Result<Article, ExtractError> {
+    if text.contains('\0') {
+        return Err(ExtractError::Binary);
+    }
+    let story = text::extract(text).ok_or(ExtractError::Empty)?;
+    if story.body.trim().is_empty() {
+        return Err(ExtractError::Empty);
+    }
+    let evidence = date::Evidence::from_text(text, hints.feed_date);
+    let published = date::find_in_text(&story.above, &evidence).or_else(|| {
+        date::find_in_text(
+            &story.below.chars().take(300).collect::<String>(),
+            &evidence,
+        )
+    });
+    let metadata = Metadata {
+        canonical_url: hints.url.map(str::to_string),
+        language: meta::language(&story.body, None),
+        published,
+        dateline: date::dateline_of(&story.body),
+        ..Metadata::default()
+    };
+    Ok(Article {
+        title: story.title,
+        body: story.body,
+        metadata,
+    })
+}
+
+/// Decodes a text file's bytes (UTF-8, or a legacy charset guessed).
+pub fn decode_text(bytes: &[u8]) -> Result<String, ExtractError> {
+    decode::decode_text(bytes)
+}
+
+/// Whether bytes look like an HTML document rather than text.
+pub fn looks_like_html(bytes: &[u8]) -> bool {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(2048)]).to_ascii_lowercase();
+    let head = head.trim_start_matches('\u{feff}').trim_start();
+    head.starts_with("<!doctype html")
+        || head.starts_with("<html")
+        || head.starts_with("<?xml") && head.contains("<html")
+        || ["<head", "<body", "<p>", "<div", "<meta", "<title"]
+            .iter()
+            .any(|t| head.contains(t))
+}
+
+fn first_words(body: &str) -> String {
+    let line = body.lines().next().unwrap_or("");
+    let mut words: Vec<&str> = line.split_whitespace().take(12).collect();
+    if line.split_whitespace().count() > words.len() {
+        words.push("…");
+    }
+    words.join(" ")
+}
