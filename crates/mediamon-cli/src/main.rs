@@ -141,6 +141,26 @@ enum Command {
 
 #[derive(Subcommand)]
 enum BenchCommand {
+    /// Main-content extraction: precision / recall / F1 of the story text
+    /// (shingles of four words, summed over pages) and pages per second,
+    /// beside trafilatura run on the same pages.
+    Extract {
+        /// Directory with html/<key>.html.gz and ground-truth.json.
+        #[arg(long, default_value_os_t = bench::extract::default_dir())]
+        data: PathBuf,
+        /// Print one JSON document.
+        #[arg(long)]
+        json: bool,
+        /// Do not run trafilatura.
+        #[arg(long)]
+        no_reference: bool,
+        /// A Python that has trafilatura (default: ~/.cache/mediamon/trafilatura/bin/python, then python3).
+        #[arg(long, env = "MEDIAMON_BENCH_PYTHON")]
+        python: Option<PathBuf>,
+        /// Also print F1 per page, worst first.
+        #[arg(long)]
+        per_page: bool,
+    },
     /// Named-entity recognition: per-type and overall precision / recall /
     /// F1 (exact spans) and tokens per second on one thread.
     Ner {
@@ -225,6 +245,19 @@ async fn main() -> anyhow::Result<()> {
             concurrency,
             errors,
         }) => bench::resolve::run(&data, json, service, concurrency, errors).await,
+        Command::Bench(BenchCommand::Extract {
+            data,
+            json,
+            no_reference,
+            python,
+            per_page,
+        }) => bench::extract::run(bench::extract::Options {
+            data: &data,
+            json,
+            reference: !no_reference,
+            python: python.as_deref(),
+            per_page,
+        }),
         Command::Bench(BenchCommand::Ner { conll, model, json }) => {
             bench::ner::run(&conll, model.as_deref(), json)
         }

@@ -136,3 +136,82 @@ fn bench_ner_scores_any_conll_or_wikiann_file() {
     assert!(!ok);
     assert!(err.contains("bad.txt:1"), "{err}");
 }
+
+/// A directory in the shared set's layout, made of the project's fixtures,
+/// labelled with one paragraph of each story.
+fn extraction_set() -> tempfile::TempDir {
+    use std::io::Write as _;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/extract");
+    let expected: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(root.join("expected.json")).expect("read"))
+            .expect("json");
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("html")).expect("mkdir");
+    let mut truth = serde_json::Map::new();
+    for name in ["semantic", "wordpress", "jsonld_two_authors"] {
+        let page = std::fs::read(root.join(format!("html/{name}.html"))).expect("page");
+        let file =
+            std::fs::File::create(dir.path().join(format!("html/{name}.html.gz"))).expect("create");
+        let mut z = flate2::write::GzEncoder::new(file, flate2::Compression::fast());
+        z.write_all(&page).expect("gzip");
+        z.finish().expect("gzip");
+        // One paragraph: joined snippets would make shingles across them.
+        let body = expected[format!("html/{name}.html")]["story_contains"][0]
+            .as_str()
+            .expect("a paragraph");
+        truth.insert(
+            name.into(),
+            serde_json::json!({"url": "", "articleBody": body}),
+        );
+    }
+    std::fs::write(
+        dir.path().join("ground-truth.json"),
+        serde_json::to_vec(&truth).expect("json"),
+    )
+    .expect("write");
+    dir
+}
+
+#[test]
+fn bench_extract_scores_a_directory_in_the_shared_layout() {
+    let dir = extraction_set();
+    let path = dir.path().to_string_lossy().into_owned();
+    let (ok, out, err) = mediamon(&[
+        "bench",
+        "extract",
+        "--data",
+        &path,
+        "--no-reference",
+        "--json",
+    ]);
+    assert!(ok, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(report["pages"], 3);
+    let rows = report["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), 1);
+    // The labels are a subset of each story: every labelled shingle is found.
+    assert_eq!(rows[0]["recall"].as_f64(), Some(1.0), "{report}");
+    assert!(rows[0]["precision"].as_f64().expect("p") > 0.0, "{report}");
+    assert!(rows[0]["pages_per_second"].as_f64().expect("speed") > 0.0);
+
+    let (ok, out, err) = mediamon(&["bench", "extract", "--data", &path, "--no-reference"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("mediamon") && out.contains("pages/s"), "{out}");
+}
+
+#[test]
+fn bench_extract_explains_a_bad_directory() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().to_string_lossy().into_owned();
+    let (ok, _, err) = mediamon(&["bench", "extract", "--data", &path, "--no-reference"]);
+    assert!(!ok);
+    assert!(err.contains("ground-truth.json"), "{err}");
+    std::fs::write(
+        dir.path().join("ground-truth.json"),
+        r#"{"k": {"url": "", "articleBody": "x"}}"#,
+    )
+    .expect("write");
+    let (ok, _, err) = mediamon(&["bench", "extract", "--data", &path, "--no-reference"]);
+    assert!(!ok);
+    assert!(err.contains("k.html.gz"), "{err}");
+}
