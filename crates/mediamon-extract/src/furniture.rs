@@ -2,6 +2,10 @@
 //! HTML extractor and the text-rendering extractor, so a phrase that marks
 //! furniture in one marks it in the other.
 
+use std::sync::OnceLock;
+
+use aho_corasick::AhoCorasick;
+
 /// Whole blocks that are furniture whatever the page (compared lowercased,
 /// without surrounding punctuation).
 const PHRASES: &[&str] = &[
@@ -313,27 +317,30 @@ const POSITIVE_WORDS: &[&str] = &[
     "news",
 ];
 
-/// The weight of an element's class and id: negative for furniture,
-/// positive for story containers.
-pub fn class_weight(class: &str, id: &str) -> i32 {
+/// One automaton for all the stems: class names are matched on every
+/// element of every page.
+fn negative_stems() -> &'static AhoCorasick {
+    static STEMS: OnceLock<AhoCorasick> = OnceLock::new();
+    STEMS.get_or_init(|| {
+        // The patterns are a fixed list of short ASCII words.
+        AhoCorasick::new(NEGATIVE_STEMS).unwrap_or_else(|e| unreachable!("{e}"))
+    })
+}
+
+/// The weight of an element's class or id attribute: negative for
+/// furniture, positive for story containers.
+pub fn name_weight(name: &str) -> i32 {
     let mut weight = 0;
-    for name in [class, id] {
-        if name.is_empty() {
-            continue;
-        }
-        let lower = name.to_ascii_lowercase();
-        let words = lower.split(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_');
-        for word in words.filter(|w| !w.is_empty()) {
-            let parts: Vec<&str> = word.split(['-', '_']).filter(|p| !p.is_empty()).collect();
-            if POSITIVE_WORDS.contains(&word) || parts.iter().any(|p| POSITIVE_WORDS.contains(p)) {
-                weight += 25;
-            } else if word != "commentary"
-                && !word.contains("commentary")
-                && (NEGATIVE_STEMS.iter().any(|s| word.contains(s))
-                    || parts.iter().any(|p| NEGATIVE_WORDS.contains(p)))
-            {
-                weight -= 25;
-            }
+    let lower = name.to_ascii_lowercase();
+    let words = lower.split(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_');
+    for word in words.filter(|w| !w.is_empty()) {
+        let mut parts = word.split(['-', '_']).filter(|p| !p.is_empty());
+        if POSITIVE_WORDS.contains(&word) || parts.clone().any(|p| POSITIVE_WORDS.contains(&p)) {
+            weight += 25;
+        } else if !word.contains("commentary")
+            && (negative_stems().is_match(word) || parts.any(|p| NEGATIVE_WORDS.contains(&p)))
+        {
+            weight -= 25;
         }
     }
     weight
@@ -372,12 +379,12 @@ mod tests {
 
     #[test]
     fn class_words() {
-        assert!(class_weight("share-buttons", "") < 0);
-        assert!(class_weight("td-post-content", "") > 0);
-        assert!(class_weight("", "relatedPosts") < 0);
-        assert!(class_weight("ad", "") < 0);
-        assert_eq!(class_weight("headline shadow", ""), 0);
-        assert!(class_weight("article-share", "") > 0);
-        assert_eq!(class_weight("commentary", ""), 0);
+        assert!(name_weight("share-buttons") < 0);
+        assert!(name_weight("td-post-content") > 0);
+        assert!(name_weight("relatedPosts") < 0);
+        assert!(name_weight("ad") < 0);
+        assert_eq!(name_weight("headline shadow"), 0);
+        assert!(name_weight("article-share") > 0);
+        assert_eq!(name_weight("commentary"), 0);
     }
 }

@@ -14,7 +14,9 @@
 use ego_tree::iter::Edge;
 use scraper::{Html, Node};
 
-use crate::furniture::{class_weight, is_furniture_text};
+use std::collections::HashMap;
+
+use crate::furniture::{is_furniture_text, name_weight};
 
 /// Elements whose text is never story text.
 const NEVER: &[&str] = &[
@@ -183,6 +185,9 @@ struct Walk {
     capture: Option<Capture>,
     captured: String,
     markup: Markup,
+    /// Weights of class and id values seen: pages repeat a few class names
+    /// on thousands of elements.
+    weights: HashMap<String, i32>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -220,7 +225,7 @@ impl Walk {
             self.flush();
         }
         let parent = self.stack.last().copied();
-        let weight = class_weight(e.attr("class").unwrap_or(""), e.id().unwrap_or(""));
+        let weight = self.weight(e.attr("class")) + self.weight(e.id());
         let hidden = e.attr("hidden").is_some()
             || e.attr("aria-hidden") == Some("true")
             || e.attr("style").is_some_and(|s| {
@@ -245,6 +250,18 @@ impl Walk {
         if tag == "a" {
             self.links_open += 1;
         }
+    }
+
+    fn weight(&mut self, name: Option<&str>) -> i32 {
+        let Some(name) = name.filter(|n| !n.is_empty()) else {
+            return 0;
+        };
+        if let Some(&w) = self.weights.get(name) {
+            return w;
+        }
+        let w = name_weight(name);
+        self.weights.insert(name.to_string(), w);
+        w
     }
 
     fn collect_markup(&mut self, e: &scraper::node::Element, tag: &str) {
