@@ -4,6 +4,7 @@
 
 mod bench;
 mod calls;
+mod extract;
 mod ner;
 mod output;
 mod up;
@@ -81,6 +82,22 @@ enum Command {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// Print what ingest keeps of an HTML page or a text rendering: the
+    /// story and its metadata (`-` reads stdin).
+    Extract {
+        file: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// The page's address (a fallback canonical URL; its domain helps
+        /// guess an undeclared charset).
+        #[arg(long)]
+        url: Option<String>,
+        /// The Content-Type the page was served with (its charset wins; "html"
+        /// in it forces HTML, anything else text).
+        #[arg(long)]
+        content_type: Option<String>,
     },
     /// Rebuild a trained model.
     #[command(subcommand)]
@@ -262,6 +279,17 @@ async fn main() -> anyhow::Result<()> {
             bench::ner::run(&conll, model.as_deref(), json)
         }
         Command::Ner { file, json } => ner::tag_file(&file, json),
+        Command::Extract {
+            file,
+            json,
+            url,
+            content_type,
+        } => extract::run(extract::Options {
+            file: &file,
+            json,
+            url: url.as_deref(),
+            content_type: content_type.as_deref(),
+        }),
         Command::Train(TrainCommand::Ner {
             data,
             out,
