@@ -8,7 +8,7 @@ use mediamon_proto::error::field_violations;
 use mediamon_proto::v1::{
     EntityType, GetArticleRequest, GetEntityProfileRequest, GetEntityRequest, IngestOutcome,
     ResolveMentionsRequest, SearchArticlesRequest, SearchEntitiesRequest,
-    get_entity_profile_request::Entity as ProfileKey,
+    get_entity_profile_request::Entity as ProfileKey, ingest_article_request::Content,
 };
 
 async fn ingest_corpus(stack: &Stack) -> anyhow::Result<Vec<(String, String)>> {
@@ -253,6 +253,35 @@ async fn bad_input_gets_the_right_status_and_writes_nothing() -> anyhow::Result<
             text_request("Title\n\nbinary\u{1}data"),
             tonic::Code::InvalidArgument,
             "text",
+        ),
+        (
+            mediamon_proto::v1::IngestArticleRequest {
+                content: Some(Content::Html(b"\x00\x01PK\x03\x04binary".to_vec())),
+                ..Default::default()
+            },
+            tonic::Code::InvalidArgument,
+            "html",
+        ),
+        (
+            mediamon_proto::v1::IngestArticleRequest {
+                content: Some(Content::Html(
+                    b"<html><body><nav><a href=/>Home</a></nav></body></html>".to_vec(),
+                )),
+                ..Default::default()
+            },
+            tonic::Code::InvalidArgument,
+            "html",
+        ),
+        (
+            mediamon_proto::v1::IngestArticleRequest {
+                metadata: Some(mediamon_proto::v1::ArticleMetadata {
+                    publish_time_precision: mediamon_proto::v1::DatePrecision::Day as i32,
+                    ..Default::default()
+                }),
+                ..text_request("Title\n\nA body that is a sentence.")
+            },
+            tonic::Code::InvalidArgument,
+            "metadata.publish_time_precision",
         ),
         (
             text_request(&format!("Big\n\n{}", "word ".repeat(20_000))),

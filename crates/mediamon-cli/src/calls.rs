@@ -67,7 +67,14 @@ pub fn status_error(status: tonic::Status) -> anyhow::Error {
     anyhow::anyhow!(message)
 }
 
-/// Text files to send: files as given, directories' `.txt` files sorted.
+/// Whether a file is sent as an HTML page (else as text).
+fn is_html(path: &std::path::Path) -> bool {
+    path.extension()
+        .is_some_and(|x| x.eq_ignore_ascii_case("html") || x.eq_ignore_ascii_case("htm"))
+}
+
+/// Files to send: files as given, directories' `.txt`, `.html` and `.htm`
+/// files sorted.
 fn collect(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for path in paths {
@@ -76,7 +83,7 @@ fn collect(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
                 .with_context(|| format!("reading {}", path.display()))?
                 .flatten()
                 .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+                .filter(|p| is_html(p) || p.extension().is_some_and(|x| x == "txt"))
                 .collect();
             found.sort();
             files.extend(found);
@@ -99,17 +106,17 @@ pub struct IngestTally {
     pub ids: Vec<String>,
 }
 
-/// Sends `(name, text)` pairs with a progress bar.
+/// Sends `(name, content)` pairs with a progress bar.
 pub async fn send_all(
     client: &mut IngestClient,
-    items: Vec<(String, String)>,
+    items: Vec<(String, Content)>,
     bar: &ProgressBar,
 ) -> IngestTally {
     let mut tally = IngestTally::default();
-    for (name, text) in items {
+    for (name, content) in items {
         bar.set_message(name.clone());
         let request = IngestArticleRequest {
-            content: Some(Content::Text(text)),
+            content: Some(content),
             ..Default::default()
         };
         match client.ingest_article(request).await {
@@ -149,11 +156,18 @@ pub async fn ingest(conn: &Connection, paths: &[PathBuf]) -> anyhow::Result<()> 
     let mut items = Vec::new();
     let mut unreadable = 0;
     for file in files {
-        match std::fs::read_to_string(&file) {
-            Ok(text) => items.push((file.display().to_string(), text)),
+        let name = file.display().to_string();
+        // Pages go as bytes: ingest finds their charset.
+        let content = if is_html(&file) {
+            std::fs::read(&file).map(Content::Html)
+        } else {
+            std::fs::read_to_string(&file).map(Content::Text)
+        };
+        match content {
+            Ok(content) => items.push((name, content)),
             Err(err) => {
                 unreadable += 1;
-                bar.println(format!("{}: not UTF-8 text ({err})", file.display()));
+                bar.println(format!("{name}: unreadable ({err})"));
             }
         }
     }

@@ -12,6 +12,7 @@ use mediamon_config::{
     TelemetrySettings,
 };
 use mediamon_pgcluster::Cluster;
+use mediamon_proto::v1::ingest_article_request::Content;
 use mediamon_store::Store;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -243,17 +244,17 @@ async fn load_demo(
     token: &str,
     store: &Store,
 ) -> anyhow::Result<DemoLoad> {
-    let mut files: Vec<(String, String)> = DEMO
+    let mut files: Vec<(String, Content)> = DEMO
         .files()
         .filter(|f| f.path().extension().is_some_and(|x| x == "txt"))
         .filter_map(|f| {
             Some((
                 f.path().display().to_string(),
-                f.contents_utf8()?.to_string(),
+                Content::Text(f.contents_utf8()?.to_string()),
             ))
         })
         .collect();
-    files.sort();
+    files.sort_by(|a, b| a.0.cmp(&b.0));
     let channel = mediamon_client::connect(&mediamon_client::endpoint(
         &format!("http://{ingest_addr}"),
         None,

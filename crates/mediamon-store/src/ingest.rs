@@ -20,6 +20,12 @@ pub struct NewArticle {
     pub authors: Vec<String>,
     pub language: Option<String>,
     pub published_at: Option<DateTime<Utc>>,
+    /// With `published_at`: "time", "day", "month" or "year".
+    pub published_precision: Option<&'static str>,
+    /// With `published_at`: "caller", "meta", "json-ld", "time-element",
+    /// "text" or "feed".
+    pub published_source: Option<&'static str>,
+    pub dateline: Option<String>,
     /// Hash of the normalised text; equal hashes are exact duplicates.
     pub content_hash: String,
     pub idempotency_key: Option<String>,
@@ -70,8 +76,9 @@ impl Store {
             .query_one_raw(Statement::from_sql_and_values(
                 DbBackend::Postgres,
                 "INSERT INTO articles (id, title, body, url, outlet, authors, language, \
-                 published_at, content_hash, idempotency_key) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                 published_at, content_hash, idempotency_key, published_precision, \
+                 published_source, dateline) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
                  ON CONFLICT DO NOTHING RETURNING id",
                 [
                     id.into(),
@@ -84,6 +91,9 @@ impl Store {
                     new.published_at.into(),
                     new.content_hash.clone().into(),
                     new.idempotency_key.clone().into(),
+                    new.published_precision.into(),
+                    new.published_source.into(),
+                    new.dateline.into(),
                 ],
             ))
             .await?;

@@ -20,6 +20,9 @@ pub struct ArticleRow {
     pub authors: Vec<String>,
     pub language: Option<String>,
     pub published_at: Option<DateTime<Utc>>,
+    pub published_precision: Option<String>,
+    pub published_source: Option<String>,
+    pub dateline: Option<String>,
     pub ingested_at: DateTime<Utc>,
     pub resolution_state: String,
     pub snippet: String,
@@ -108,6 +111,7 @@ impl Store {
         let stmt = Statement::from_sql_and_values(
             DbBackend::Postgres,
             "SELECT a.id, a.title, a.url, a.outlet, a.authors, a.language, a.published_at, \
+                    a.published_precision, a.published_source, a.dateline, \
                     a.ingested_at, a.resolution_state, \
                     CASE WHEN $1::text IS NULL THEN left(a.body, 240) \
                          ELSE ts_headline('english', a.body, websearch_to_tsquery('english', $1), \
@@ -141,6 +145,7 @@ impl Store {
         let stmt = Statement::from_sql_and_values(
             DbBackend::Postgres,
             "SELECT a.id, a.title, a.url, a.outlet, a.authors, a.language, a.published_at, \
+                    a.published_precision, a.published_source, a.dateline, \
                     a.ingested_at, a.resolution_state, left(a.body, 240) AS snippet, a.body \
              FROM articles a WHERE a.id = $1",
             [id.into()],

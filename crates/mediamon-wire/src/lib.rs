@@ -87,6 +87,30 @@ pub fn resolution_state(state: &str) -> v1::ResolutionState {
     }
 }
 
+/// A stored precision as the API's enum.
+pub fn date_precision(stored: &str) -> v1::DatePrecision {
+    match stored {
+        "time" => v1::DatePrecision::Time,
+        "day" => v1::DatePrecision::Day,
+        "month" => v1::DatePrecision::Month,
+        "year" => v1::DatePrecision::Year,
+        _ => v1::DatePrecision::Unspecified,
+    }
+}
+
+/// A stored publication-time source as the API's enum.
+pub fn publish_time_source(stored: &str) -> v1::PublishTimeSource {
+    match stored {
+        "caller" => v1::PublishTimeSource::Caller,
+        "meta" => v1::PublishTimeSource::Meta,
+        "json-ld" => v1::PublishTimeSource::JsonLd,
+        "time-element" => v1::PublishTimeSource::TimeElement,
+        "text" => v1::PublishTimeSource::Text,
+        "feed" => v1::PublishTimeSource::Feed,
+        _ => v1::PublishTimeSource::Unspecified,
+    }
+}
+
 pub fn article_summary(row: &ArticleRow) -> v1::ArticleSummary {
     v1::ArticleSummary {
         id: row.id.to_string(),
@@ -97,6 +121,17 @@ pub fn article_summary(row: &ArticleRow) -> v1::ArticleSummary {
             authors: row.authors.clone(),
             language: row.language.clone().unwrap_or_default(),
             publish_time: row.published_at.map(timestamp),
+            publish_time_precision: row
+                .published_precision
+                .as_deref()
+                .map_or(v1::DatePrecision::Unspecified, date_precision)
+                as i32,
+            publish_time_source: row
+                .published_source
+                .as_deref()
+                .map_or(v1::PublishTimeSource::Unspecified, publish_time_source)
+                as i32,
+            dateline: row.dateline.clone().unwrap_or_default(),
         }),
         ingest_time: Some(timestamp(row.ingested_at)),
         resolution_state: resolution_state(&row.resolution_state) as i32,

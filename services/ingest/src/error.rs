@@ -15,6 +15,9 @@ pub enum IngestError {
     /// defect, not the caller's).
     #[error(transparent)]
     Recogniser(#[from] mediamon_ner::Error),
+    /// The blocking task that prepares an article panicked or was cancelled.
+    #[error("preparing the article failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
 }
 
 impl IngestError {
@@ -29,7 +32,7 @@ impl ApiError for IngestError {
             Self::InvalidArgument(_) => Code::InvalidArgument,
             Self::TooLarge { .. } => Code::ResourceExhausted,
             Self::Store(e) => mediamon_wire::store_error_code(e),
-            Self::Recogniser(_) => Code::Internal,
+            Self::Recogniser(_) | Self::Task(_) => Code::Internal,
         }
     }
 

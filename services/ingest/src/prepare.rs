@@ -1,7 +1,11 @@
-//! From a request to rows: validate, split, annotate, hash. No IO.
+//! From a request to rows: validate, extract, annotate, hash. No IO.
 
+use chrono::{DateTime, Utc};
+use mediamon_extract::{Article, ExtractError, Hints};
 use mediamon_proto::convert::from_timestamp;
-use mediamon_proto::v1::{IngestArticleRequest, ingest_article_request::Content};
+use mediamon_proto::v1::{
+    ArticleMetadata, DatePrecision, IngestArticleRequest, ingest_article_request::Content,
+};
 use mediamon_store::{NewArticle, NewMention, Uuid};
 use sha2::{Digest, Sha256};
 
@@ -19,35 +23,10 @@ pub struct Prepared {
     pub mentions: Vec<NewMention>,
 }
 
-/// Validates a request and annotates its text with the name recogniser.
+/// Validates a request, extracts the story and its metadata, and annotates
+/// the story with the name recogniser. The caller's metadata wins over what
+/// the page says, field by field.
 pub fn prepare(req: IngestArticleRequest, max_bytes: usize) -> Result<Prepared, IngestError> {
-    let Some(Content::Text(text)) = req.content else {
-        return Err(IngestError::invalid("text", "an article needs content"));
-    };
-    if text.len() > max_bytes {
-        return Err(IngestError::TooLarge {
-            size: text.len(),
-            limit: max_bytes,
-        });
-    }
-    if text
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
-        return Err(IngestError::invalid(
-            "text",
-            "contains control characters; send text, not binary data",
-        ));
-    }
-    let Some(parts) = mediamon_nlp::split_plain_text(&text) else {
-        return Err(IngestError::invalid("text", "must not be empty"));
-    };
-    if parts.body.is_empty() {
-        return Err(IngestError::invalid(
-            "text",
-            "has a title line but no body (the first line is the title)",
-        ));
-    }
     if req.idempotency_key.len() > MAX_IDEMPOTENCY_KEY {
         return Err(IngestError::invalid(
             "idempotency_key",
@@ -55,20 +34,168 @@ pub fn prepare(req: IngestArticleRequest, max_bytes: usize) -> Result<Prepared, 
         ));
     }
     let meta = req.metadata.unwrap_or_default();
-    let published_at = match &meta.publish_time {
-        Some(t) => Some(from_timestamp(t).ok_or_else(|| {
-            IngestError::invalid("metadata.publish_time", "not a valid timestamp")
-        })?),
+    let caller = validate_metadata(&meta)?;
+    let hints = Hints {
+        content_type: Some(req.content_type.as_str()).filter(|c| !c.is_empty()),
+        url: Some(meta.url.as_str()).filter(|u| !u.is_empty()),
+        feed_date: None,
+    };
+    let extracted = match req.content {
+        Some(Content::Text(text)) => {
+            check_size(text.len(), max_bytes)?;
+            if text
+                .chars()
+                .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+            {
+                return Err(IngestError::invalid(
+                    "text",
+                    "contains control characters; send text, not binary data",
+                ));
+            }
+            mediamon_extract::from_text(&text, &hints).map_err(|e| extract_error("text", e))?
+        }
+        Some(Content::Html(bytes)) => {
+            check_size(bytes.len(), max_bytes)?;
+            mediamon_extract::from_html(&bytes, &hints).map_err(|e| extract_error("html", e))?
+        }
+        None => {
+            return Err(IngestError::invalid(
+                "text",
+                "an article needs content: text or html",
+            ));
+        }
+    };
+    let Article {
+        title,
+        body,
+        metadata: found,
+    } = extracted;
+
+    let mentions = mediamon_ner::Tagger::builtin()?
+        .find(&body)
+        .into_iter()
+        .map(|m| NewMention {
+            id: Uuid::now_v7(),
+            entity_type: m.kind.code(),
+            start: i32::try_from(m.start).unwrap_or(i32::MAX),
+            end: i32::try_from(m.end).unwrap_or(i32::MAX),
+            text: m.text,
+            sentence_index: i32::try_from(m.sentence).unwrap_or(i32::MAX),
+            titles: m.titles,
+            confidence: m.confidence,
+        })
+        .collect();
+    let non_empty = |s: String| (!s.trim().is_empty()).then(|| s.trim().to_string());
+    let short = |s: Option<String>| s.filter(|s| s.len() <= MAX_SHORT_FIELD);
+    // What the page says is kept only where it would pass the caller's checks.
+    let url = non_empty(meta.url).or(found
+        .canonical_url
+        .filter(|u| u.len() <= MAX_URL && is_web_url(u)));
+    let authors = if meta.authors.is_empty() {
+        found
+            .authors
+            .into_iter()
+            .filter(|a| a.len() <= MAX_SHORT_FIELD)
+            .take(MAX_AUTHORS)
+            .collect()
+    } else {
+        meta.authors
+    };
+    let (published_at, published_precision, published_source) = match caller.published {
+        Some((at, precision)) => (Some(at), Some(precision), Some("caller")),
+        None => match found.published {
+            Some(p) => (
+                Some(p.at),
+                Some(p.precision.as_str()),
+                Some(p.source.as_str()),
+            ),
+            None => (None, None, None),
+        },
+    };
+    Ok(Prepared {
+        article: NewArticle {
+            content_hash: content_hash(&title, &body),
+            title,
+            body,
+            url,
+            outlet: non_empty(meta.outlet).or(short(found.site_name)),
+            authors,
+            language: non_empty(meta.language).or(found.language),
+            published_at,
+            published_precision,
+            published_source,
+            dateline: non_empty(meta.dateline).or(short(found.dateline)),
+            idempotency_key: non_empty(req.idempotency_key),
+        },
+        mentions,
+    })
+}
+
+fn check_size(size: usize, limit: usize) -> Result<(), IngestError> {
+    if size > limit {
+        return Err(IngestError::TooLarge { size, limit });
+    }
+    Ok(())
+}
+
+fn extract_error(field: &'static str, e: ExtractError) -> IngestError {
+    let reason = match e {
+        ExtractError::Binary => "is binary data, not text".to_string(),
+        ExtractError::Undecodable(charset) => format!("does not decode as {charset}"),
+        ExtractError::Empty => {
+            "holds no story text once page furniture is removed (a title needs a body)".into()
+        }
+    };
+    IngestError::invalid(field, reason)
+}
+
+fn is_web_url(url: &str) -> bool {
+    url.starts_with("http://") || url.starts_with("https://")
+}
+
+/// The caller's metadata, checked.
+struct CallerMetadata {
+    published: Option<(DateTime<Utc>, &'static str)>,
+}
+
+fn validate_metadata(meta: &ArticleMetadata) -> Result<CallerMetadata, IngestError> {
+    let precision = DatePrecision::try_from(meta.publish_time_precision).map_err(|_| {
+        IngestError::invalid("metadata.publish_time_precision", "not a known precision")
+    })?;
+    let published = match &meta.publish_time {
+        Some(t) => {
+            let at = from_timestamp(t).ok_or_else(|| {
+                IngestError::invalid("metadata.publish_time", "not a valid timestamp")
+            })?;
+            let precision = match precision {
+                DatePrecision::Unspecified | DatePrecision::Time => "time",
+                DatePrecision::Day => "day",
+                DatePrecision::Month => "month",
+                DatePrecision::Year => "year",
+            };
+            Some((at, precision))
+        }
+        None if precision != DatePrecision::Unspecified => {
+            return Err(IngestError::invalid(
+                "metadata.publish_time_precision",
+                "given without metadata.publish_time",
+            ));
+        }
         None => None,
     };
+    if meta.publish_time_source != 0 {
+        return Err(IngestError::invalid(
+            "metadata.publish_time_source",
+            "is set by ingest; leave it unset",
+        ));
+    }
     if meta.url.len() > MAX_URL {
         return Err(IngestError::invalid(
             "metadata.url",
             format!("longer than {MAX_URL} bytes"),
         ));
     }
-    let web_url = meta.url.starts_with("http://") || meta.url.starts_with("https://");
-    if !(meta.url.is_empty() || web_url) {
+    if !(meta.url.is_empty() || is_web_url(&meta.url)) {
         return Err(IngestError::invalid(
             "metadata.url",
             "must be an http(s) URL",
@@ -76,6 +203,9 @@ pub fn prepare(req: IngestArticleRequest, max_bytes: usize) -> Result<Prepared, 
     }
     if meta.outlet.len() > MAX_SHORT_FIELD {
         return Err(IngestError::invalid("metadata.outlet", "too long"));
+    }
+    if meta.dateline.len() > MAX_SHORT_FIELD {
+        return Err(IngestError::invalid("metadata.dateline", "too long"));
     }
     if meta.authors.len() > MAX_AUTHORS || meta.authors.iter().any(|a| a.len() > MAX_SHORT_FIELD) {
         return Err(IngestError::invalid(
@@ -95,36 +225,7 @@ pub fn prepare(req: IngestArticleRequest, max_bytes: usize) -> Result<Prepared, 
             "must be a BCP 47 tag such as \"en\"",
         ));
     }
-
-    let mentions = mediamon_ner::Tagger::builtin()?
-        .find(&parts.body)
-        .into_iter()
-        .map(|m| NewMention {
-            id: Uuid::now_v7(),
-            entity_type: m.kind.code(),
-            start: i32::try_from(m.start).unwrap_or(i32::MAX),
-            end: i32::try_from(m.end).unwrap_or(i32::MAX),
-            text: m.text,
-            sentence_index: i32::try_from(m.sentence).unwrap_or(i32::MAX),
-            titles: m.titles,
-            confidence: m.confidence,
-        })
-        .collect();
-    let non_empty = |s: String| (!s.trim().is_empty()).then(|| s.trim().to_string());
-    Ok(Prepared {
-        article: NewArticle {
-            content_hash: content_hash(&parts.title, &parts.body),
-            title: parts.title,
-            body: parts.body,
-            url: non_empty(meta.url),
-            outlet: non_empty(meta.outlet),
-            authors: meta.authors,
-            language: non_empty(meta.language),
-            published_at,
-            idempotency_key: non_empty(req.idempotency_key),
-        },
-        mentions,
-    })
+    Ok(CallerMetadata { published })
 }
 
 /// SHA-256 of the text with case and whitespace differences removed, so
@@ -145,7 +246,6 @@ pub fn content_hash(title: &str, body: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use mediamon_proto::v1::ArticleMetadata;
 
     fn text(t: &str) -> IngestArticleRequest {
         IngestArticleRequest {

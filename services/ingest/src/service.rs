@@ -33,10 +33,13 @@ impl IngestService for Ingest {
         request: Request<IngestArticleRequest>,
     ) -> Result<Response<IngestArticleResponse>, Status> {
         let req = request.into_inner();
-        let prepared = {
-            let _span = tracing::info_span!("ingest.annotate").entered();
-            prepare(req, self.max_body_bytes)?
-        };
+        // Extraction and name finding are CPU work: off the async executor.
+        let max_bytes = self.max_body_bytes;
+        let span = tracing::info_span!("ingest.extract_annotate");
+        let prepared =
+            tokio::task::spawn_blocking(move || span.in_scope(|| prepare(req, max_bytes)))
+                .await
+                .map_err(IngestError::from)??;
         let span = tracing::Span::current();
         span.record("bytes", prepared.article.body.len());
         span.record("mentions", prepared.mentions.len());

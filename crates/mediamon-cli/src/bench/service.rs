@@ -102,6 +102,9 @@ fn article(doc: &[usize], mentions: &[Gold]) -> (NewArticle, Vec<(usize, NewMent
         authors: Vec::new(),
         language: Some("en".into()),
         published_at: None,
+        published_precision: None,
+        published_source: None,
+        dateline: None,
         idempotency_key: None,
     };
     (article, out)

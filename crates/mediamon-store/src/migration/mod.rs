@@ -33,6 +33,7 @@ mod m20261127_000001_init;
 mod m20261127_000002_name_keys;
 mod m20261127_000003_curation;
 mod m20261128_000004_key_order;
+mod m20261129_000005_article_dates;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000002_name_keys::Migration),
             Box::new(m20261127_000003_curation::Migration),
             Box::new(m20261128_000004_key_order::Migration),
+            Box::new(m20261129_000005_article_dates::Migration),
         ]
     }
 }
