@@ -109,8 +109,17 @@ struct Elem {
     /// A furniture element by its tag or class (or hidden).
     furniture: bool,
     score: f32,
+    /// Characters of text (and of link text) in the element's subtree:
+    /// first its own blocks', summed over subtrees once the walk is done.
     chars: usize,
     link_chars: usize,
+    /// One past the index of its last descendant: descendants are the
+    /// indices in `self..end` (elements are numbered in document order).
+    end: usize,
+    /// The nearest block-level element, itself included: owner of its text.
+    block_owner: usize,
+    /// The nearest furniture element, itself included.
+    furniture_at: Option<usize>,
 }
 
 struct Block {
@@ -185,6 +194,7 @@ struct Walk {
     capture: Option<Capture>,
     captured: String,
     markup: Markup,
+    headings_open: usize,
     /// Weights of class and id values seen: pages repeat a few class names
     /// on thousands of elements.
     weights: HashMap<String, i32>,
@@ -215,6 +225,7 @@ impl Walk {
             }
         }
         self.flush();
+        self.sum_subtrees();
     }
 
     fn open(&mut self, e: &scraper::node::Element) {
@@ -234,6 +245,16 @@ impl Walk {
             });
         let structural = matches!(tag, "html" | "body" | "main" | "article");
         let furniture = FURNITURE_TAGS.contains(&tag) || hidden || (weight < 0 && !structural);
+        let index = self.elems.len();
+        let block_owner = match parent {
+            Some(p) if !BLOCK_TAGS.contains(&tag) => self.elems[p].block_owner,
+            _ => index,
+        };
+        let furniture_at = if furniture {
+            Some(index)
+        } else {
+            parent.and_then(|p| self.elems[p].furniture_at)
+        };
         self.elems.push(Elem {
             parent,
             tag: tag.to_string(),
@@ -242,7 +263,13 @@ impl Walk {
             score: 0.0,
             chars: 0,
             link_chars: 0,
+            end: index + 1,
+            block_owner,
+            furniture_at,
         });
+        if matches!(tag, "h1" | "h2" | "h3" | "h4" | "h5" | "h6") {
+            self.headings_open += 1;
+        }
         self.stack.push(self.elems.len() - 1);
         if self.never_from.is_none() && NEVER.contains(&tag) {
             self.never_from = Some(depth);
@@ -352,7 +379,12 @@ impl Walk {
                 self.capture = None;
             }
         }
-        self.stack.pop();
+        if matches!(tag, "h1" | "h2" | "h3" | "h4" | "h5" | "h6") {
+            self.headings_open = self.headings_open.saturating_sub(1);
+        }
+        if let Some(i) = self.stack.pop() {
+            self.elems[i].end = self.elems.len();
+        }
         if self.never_from.is_some_and(|d| d >= self.stack.len()) {
             self.never_from = None;
         }
@@ -394,28 +426,13 @@ impl Walk {
             return;
         };
         // The block belongs to the innermost block-level element.
-        let owner = self
-            .stack
-            .iter()
-            .rev()
-            .copied()
-            .find(|&i| BLOCK_TAGS.contains(&self.elems[i].tag.as_str()))
-            .unwrap_or(elem);
-        let heading = self.stack.iter().any(|&i| {
-            matches!(
-                self.elems[i].tag.as_str(),
-                "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
-            )
-        });
+        let owner = self.elems[elem].block_owner;
+        let heading = self.headings_open > 0;
         let text = text.to_string();
         let chars = text.chars().count();
         let link_chars = self.buf_links.min(chars);
-        let mut at = Some(owner);
-        while let Some(i) = at {
-            self.elems[i].chars += chars;
-            self.elems[i].link_chars += link_chars;
-            at = self.elems[i].parent;
-        }
+        self.elems[owner].chars += chars;
+        self.elems[owner].link_chars += link_chars;
         self.blocks.push(Block {
             elem: owner,
             text,
@@ -426,30 +443,30 @@ impl Walk {
         self.buf_links = 0;
     }
 
+    /// Adds every element's text counts to its ancestors', children
+    /// before parents (a child's index is above its parent's).
+    fn sum_subtrees(&mut self) {
+        for i in (0..self.elems.len()).rev() {
+            if let Some(p) = self.elems[i].parent {
+                self.elems[p].chars += self.elems[i].chars;
+                self.elems[p].link_chars += self.elems[i].link_chars;
+            }
+        }
+    }
+
     /// Whether an element, or one of its ancestors below `root`, is furniture.
     fn under_furniture(&self, elem: usize, root: Option<usize>) -> bool {
-        let mut at = Some(elem);
-        while let Some(i) = at {
-            if Some(i) == root {
-                return false;
-            }
-            if self.elems[i].furniture {
-                return true;
-            }
-            at = self.elems[i].parent;
+        // The nearest furniture is the deepest: if it is not below the
+        // root, nothing between the element and the root is furniture.
+        match (self.elems[elem].furniture_at, root) {
+            (None, _) => false,
+            (Some(_), None) => true,
+            (Some(f), Some(r)) => f != r && self.is_inside(f, r),
         }
-        false
     }
 
     fn is_inside(&self, elem: usize, root: usize) -> bool {
-        let mut at = Some(elem);
-        while let Some(i) = at {
-            if i == root {
-                return true;
-            }
-            at = self.elems[i].parent;
-        }
-        false
+        root <= elem && elem < self.elems[root].end
     }
 
     fn link_density(&self, i: usize) -> f32 {

@@ -8,6 +8,7 @@
 
 mod date;
 mod decode;
+mod depth;
 mod furniture;
 mod html;
 mod meta;
@@ -47,11 +48,19 @@ pub enum ExtractError {
     Undecodable(&'static str),
     #[error("no story text is left once page furniture is removed")]
     Empty,
+    #[error("the page keeps more than {0} elements open at once")]
+    TooDeep(usize),
 }
+
+/// How deep a page may nest elements; real pages nest a few dozen deep.
+pub const MAX_DEPTH: usize = 1000;
 
 /// Extracts the story of an HTML page.
 pub fn from_html(bytes: &[u8], hints: &Hints) -> Result<Article, ExtractError> {
     let page = decode::decode_html(bytes, hints.content_type, hints.url)?;
+    if depth::deeper_than(&page, MAX_DEPTH) {
+        return Err(ExtractError::TooDeep(MAX_DEPTH));
+    }
     let extracted = html::extract(&page);
     let body = extracted.blocks.join("\n\n");
     if body.trim().is_empty() {

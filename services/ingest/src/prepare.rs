@@ -142,6 +142,9 @@ fn extract_error(field: &'static str, e: ExtractError) -> IngestError {
     let reason = match e {
         ExtractError::Binary => "is binary data, not text".to_string(),
         ExtractError::Undecodable(charset) => format!("does not decode as {charset}"),
+        ExtractError::TooDeep(limit) => {
+            format!("nests elements more than {limit} deep (real pages nest a few dozen)")
+        }
         ExtractError::Empty => {
             "holds no story text once page furniture is removed (a title needs a body)".into()
         }
