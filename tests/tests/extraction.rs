@@ -154,3 +154,53 @@ async fn html_pages_in_legacy_charsets_keep_story_and_metadata() -> anyhow::Resu
     assert_eq!(m.publish_time_precision(), DatePrecision::Time);
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn near_duplicates_are_stored_and_linked_to_the_original() -> anyhow::Result<()> {
+    let stack = Stack::start().await?;
+    let mut ingest = stack.ingest().await?;
+    let original = ingest
+        .ingest_article(html_request(fixture("html/semantic.html")?))
+        .await?
+        .into_inner();
+    assert!(original.near_duplicate_of.is_none());
+    // A syndicated copy: the story as text under another headline, with an
+    // agency credit added.
+    let story = stored(&stack, html_request(fixture("html/semantic.html")?)).await?;
+    let copy = format!(
+        "Freight moves again at Torkham\n\n{}\n\nDistributed by a regional news agency.",
+        story.body
+    );
+    let reply = ingest
+        .ingest_article(text_request(&copy))
+        .await?
+        .into_inner();
+    assert_eq!(reply.outcome(), mediamon_proto::v1::IngestOutcome::Created);
+    let link = reply
+        .near_duplicate_of
+        .ok_or_else(|| anyhow::anyhow!("the copy is not linked"))?;
+    assert_eq!(link.article_id, original.article_id);
+    assert!(link.similarity >= 0.7 && link.similarity <= 1.0, "{link:?}");
+
+    // The link is read back with the article.
+    let mut query = stack.query().await?;
+    let read = query
+        .get_article(GetArticleRequest {
+            article_id: reply.article_id,
+        })
+        .await?
+        .into_inner()
+        .article
+        .and_then(|a| a.summary)
+        .and_then(|s| s.near_duplicate_of)
+        .ok_or_else(|| anyhow::anyhow!("no link read back"))?;
+    assert_eq!(read.article_id, original.article_id);
+
+    // Another story is not linked.
+    let other = ingest
+        .ingest_article(html_request(fixture("html/french.html")?))
+        .await?
+        .into_inner();
+    assert!(other.near_duplicate_of.is_none());
+    Ok(())
+}

@@ -95,9 +95,15 @@ fn floods_of_open_elements_are_refused_before_parsing() {
     let result = mediamon_extract::from_html(flood.as_bytes(), &Hints::default());
     assert_eq!(
         result.err(),
-        Some(mediamon_extract::ExtractError::TooDeep(mediamon_extract::MAX_DEPTH))
+        Some(mediamon_extract::ExtractError::TooDeep(
+            mediamon_extract::MAX_DEPTH
+        ))
     );
-    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
     // Nesting just under the limit still gives the story.
     let depth = mediamon_extract::MAX_DEPTH - 10;
     let page = format!(

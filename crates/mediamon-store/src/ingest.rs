@@ -10,6 +10,16 @@ use uuid::Uuid;
 use crate::model::{article, mention, outbox};
 use crate::{Result, Store};
 
+/// A MinHash signature with its band keys (`mediamon-neardup`).
+#[derive(Debug, Clone)]
+pub struct MinHash {
+    pub signature: Vec<i32>,
+    pub bands: Vec<i64>,
+    /// From this share of equal rows on, an earlier article sharing a band
+    /// is the one this article nearly duplicates.
+    pub min_similarity: f32,
+}
+
 /// An article ready to store.
 #[derive(Debug, Clone)]
 pub struct NewArticle {
@@ -26,6 +36,8 @@ pub struct NewArticle {
     /// "text" or "feed".
     pub published_source: Option<&'static str>,
     pub dateline: Option<String>,
+    /// The text's MinHash, to find the article it nearly duplicates.
+    pub minhash: Option<MinHash>,
     /// Hash of the normalised text; equal hashes are exact duplicates.
     pub content_hash: String,
     pub idempotency_key: Option<String>,
@@ -52,10 +64,14 @@ pub struct TraceCarrier {
 }
 
 /// What storing an article did.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Inserted {
-    /// A new article with this id.
-    Created(Uuid),
+    /// A new article with this id, and the earlier article it nearly
+    /// duplicates, with their similarity.
+    Created {
+        id: Uuid,
+        near_duplicate_of: Option<(Uuid, f32)>,
+    },
     /// The text or idempotency key was known; the existing article's id.
     Duplicate(Uuid),
 }
@@ -77,8 +93,8 @@ impl Store {
                 DbBackend::Postgres,
                 "INSERT INTO articles (id, title, body, url, outlet, authors, language, \
                  published_at, content_hash, idempotency_key, published_precision, \
-                 published_source, dateline) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+                 published_source, dateline, minhash, minhash_bands) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
                  ON CONFLICT DO NOTHING RETURNING id",
                 [
                     id.into(),
@@ -94,6 +110,8 @@ impl Store {
                     new.published_precision.into(),
                     new.published_source.into(),
                     new.dateline.into(),
+                    new.minhash.as_ref().map(|m| m.signature.clone()).into(),
+                    new.minhash.as_ref().map(|m| m.bands.clone()).into(),
                 ],
             ))
             .await?;
@@ -116,6 +134,10 @@ impl Store {
                 }),
             };
         }
+        let near_duplicate_of = match &new.minhash {
+            Some(minhash) => link_near_duplicate(&txn, id, minhash).await?,
+            None => None,
+        };
         if !mentions.is_empty() {
             mention::Entity::insert_many(mentions.into_iter().map(|m| mention::ActiveModel {
                 id: Set(m.id),
@@ -144,11 +166,51 @@ impl Store {
         .exec(&txn)
         .await?;
         txn.commit().await?;
-        Ok(Inserted::Created(id))
+        Ok(Inserted::Created {
+            id,
+            near_duplicate_of,
+        })
     }
 
     /// Number of articles stored (for tests and the CLI).
     pub async fn article_count(&self) -> Result<i64> {
         self.count("SELECT count(*) AS n FROM articles").await
     }
+}
+
+/// Links a new article to the most similar earlier article among those that
+/// share a band key with it, if similar enough; returns that article.
+async fn link_near_duplicate(
+    txn: &impl ConnectionTrait,
+    id: Uuid,
+    minhash: &MinHash,
+) -> Result<Option<(Uuid, f32)>> {
+    let row = txn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "INSERT INTO near_duplicates (article_id, original_id, similarity) \
+             SELECT $1, c.id, s.similarity FROM articles c \
+             CROSS JOIN LATERAL ( \
+                 SELECT (count(*) FILTER (WHERE x = y))::real / cardinality($2::int4[]) \
+                        AS similarity \
+                 FROM unnest(c.minhash, $2::int4[]) AS u(x, y)) s \
+             WHERE c.minhash_bands && $3::int8[] AND c.id <> $1 AND s.similarity >= $4 \
+             ORDER BY s.similarity DESC, c.ingested_at, c.id \
+             LIMIT 1 \
+             RETURNING original_id, similarity",
+            [
+                id.into(),
+                minhash.signature.clone().into(),
+                minhash.bands.clone().into(),
+                minhash.min_similarity.into(),
+            ],
+        ))
+        .await?;
+    Ok(match row {
+        Some(row) => Some((
+            row.try_get("", "original_id")?,
+            row.try_get("", "similarity")?,
+        )),
+        None => None,
+    })
 }

@@ -22,7 +22,7 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbE
 use sea_orm_migration::MigratorTrait;
 
 pub use curation::{Audit, LogRow, ReviewRow};
-pub use ingest::{Inserted, NewArticle, NewMention, TraceCarrier};
+pub use ingest::{Inserted, MinHash, NewArticle, NewMention, TraceCarrier};
 pub use outbox::OutboxItem;
 pub use read::{
     ArticleFilter, ArticleRow, CoMentionRow, EntityMatchRow, EntityRow, MentionInContextRow,

@@ -23,6 +23,8 @@ pub struct ArticleRow {
     pub published_precision: Option<String>,
     pub published_source: Option<String>,
     pub dateline: Option<String>,
+    pub near_duplicate_of: Option<Uuid>,
+    pub near_duplicate_similarity: Option<f32>,
     pub ingested_at: DateTime<Utc>,
     pub resolution_state: String,
     pub snippet: String,
@@ -112,11 +114,13 @@ impl Store {
             DbBackend::Postgres,
             "SELECT a.id, a.title, a.url, a.outlet, a.authors, a.language, a.published_at, \
                     a.published_precision, a.published_source, a.dateline, \
+                    nd.original_id AS near_duplicate_of, \
+                    nd.similarity AS near_duplicate_similarity, \
                     a.ingested_at, a.resolution_state, \
                     CASE WHEN $1::text IS NULL THEN left(a.body, 240) \
                          ELSE ts_headline('english', a.body, websearch_to_tsquery('english', $1), \
                               'MaxFragments=1, MaxWords=35, MinWords=12') END AS snippet \
-             FROM articles a \
+             FROM articles a LEFT JOIN near_duplicates nd ON nd.article_id = a.id \
              WHERE ($1::text IS NULL OR a.search @@ websearch_to_tsquery('english', $1)) \
                AND (cardinality($2::uuid[]) = 0 OR EXISTS (SELECT 1 FROM mentions m \
                     WHERE m.article_id = a.id AND m.entity_id = ANY($2::uuid[]))) \
@@ -146,8 +150,11 @@ impl Store {
             DbBackend::Postgres,
             "SELECT a.id, a.title, a.url, a.outlet, a.authors, a.language, a.published_at, \
                     a.published_precision, a.published_source, a.dateline, \
+                    nd.original_id AS near_duplicate_of, \
+                    nd.similarity AS near_duplicate_similarity, \
                     a.ingested_at, a.resolution_state, left(a.body, 240) AS snippet, a.body \
-             FROM articles a WHERE a.id = $1",
+             FROM articles a LEFT JOIN near_duplicates nd ON nd.article_id = a.id \
+             WHERE a.id = $1",
             [id.into()],
         );
         let Some(row) = self.db.query_one_raw(stmt).await? else {

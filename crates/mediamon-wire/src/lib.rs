@@ -136,6 +136,10 @@ pub fn article_summary(row: &ArticleRow) -> v1::ArticleSummary {
         ingest_time: Some(timestamp(row.ingested_at)),
         resolution_state: resolution_state(&row.resolution_state) as i32,
         snippet: row.snippet.clone(),
+        near_duplicate_of: row.near_duplicate_of.map(|id| v1::NearDuplicate {
+            article_id: id.to_string(),
+            similarity: row.near_duplicate_similarity.unwrap_or_default(),
+        }),
     }
 }
 

@@ -6,7 +6,7 @@ use mediamon_proto::convert::from_timestamp;
 use mediamon_proto::v1::{
     ArticleMetadata, DatePrecision, IngestArticleRequest, ingest_article_request::Content,
 };
-use mediamon_store::{NewArticle, NewMention, Uuid};
+use mediamon_store::{MinHash, NewArticle, NewMention, Uuid};
 use sha2::{Digest, Sha256};
 
 use crate::error::IngestError;
@@ -112,6 +112,11 @@ pub fn prepare(req: IngestArticleRequest, max_bytes: usize) -> Result<Prepared, 
             None => (None, None, None),
         },
     };
+    let minhash = mediamon_neardup::fingerprint(&body).map(|f| MinHash {
+        signature: f.signature,
+        bands: f.bands,
+        min_similarity: mediamon_neardup::NEAR_DUPLICATE,
+    });
     Ok(Prepared {
         article: NewArticle {
             content_hash: content_hash(&title, &body),
@@ -125,6 +130,7 @@ pub fn prepare(req: IngestArticleRequest, max_bytes: usize) -> Result<Prepared, 
             published_precision,
             published_source,
             dateline: non_empty(meta.dateline).or(short(found.dateline)),
+            minhash,
             idempotency_key: non_empty(req.idempotency_key),
         },
         mentions,

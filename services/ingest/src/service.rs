@@ -1,7 +1,9 @@
 //! The gRPC handler of IngestService.
 
 use mediamon_proto::v1::ingest_service_server::IngestService;
-use mediamon_proto::v1::{IngestArticleRequest, IngestArticleResponse, IngestOutcome};
+use mediamon_proto::v1::{
+    IngestArticleRequest, IngestArticleResponse, IngestOutcome, NearDuplicate,
+};
 use mediamon_store::{Inserted, Store, TraceCarrier};
 use tonic::{Request, Response, Status};
 use tracing::{Instrument, instrument};
@@ -58,9 +60,12 @@ impl IngestService for Ingest {
             .instrument(tracing::info_span!("store.insert_article"))
             .await
             .map_err(IngestError::from)?;
-        let (id, outcome, mention_count) = match inserted {
-            Inserted::Created(id) => (id, IngestOutcome::Created, mention_count),
-            Inserted::Duplicate(id) => (id, IngestOutcome::Duplicate, 0),
+        let (id, outcome, mention_count, near_duplicate_of) = match inserted {
+            Inserted::Created {
+                id,
+                near_duplicate_of,
+            } => (id, IngestOutcome::Created, mention_count, near_duplicate_of),
+            Inserted::Duplicate(id) => (id, IngestOutcome::Duplicate, 0, None),
         };
         span.record("article_id", tracing::field::display(id));
         tracing::info!(outcome = ?outcome, "article ingested");
@@ -68,6 +73,10 @@ impl IngestService for Ingest {
             article_id: id.to_string(),
             outcome: outcome as i32,
             mention_count,
+            near_duplicate_of: near_duplicate_of.map(|(id, similarity)| NearDuplicate {
+                article_id: id.to_string(),
+                similarity,
+            }),
         }))
     }
 }

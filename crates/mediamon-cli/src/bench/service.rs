@@ -105,6 +105,7 @@ fn article(doc: &[usize], mentions: &[Gold]) -> (NewArticle, Vec<(usize, NewMent
         published_precision: None,
         published_source: None,
         dateline: None,
+        minhash: None,
         idempotency_key: None,
     };
     (article, out)
@@ -178,7 +179,7 @@ pub async fn run(
                 TraceCarrier::default(),
             )
             .await?;
-        let mediamon_store::Inserted::Created(id) = inserted else {
+        let mediamon_store::Inserted::Created { id, .. } = inserted else {
             anyhow::bail!("document stored twice");
         };
         articles.push((id, ids));

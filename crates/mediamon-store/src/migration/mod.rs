@@ -34,6 +34,7 @@ mod m20261127_000002_name_keys;
 mod m20261127_000003_curation;
 mod m20261128_000004_key_order;
 mod m20261129_000005_article_dates;
+mod m20261129_000006_near_duplicates;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000003_curation::Migration),
             Box::new(m20261128_000004_key_order::Migration),
             Box::new(m20261129_000005_article_dates::Migration),
+            Box::new(m20261129_000006_near_duplicates::Migration),
         ]
     }
 }
