@@ -211,6 +211,8 @@ impl Stack {
             timeout_secs: 10,
         };
         settings.limits.max_body_bytes = 64 * 1024;
+        // Small, so a test can reach it.
+        settings.limits.max_batch_items = 8;
         settings.outbox.poll_interval_ms = 50;
         settings.outbox.max_backoff_secs = 1;
         settings.outbox.lease_secs = 10;

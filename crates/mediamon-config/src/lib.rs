@@ -169,14 +169,20 @@ impl Default for ResolverClientSettings {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default)]
 pub struct IngestLimits {
-    /// Largest accepted article, in bytes of text.
+    /// Largest accepted article, in bytes of text or HTML.
     pub max_body_bytes: usize,
+    /// Most items in one IngestBatch stream; later items fail.
+    pub max_batch_items: usize,
+    /// Items of one IngestBatch stream prepared and stored at once.
+    pub batch_concurrency: usize,
 }
 
 impl Default for IngestLimits {
     fn default() -> Self {
         Self {
             max_body_bytes: 1024 * 1024,
+            max_batch_items: 10_000,
+            batch_concurrency: 4,
         }
     }
 }
@@ -253,6 +259,12 @@ impl Validate for IngestSettings {
     fn validate_more(&self) -> Result<(), ConfigError> {
         if self.limits.max_body_bytes == 0 {
             return Err(invalid("limits.max_body_bytes", "must be positive"));
+        }
+        if self.limits.max_batch_items == 0 {
+            return Err(invalid("limits.max_batch_items", "must be positive"));
+        }
+        if self.limits.batch_concurrency == 0 {
+            return Err(invalid("limits.batch_concurrency", "must be positive"));
         }
         if self.outbox.batch_size == 0 {
             return Err(invalid("outbox.batch_size", "must be positive"));

@@ -9,6 +9,8 @@ pub enum IngestError {
     InvalidArgument(#[from] Invalid),
     #[error("article is {size} bytes, more than the limit of {limit}")]
     TooLarge { size: usize, limit: usize },
+    #[error("a batch holds at most {limit} items; send the rest in another")]
+    BatchTooLong { limit: usize },
     #[error(transparent)]
     Store(#[from] StoreError),
     /// The built-in name recogniser's model could not be loaded (a build
@@ -30,7 +32,7 @@ impl ApiError for IngestError {
     fn code(&self) -> Code {
         match self {
             Self::InvalidArgument(_) => Code::InvalidArgument,
-            Self::TooLarge { .. } => Code::ResourceExhausted,
+            Self::TooLarge { .. } | Self::BatchTooLong { .. } => Code::ResourceExhausted,
             Self::Store(e) => mediamon_wire::store_error_code(e),
             Self::Recogniser(_) | Self::Task(_) => Code::Internal,
         }

@@ -28,7 +28,7 @@ pub fn service(store: Store, settings: &IngestSettings) -> mediamon_server::Serv
     mediamon_server::Service {
         routes: Routes::new(IngestServiceServer::new(Ingest::new(
             store,
-            settings.limits.max_body_bytes,
+            settings.limits.clone(),
         ))),
         names: vec!["mediamon.v1.IngestService"],
     }

@@ -1,11 +1,15 @@
 //! The gRPC handler of IngestService.
 
+use futures::{StreamExt as _, TryStreamExt as _};
+use mediamon_config::IngestLimits;
+use mediamon_proto::error::ApiError as _;
 use mediamon_proto::v1::ingest_service_server::IngestService;
 use mediamon_proto::v1::{
-    IngestArticleRequest, IngestArticleResponse, IngestOutcome, NearDuplicate,
+    IngestArticleRequest, IngestArticleResponse, IngestBatchRequest, IngestBatchResponse,
+    IngestBatchResult, IngestOutcome, ItemError, NearDuplicate, ingest_batch_result,
 };
 use mediamon_store::{Inserted, Store, TraceCarrier};
-use tonic::{Request, Response, Status};
+use tonic::{Request, Response, Status, Streaming};
 use tracing::{Instrument, instrument};
 
 use crate::error::IngestError;
@@ -15,33 +19,27 @@ use crate::prepare::prepare;
 #[derive(Clone)]
 pub struct Ingest {
     store: Store,
-    max_body_bytes: usize,
+    limits: IngestLimits,
 }
 
 impl Ingest {
-    pub fn new(store: Store, max_body_bytes: usize) -> Self {
-        Self {
-            store,
-            max_body_bytes,
-        }
+    pub fn new(store: Store, limits: IngestLimits) -> Self {
+        Self { store, limits }
     }
-}
 
-#[tonic::async_trait]
-impl IngestService for Ingest {
-    #[instrument(skip_all, fields(article_id, bytes, mentions))]
-    async fn ingest_article(
+    /// Prepares and stores one article: what IngestArticle does, and each
+    /// item of IngestBatch.
+    #[instrument(name = "ingest.article", skip_all, fields(article_id, bytes, mentions))]
+    async fn ingest_one(
         &self,
-        request: Request<IngestArticleRequest>,
-    ) -> Result<Response<IngestArticleResponse>, Status> {
-        let req = request.into_inner();
+        req: IngestArticleRequest,
+    ) -> Result<IngestArticleResponse, IngestError> {
         // Extraction and name finding are CPU work: off the async executor.
-        let max_bytes = self.max_body_bytes;
+        let max_bytes = self.limits.max_body_bytes;
         let span = tracing::info_span!("ingest.extract_annotate");
         let prepared =
             tokio::task::spawn_blocking(move || span.in_scope(|| prepare(req, max_bytes)))
-                .await
-                .map_err(IngestError::from)??;
+                .await??;
         let span = tracing::Span::current();
         span.record("bytes", prepared.article.body.len());
         span.record("mentions", prepared.mentions.len());
@@ -58,8 +56,7 @@ impl IngestService for Ingest {
                 },
             )
             .instrument(tracing::info_span!("store.insert_article"))
-            .await
-            .map_err(IngestError::from)?;
+            .await?;
         let (id, outcome, mention_count, near_duplicate_of) = match inserted {
             Inserted::Created {
                 id,
@@ -69,7 +66,7 @@ impl IngestService for Ingest {
         };
         span.record("article_id", tracing::field::display(id));
         tracing::info!(outcome = ?outcome, "article ingested");
-        Ok(Response::new(IngestArticleResponse {
+        Ok(IngestArticleResponse {
             article_id: id.to_string(),
             outcome: outcome as i32,
             mention_count,
@@ -77,6 +74,81 @@ impl IngestService for Ingest {
                 article_id: id.to_string(),
                 similarity,
             }),
-        }))
+        })
+    }
+}
+
+/// A failed item's error, as IngestArticle would have answered it.
+fn item_error(err: &IngestError) -> ItemError {
+    let status = mediamon_proto::error::to_status(err);
+    ItemError {
+        code: status.code() as i32,
+        message: status.message().to_string(),
+        field: err
+            .field_violations()
+            .first()
+            .map(|v| v.field.clone())
+            .unwrap_or_default(),
+    }
+}
+
+#[tonic::async_trait]
+impl IngestService for Ingest {
+    async fn ingest_article(
+        &self,
+        request: Request<IngestArticleRequest>,
+    ) -> Result<Response<IngestArticleResponse>, Status> {
+        Ok(Response::new(self.ingest_one(request.into_inner()).await?))
+    }
+
+    #[instrument(skip_all, fields(items))]
+    async fn ingest_batch(
+        &self,
+        request: Request<Streaming<IngestBatchRequest>>,
+    ) -> Result<Response<IngestBatchResponse>, Status> {
+        let limit = self.limits.max_batch_items;
+        // Items are prepared and stored a few at a time; results keep the
+        // order of the stream. A broken stream ends the call, but what was
+        // stored stays stored (each item commits on its own).
+        let results: Vec<IngestBatchResult> = request
+            .into_inner()
+            .enumerate()
+            .map(|(index, item)| async move {
+                let article = item?.article;
+                let result = match article {
+                    _ if index >= limit => Err(IngestError::BatchTooLong { limit }),
+                    None => Err(IngestError::invalid(
+                        "article",
+                        "each item needs an article",
+                    )),
+                    Some(req) => self.ingest_one(req).await,
+                };
+                Ok::<_, Status>(IngestBatchResult {
+                    index: u32::try_from(index).unwrap_or(u32::MAX),
+                    result: Some(match result {
+                        Ok(reply) => ingest_batch_result::Result::Article(reply),
+                        Err(err) => ingest_batch_result::Result::Error(item_error(&err)),
+                    }),
+                })
+            })
+            .buffered(self.limits.batch_concurrency)
+            .try_collect()
+            .await?;
+        tracing::Span::current().record("items", results.len());
+        let mut reply = IngestBatchResponse::default();
+        for r in &results {
+            match &r.result {
+                Some(ingest_batch_result::Result::Article(a)) => {
+                    if a.outcome() == IngestOutcome::Duplicate {
+                        reply.duplicates += 1;
+                    } else {
+                        reply.created += 1;
+                    }
+                }
+                _ => reply.failed += 1,
+            }
+        }
+        reply.results = results;
+        Ok(Response::new(reply))
     }
 }
