@@ -64,7 +64,8 @@ async fn one_trace_spans_ingest_resolver_and_query() -> anyhow::Result<()> {
     };
     for name in [
         "mediamon.v1.IngestService/IngestArticle",
-        "ingest_article",
+        "ingest.article",
+        "ingest.extract_annotate",
         "store.insert_article",
         "outbox.dispatch",
         "mediamon.v1.EntityResolutionService/ResolveMentions",
