@@ -4,6 +4,8 @@
 //! migrator, and the three real services bound to 127.0.0.1:0 and called
 //! through generated gRPC clients. No mocks.
 
+pub mod site;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -213,6 +215,11 @@ impl Stack {
         settings.limits.max_body_bytes = 64 * 1024;
         // Small, so a test can reach it.
         settings.limits.max_batch_items = 8;
+        // Feeds polled within a test's patience, the loopback site quickly.
+        settings.feeds.check_interval_ms = 100;
+        settings.feeds.min_interval_secs = 1;
+        settings.feeds.host_delay_ms = 10;
+        settings.feeds.timeout_secs = 5;
         settings.outbox.poll_interval_ms = 50;
         settings.outbox.max_backoff_secs = 1;
         settings.outbox.lease_secs = 10;

@@ -212,6 +212,46 @@ impl Default for OutboxSettings {
     }
 }
 
+/// The feed poller in each ingest replica.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct FeedSettings {
+    /// Poll registered feeds at all.
+    pub enabled: bool,
+    /// Milliseconds between looks for due feeds.
+    pub check_interval_ms: u64,
+    /// Seconds between polls of a feed registered without an interval.
+    pub default_interval_secs: u32,
+    /// The shortest interval a feed may be registered with.
+    pub min_interval_secs: u32,
+    /// Feeds polled at once by one replica.
+    pub concurrency: u32,
+    /// Seconds a claimed feed stays invisible to other replicas.
+    pub lease_secs: u32,
+    /// Least milliseconds between two requests to one host.
+    pub host_delay_ms: u64,
+    /// Seconds a request (body included) may take.
+    pub timeout_secs: u64,
+    /// Sent as User-Agent and matched against robots.txt.
+    pub user_agent: String,
+}
+
+impl Default for FeedSettings {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            check_interval_ms: 5_000,
+            default_interval_secs: 900,
+            min_interval_secs: 60,
+            concurrency: 4,
+            lease_secs: 600,
+            host_delay_ms: 1_000,
+            timeout_secs: 20,
+            user_agent: "mediamon/0.1 (news monitoring)".into(),
+        }
+    }
+}
+
 /// `mediamon-ingest`.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -221,6 +261,7 @@ pub struct IngestSettings {
     pub resolver: ResolverClientSettings,
     pub limits: IngestLimits,
     pub outbox: OutboxSettings,
+    pub feeds: FeedSettings,
 }
 
 /// `mediamon-resolver`.
@@ -265,6 +306,22 @@ impl Validate for IngestSettings {
         }
         if self.limits.batch_concurrency == 0 {
             return Err(invalid("limits.batch_concurrency", "must be positive"));
+        }
+        let feeds = &self.feeds;
+        if feeds.min_interval_secs == 0 || feeds.default_interval_secs < feeds.min_interval_secs {
+            return Err(invalid(
+                "feeds.default_interval_secs",
+                "must be at least feeds.min_interval_secs, which must be positive",
+            ));
+        }
+        if feeds.concurrency == 0 || feeds.lease_secs == 0 || feeds.timeout_secs == 0 {
+            return Err(invalid(
+                "feeds",
+                "concurrency, lease_secs and timeout_secs must be positive",
+            ));
+        }
+        if feeds.user_agent.trim().is_empty() {
+            return Err(invalid("feeds.user_agent", "must not be empty"));
         }
         if self.outbox.batch_size == 0 {
             return Err(invalid("outbox.batch_size", "must be positive"));

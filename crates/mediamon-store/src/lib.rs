@@ -11,6 +11,7 @@ pub mod migration;
 pub mod model;
 
 mod curation;
+mod feeds;
 mod ingest;
 mod outbox;
 mod read;
@@ -22,6 +23,7 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbE
 use sea_orm_migration::MigratorTrait;
 
 pub use curation::{Audit, LogRow, ReviewRow};
+pub use feeds::{FeedRow, PollOutcome};
 pub use ingest::{Inserted, MinHash, NewArticle, NewMention, TraceCarrier};
 pub use outbox::OutboxItem;
 pub use read::{

@@ -174,3 +174,17 @@ pub fn store_error_code(err: &mediamon_store::StoreError) -> mediamon_proto::err
 pub fn parse_id(value: &str) -> Option<mediamon_store::Uuid> {
     mediamon_store::Uuid::parse_str(value.trim()).ok()
 }
+
+/// A registered feed.
+pub fn feed(row: &mediamon_store::FeedRow) -> v1::Feed {
+    v1::Feed {
+        id: row.id.to_string(),
+        url: row.url.clone(),
+        poll_interval_seconds: u32::try_from(row.poll_interval_secs).unwrap_or_default(),
+        create_time: Some(timestamp(row.created_at)),
+        last_poll_time: row.last_polled_at.map(timestamp),
+        last_status: row.last_status.clone().unwrap_or_default(),
+        next_poll_time: Some(timestamp(row.next_poll_at)),
+        item_count: u64::try_from(row.items).unwrap_or_default(),
+    }
+}

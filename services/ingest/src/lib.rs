@@ -1,5 +1,5 @@
-//! The ingest service: IngestService plus the outbox dispatcher that hands
-//! stored articles to the resolver.
+//! The ingest service: IngestService, the outbox dispatcher that hands
+//! stored articles to the resolver, and the poller of registered feeds.
 //!
 //! Invariants: an accepted article, its mentions and its outbox row are
 //! committed in one transaction before the call answers; nothing accepted is
@@ -8,6 +8,7 @@
 
 pub mod dispatch;
 pub mod error;
+mod poller;
 pub mod prepare;
 mod service;
 
@@ -29,6 +30,7 @@ pub fn service(store: Store, settings: &IngestSettings) -> mediamon_server::Serv
         routes: Routes::new(IngestServiceServer::new(Ingest::new(
             store,
             settings.limits.clone(),
+            settings.feeds.clone(),
         ))),
         names: vec!["mediamon.v1.IngestService"],
     }
@@ -51,6 +53,19 @@ pub async fn serve(
         settings.outbox.clone(),
         stop_rx.clone(),
     ));
+    let poller = settings.feeds.enabled.then(|| {
+        tokio::spawn(poller::run(
+            Ingest::new(
+                store.clone(),
+                settings.limits.clone(),
+                settings.feeds.clone(),
+            ),
+            store.clone(),
+            settings.feeds.clone(),
+            settings.limits.max_body_bytes,
+            stop_rx.clone(),
+        ))
+    });
     let mut server_stop = stop_rx;
     let signal = tokio::spawn(async move {
         shutdown.await;
@@ -69,6 +84,11 @@ pub async fn serve(
     signal.abort();
     if let Err(err) = dispatcher.await {
         tracing::error!(error = %err, "outbox dispatcher panicked");
+    }
+    if let Some(task) = poller
+        && let Err(err) = task.await
+    {
+        tracing::error!(error = %err, "feed poller panicked");
     }
     result
 }

@@ -1,6 +1,6 @@
 //! From a request to rows: validate, extract, annotate, hash. No IO.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use mediamon_extract::{Article, ExtractError, Hints};
 use mediamon_proto::convert::from_timestamp;
 use mediamon_proto::v1::{
@@ -26,7 +26,11 @@ pub struct Prepared {
 /// Validates a request, extracts the story and its metadata, and annotates
 /// the story with the name recogniser. The caller's metadata wins over what
 /// the page says, field by field.
-pub fn prepare(req: IngestArticleRequest, max_bytes: usize) -> Result<Prepared, IngestError> {
+pub fn prepare(
+    req: IngestArticleRequest,
+    max_bytes: usize,
+    feed_date: Option<NaiveDate>,
+) -> Result<Prepared, IngestError> {
     if req.idempotency_key.len() > MAX_IDEMPOTENCY_KEY {
         return Err(IngestError::invalid(
             "idempotency_key",
@@ -38,7 +42,7 @@ pub fn prepare(req: IngestArticleRequest, max_bytes: usize) -> Result<Prepared, 
     let hints = Hints {
         content_type: Some(req.content_type.as_str()).filter(|c| !c.is_empty()),
         url: Some(meta.url.as_str()).filter(|u| !u.is_empty()),
-        feed_date: None,
+        feed_date,
     };
     let extracted = match req.content {
         Some(Content::Text(text)) => {
@@ -272,7 +276,8 @@ mod tests {
 
     #[test]
     fn splits_and_annotates() {
-        let p = prepare(text("Title here\n\nZalmay Khalilzad said so."), 1000).expect("valid");
+        let p =
+            prepare(text("Title here\n\nZalmay Khalilzad said so."), 1000, None).expect("valid");
         assert_eq!(p.article.title, "Title here");
         assert_eq!(p.mentions.len(), 1);
         assert_eq!(p.mentions[0].text, "Zalmay Khalilzad");
@@ -282,19 +287,19 @@ mod tests {
     fn bad_input_names_the_field() {
         let empty = IngestArticleRequest::default();
         assert_eq!(
-            field_of(prepare(empty, 1000).expect_err("no content")),
+            field_of(prepare(empty, 1000, None).expect_err("no content")),
             "text"
         );
         assert_eq!(
-            field_of(prepare(text("  \n "), 1000).expect_err("blank")),
+            field_of(prepare(text("  \n "), 1000, None).expect_err("blank")),
             "text"
         );
         assert_eq!(
-            field_of(prepare(text("Only a title"), 1000).expect_err("no body")),
+            field_of(prepare(text("Only a title"), 1000, None).expect_err("no body")),
             "text"
         );
         assert_eq!(
-            field_of(prepare(text("T\n\nbin\u{0}ary"), 1000).expect_err("nul")),
+            field_of(prepare(text("T\n\nbin\u{0}ary"), 1000, None).expect_err("nul")),
             "text"
         );
         let mut bad_time = text("T\n\nBody.");
@@ -306,14 +311,14 @@ mod tests {
             ..Default::default()
         });
         assert_eq!(
-            field_of(prepare(bad_time, 1000).expect_err("time")),
+            field_of(prepare(bad_time, 1000, None).expect_err("time")),
             "metadata.publish_time"
         );
     }
 
     #[test]
     fn oversized_is_resource_exhausted() {
-        let err = prepare(text("Title\n\nlong body text"), 10).expect_err("too large");
+        let err = prepare(text("Title\n\nlong body text"), 10, None).expect_err("too large");
         assert!(matches!(err, IngestError::TooLarge { limit: 10, .. }));
     }
 

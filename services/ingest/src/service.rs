@@ -1,12 +1,15 @@
 //! The gRPC handler of IngestService.
 
+use chrono::NaiveDate;
 use futures::{StreamExt as _, TryStreamExt as _};
-use mediamon_config::IngestLimits;
+use mediamon_config::{FeedSettings, IngestLimits};
 use mediamon_proto::error::ApiError as _;
 use mediamon_proto::v1::ingest_service_server::IngestService;
 use mediamon_proto::v1::{
     IngestArticleRequest, IngestArticleResponse, IngestBatchRequest, IngestBatchResponse,
-    IngestBatchResult, IngestOutcome, ItemError, NearDuplicate, ingest_batch_result,
+    IngestBatchResult, IngestOutcome, ItemError, ListFeedsRequest, ListFeedsResponse,
+    NearDuplicate, RegisterFeedRequest, RegisterFeedResponse, RemoveFeedRequest,
+    RemoveFeedResponse, ingest_batch_result,
 };
 use mediamon_store::{Inserted, Store, TraceCarrier};
 use tonic::{Request, Response, Status, Streaming};
@@ -20,26 +23,38 @@ use crate::prepare::prepare;
 pub struct Ingest {
     store: Store,
     limits: IngestLimits,
+    feeds: FeedSettings,
 }
 
+/// Longest poll interval a feed may ask for: a week.
+const MAX_POLL_INTERVAL_SECS: u32 = 7 * 24 * 3600;
+const MAX_URL: usize = 2048;
+
 impl Ingest {
-    pub fn new(store: Store, limits: IngestLimits) -> Self {
-        Self { store, limits }
+    pub fn new(store: Store, limits: IngestLimits, feeds: FeedSettings) -> Self {
+        Self {
+            store,
+            limits,
+            feeds,
+        }
     }
 
-    /// Prepares and stores one article: what IngestArticle does, and each
-    /// item of IngestBatch.
+    /// Prepares and stores one article: what IngestArticle does, each item
+    /// of IngestBatch, and each new feed item (with its feed date, which
+    /// helps read an ambiguous numeric date on the page).
     #[instrument(name = "ingest.article", skip_all, fields(article_id, bytes, mentions))]
-    async fn ingest_one(
+    pub(crate) async fn ingest_one(
         &self,
         req: IngestArticleRequest,
+        feed_date: Option<NaiveDate>,
     ) -> Result<IngestArticleResponse, IngestError> {
         // Extraction and name finding are CPU work: off the async executor.
         let max_bytes = self.limits.max_body_bytes;
         let span = tracing::info_span!("ingest.extract_annotate");
-        let prepared =
-            tokio::task::spawn_blocking(move || span.in_scope(|| prepare(req, max_bytes)))
-                .await??;
+        let prepared = tokio::task::spawn_blocking(move || {
+            span.in_scope(|| prepare(req, max_bytes, feed_date))
+        })
+        .await??;
         let span = tracing::Span::current();
         span.record("bytes", prepared.article.body.len());
         span.record("mentions", prepared.mentions.len());
@@ -98,7 +113,9 @@ impl IngestService for Ingest {
         &self,
         request: Request<IngestArticleRequest>,
     ) -> Result<Response<IngestArticleResponse>, Status> {
-        Ok(Response::new(self.ingest_one(request.into_inner()).await?))
+        Ok(Response::new(
+            self.ingest_one(request.into_inner(), None).await?,
+        ))
     }
 
     #[instrument(skip_all, fields(items))]
@@ -121,7 +138,7 @@ impl IngestService for Ingest {
                         "article",
                         "each item needs an article",
                     )),
-                    Some(req) => self.ingest_one(req).await,
+                    Some(req) => self.ingest_one(req, None).await,
                 };
                 Ok::<_, Status>(IngestBatchResult {
                     index: u32::try_from(index).unwrap_or(u32::MAX),
@@ -150,5 +167,72 @@ impl IngestService for Ingest {
         }
         reply.results = results;
         Ok(Response::new(reply))
+    }
+
+    async fn register_feed(
+        &self,
+        request: Request<RegisterFeedRequest>,
+    ) -> Result<Response<RegisterFeedResponse>, Status> {
+        let req = request.into_inner();
+        let url = req.url.trim();
+        if url.is_empty()
+            || url.len() > MAX_URL
+            || !(url.starts_with("http://") || url.starts_with("https://"))
+            || url.chars().any(char::is_whitespace)
+        {
+            return Err(IngestError::invalid(
+                "url",
+                format!("must be an http(s) URL of at most {MAX_URL} bytes"),
+            )
+            .into());
+        }
+        let interval = match req.poll_interval_seconds {
+            0 => self.feeds.default_interval_secs,
+            n => n,
+        };
+        if interval < self.feeds.min_interval_secs || interval > MAX_POLL_INTERVAL_SECS {
+            return Err(IngestError::invalid(
+                "poll_interval_seconds",
+                format!(
+                    "must be between {} and {MAX_POLL_INTERVAL_SECS} (0: the default, {})",
+                    self.feeds.min_interval_secs, self.feeds.default_interval_secs
+                ),
+            )
+            .into());
+        }
+        let row = self
+            .store
+            .register_feed(url, i32::try_from(interval).unwrap_or(i32::MAX))
+            .await
+            .map_err(IngestError::from)?;
+        tracing::info!(feed = %row.id, url = %row.url, "feed registered");
+        Ok(Response::new(RegisterFeedResponse {
+            feed: Some(mediamon_wire::feed(&row)),
+        }))
+    }
+
+    async fn list_feeds(
+        &self,
+        _request: Request<ListFeedsRequest>,
+    ) -> Result<Response<ListFeedsResponse>, Status> {
+        let rows = self.store.list_feeds().await.map_err(IngestError::from)?;
+        Ok(Response::new(ListFeedsResponse {
+            feeds: rows.iter().map(mediamon_wire::feed).collect(),
+        }))
+    }
+
+    async fn remove_feed(
+        &self,
+        request: Request<RemoveFeedRequest>,
+    ) -> Result<Response<RemoveFeedResponse>, Status> {
+        let req = request.into_inner();
+        let id = mediamon_wire::parse_id(&req.feed_id)
+            .ok_or_else(|| IngestError::invalid("feed_id", "not a feed id (a UUID)"))?;
+        self.store
+            .remove_feed(id)
+            .await
+            .map_err(IngestError::from)?;
+        tracing::info!(feed = %id, "feed removed");
+        Ok(Response::new(RemoveFeedResponse {}))
     }
 }

@@ -35,6 +35,7 @@ mod m20261127_000003_curation;
 mod m20261128_000004_key_order;
 mod m20261129_000005_article_dates;
 mod m20261129_000006_near_duplicates;
+mod m20261129_000007_feeds;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_key_order::Migration),
             Box::new(m20261129_000005_article_dates::Migration),
             Box::new(m20261129_000006_near_duplicates::Migration),
+            Box::new(m20261129_000007_feeds::Migration),
         ]
     }
 }
