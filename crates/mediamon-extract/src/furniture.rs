@@ -346,9 +346,41 @@ pub fn name_weight(name: &str) -> i32 {
     weight
 }
 
+/// Whether a character belongs to a script written without spaces
+/// between words (Chinese, Japanese kana, Thai, Lao, Khmer, Myanmar).
+fn unspaced(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}'
+        | '\u{0e00}'..='\u{0eff}' | '\u{1780}'..='\u{17ff}' | '\u{1000}'..='\u{109f}')
+}
+
+/// Roughly how many words a text holds: its space-separated tokens, where a
+/// run of an unspaced script counts a word per two characters.
+pub fn word_count(text: &str) -> usize {
+    text.split_whitespace()
+        .map(|token| 1 + token.chars().filter(|&c| unspaced(c)).count() / 2)
+        .sum()
+}
+
+/// Whether a text ends like a sentence (or a quotation of one).
+pub fn ends_sentence(text: &str) -> bool {
+    text.ends_with([
+        '.', '!', '?', '…', '"', '”', '»', '’', '\'', ')', '。', '！', '？', '」', '』', '؟', '।',
+    ])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_of_unspaced_scripts_count() {
+        assert_eq!(word_count("Talks resume in Doha"), 4);
+        assert!(word_count("先日、不正に改造したiPhoneを販売したとして逮捕された。") >= 10);
+        assert!(
+            ends_sentence("逮捕された。") && ends_sentence("He said so.") && !ends_sentence("Home")
+        );
+    }
 
     #[test]
     fn wording() {

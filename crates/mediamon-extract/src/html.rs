@@ -16,7 +16,7 @@ use scraper::{Html, Node};
 
 use std::collections::HashMap;
 
-use crate::furniture::{is_furniture_text, name_weight};
+use crate::furniture::{ends_sentence, is_furniture_text, name_weight, word_count};
 
 /// Elements whose text is never story text.
 const NEVER: &[&str] = &[
@@ -493,7 +493,7 @@ impl Walk {
             if block.link_chars * 2 > chars {
                 continue;
             }
-            let commas = block.text.matches([',', '،', '，']).count();
+            let commas = block.text.matches([',', '،', '，', '、']).count();
             let s = 1.0 + commas as f32 + (chars as f32 / 100.0).min(3.0);
             let owner = block.elem;
             let mut at = if PARAGRAPH_TAGS.contains(&self.elems[owner].tag.as_str()) {
@@ -525,6 +525,35 @@ impl Walk {
             .max_by(|&a, &b| self.final_score(a).total_cmp(&self.final_score(b)))
     }
 
+    /// A story cut into sections (a wrapper per few paragraphs) scores each
+    /// section alone: when two other containers score nearly as well as the
+    /// best, their nearest common ancestor with it is the story (as
+    /// readability does, with its own counts).
+    fn common_story_ancestor(&self, best: usize) -> usize {
+        let top = self.final_score(best);
+        let mut rivals: Vec<usize> = (0..self.elems.len())
+            .filter(|&i| i != best && self.elems[i].score > 0.0)
+            .filter(|&i| !self.is_inside(i, best) && !self.is_inside(best, i))
+            .filter(|&i| self.final_score(i) >= 0.75 * top)
+            .collect();
+        if rivals.len() < 2 {
+            return best;
+        }
+        rivals.sort_by(|&a, &b| self.final_score(b).total_cmp(&self.final_score(a)));
+        rivals.truncate(5);
+        let mut at = self.elems[best].parent;
+        while let Some(a) = at {
+            if matches!(self.elems[a].tag.as_str(), "body" | "html") {
+                break;
+            }
+            if rivals.iter().filter(|&&r| self.is_inside(r, a)).count() >= 2 {
+                return a;
+            }
+            at = self.elems[a].parent;
+        }
+        best
+    }
+
     /// The story's blocks in page order, with the indices of the first and
     /// last of them among all blocks.
     fn story(&mut self) -> (Vec<String>, usize, usize) {
@@ -537,6 +566,7 @@ impl Walk {
         let Some(best) = best else {
             return (Vec::new(), 0, 0);
         };
+        let best = self.common_story_ancestor(best);
         let top = self.final_score(best);
         let mut roots = vec![best];
         if let Some(parent) = self.elems[best].parent {
@@ -570,10 +600,8 @@ impl Walk {
             if block.heading && block.text == title {
                 continue;
             }
-            let words = block.text.split_whitespace().count();
-            let sentence = block
-                .text
-                .ends_with(['.', '!', '?', '"', '”', '»', ':', ')']);
+            let words = word_count(&block.text);
+            let sentence = ends_sentence(&block.text) || block.text.ends_with(':');
             if !block.heading && words <= 3 && !sentence {
                 continue;
             }

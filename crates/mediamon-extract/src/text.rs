@@ -5,7 +5,7 @@
 //! "Leave a Reply"); its title is the first line when nothing but the title
 //! precedes the story, else the headline-like line nearest above it.
 
-use crate::furniture::{is_furniture_text, is_language_name};
+use crate::furniture::{ends_sentence, is_furniture_text, is_language_name, word_count};
 
 /// Lines that open a block of furniture below the story.
 const OPENERS: &[&str] = &[
@@ -130,8 +130,8 @@ fn classify(line: &str) -> Kind {
     if OPENERS.contains(&core) {
         return Kind::Opener;
     }
-    let words = content.split_whitespace().count();
-    let sentence_end = content.ends_with(['.', '!', '?', '…', '"', '”', '»', '’', '\'', ')']);
+    let words = word_count(content);
+    let sentence_end = ends_sentence(content);
     if is_furniture_text(content)
         || is_language_name(content)
         || (bullet && words <= 4 && !sentence_end)
