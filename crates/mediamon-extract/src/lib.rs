@@ -8,10 +8,10 @@
 
 mod date;
 mod decode;
-mod depth;
 mod furniture;
 mod html;
 mod meta;
+mod prescan;
 mod text;
 
 pub use date::{DateSource, Precision, Published};
@@ -58,9 +58,7 @@ pub const MAX_DEPTH: usize = 1000;
 /// Extracts the story of an HTML page.
 pub fn from_html(bytes: &[u8], hints: &Hints) -> Result<Article, ExtractError> {
     let page = decode::decode_html(bytes, hints.content_type, hints.url)?;
-    if depth::deeper_than(&page, MAX_DEPTH) {
-        return Err(ExtractError::TooDeep(MAX_DEPTH));
-    }
+    let page = prescan::prescan(&page, MAX_DEPTH).ok_or(ExtractError::TooDeep(MAX_DEPTH))?;
     let extracted = html::extract(&page);
     let body = extracted.blocks.join("\n\n");
     if body.trim().is_empty() {
