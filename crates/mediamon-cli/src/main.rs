@@ -5,6 +5,7 @@
 mod bench;
 mod calls;
 mod extract;
+mod feeds;
 mod ner;
 mod output;
 mod up;
@@ -110,6 +111,9 @@ enum Command {
         #[command(flatten)]
         connection: Connection,
     },
+    /// Manage the RSS/Atom feeds the ingest service polls.
+    #[command(subcommand)]
+    Feed(FeedCommand),
     /// Find articles about a name (resolved through the entity knowledge base).
     Search {
         /// A name as typed ("Mottaki", "NRF").
@@ -236,6 +240,34 @@ enum TrainCommand {
 }
 
 #[derive(Subcommand)]
+enum FeedCommand {
+    /// Register a feed; its new items are ingested once each.
+    Add {
+        url: String,
+        /// Seconds between polls (0: the service's default).
+        #[arg(long, default_value_t = 0)]
+        every: u32,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        connection: Connection,
+    },
+    /// List the feeds and how their last poll went.
+    List {
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        connection: Connection,
+    },
+    /// Stop polling a feed (its articles stay).
+    Rm {
+        id: String,
+        #[command(flatten)]
+        connection: Connection,
+    },
+}
+
+#[derive(Subcommand)]
 enum KeyCommand {
     /// Make a new key: prints the token (give it to the caller) and the
     /// keys-file line (give it to the services).
@@ -319,6 +351,16 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Ingest { paths, connection } => calls::ingest(&connection, &paths).await,
+        Command::Feed(FeedCommand::Add {
+            url,
+            every,
+            json,
+            connection,
+        }) => feeds::add(&connection, &url, every, json).await,
+        Command::Feed(FeedCommand::List { json, connection }) => {
+            feeds::list(&connection, json).await
+        }
+        Command::Feed(FeedCommand::Rm { id, connection }) => feeds::remove(&connection, &id).await,
         Command::Search {
             name,
             text,

@@ -158,6 +158,48 @@ async fn up_serves_the_demo_and_stops_cleanly() {
         out.contains("compared as") && out.contains("now: "),
         "{out}"
     );
+    // Feeds: registered, listed, removed.
+    let ingest = format!("http://127.0.0.1:{}", ports[0]);
+    let feed = "http://127.0.0.1:9/feed.xml";
+    let (ok, out, err) = cli(
+        &home,
+        ports[2],
+        &[
+            "feed",
+            "add",
+            feed,
+            "--every",
+            "3600",
+            "--ingest-url",
+            &ingest,
+        ],
+    )
+    .await;
+    assert!(ok, "{err}");
+    let id = out
+        .split(" as ")
+        .nth(1)
+        .and_then(|rest| rest.split(',').next())
+        .expect("the feed's id")
+        .to_string();
+    let (ok, out, err) = cli(&home, ports[2], &["feed", "list", "--ingest-url", &ingest]).await;
+    assert!(ok, "{err}");
+    assert!(out.contains(feed) && out.contains("every 3600 s"), "{out}");
+    let (ok, _, err) = cli(
+        &home,
+        ports[2],
+        &["feed", "add", feed, "--ingest-url", &ingest],
+    )
+    .await;
+    assert!(!ok && err.contains("AlreadyExists"), "{err}");
+    let (ok, _, err) = cli(
+        &home,
+        ports[2],
+        &["feed", "rm", &id, "--ingest-url", &ingest],
+    )
+    .await;
+    assert!(ok, "{err}");
+
     // A bad id is a clear error, not a crash.
     let (ok, _, err) = cli(&home, ports[2], &["article", "not-an-id"]).await;
     assert!(!ok);
