@@ -132,6 +132,71 @@ async fn run_stack(
     let resolver_listener = bind(args.resolver_port, "the resolver", "--resolver-port").await?;
     let ingest_listener = bind(args.ingest_port, "ingest", "--ingest-port").await?;
     let query_listener = bind(args.query_port, "query", "--query-port").await?;
+    let Services {
+        addrs,
+        stop_tx,
+        mut tasks,
+    } = spawn_services(
+        &store,
+        url,
+        &keys,
+        &service_token,
+        [ingest_listener, resolver_listener, query_listener],
+    )
+    .await?;
+    let ready_in = started.elapsed();
+
+    let shutdown = mediamon_server::shutdown_signal();
+    let result = async {
+        let demo = if args.no_demo {
+            None
+        } else {
+            Some(load_demo(&addrs[0].1, &token, &store).await?)
+        };
+        print_banner(&addrs, &token, home, url, private, ready_in, demo.as_ref());
+        tokio::select! {
+            () = shutdown => Ok(()),
+            Some(done) = tasks.join_next() => match done {
+                Ok(Ok(name)) => bail!("{name} stopped unexpectedly"),
+                Ok(Err(err)) => Err(err),
+                Err(err) => Err(err.into()),
+            },
+        }
+    }
+    .await;
+    eprintln!("stopping…");
+    let _ = stop_tx.send(true);
+    while let Some(done) = tasks.join_next().await {
+        if let Ok(Err(err)) = done {
+            eprintln!("while stopping: {err:#}");
+        }
+    }
+    store.close().await?;
+    eprintln!(
+        "stopped; the data stays in {} for the next `mediamon up`",
+        home.display()
+    );
+    result
+}
+
+/// The three services running in this process.
+pub struct Services {
+    /// (name, address, gRPC service) of ingest, resolver and query.
+    pub addrs: [(&'static str, SocketAddr, &'static str); 3],
+    /// Send `true` to stop them.
+    pub stop_tx: watch::Sender<bool>,
+    pub tasks: JoinSet<anyhow::Result<&'static str>>,
+}
+
+/// Starts ingest, resolver and query on the given listeners (in that
+/// order) over one database, and waits until all three serve.
+pub async fn spawn_services(
+    store: &Store,
+    url: &str,
+    keys: &KeyRing,
+    service_token: &str,
+    [ingest_listener, resolver_listener, query_listener]: [TcpListener; 3],
+) -> anyhow::Result<Services> {
     let addrs = [
         (
             "ingest",
@@ -158,7 +223,7 @@ async fn run_stack(
     let mut query = QuerySettings::default();
     for server in [&mut resolver.server, &mut ingest.server, &mut query.server] {
         server.database.url = url.to_string();
-        server.auth.client_token = Some(service_token.clone());
+        server.auth.client_token = Some(service_token.to_string());
     }
     ingest.resolver = resolver_client.clone();
     query.resolver = resolver_client;
@@ -198,39 +263,11 @@ async fn run_stack(
         mediamon_client::wait_serving(&format!("http://{addr}"), service, Duration::from_secs(15))
             .await?;
     }
-    let ready_in = started.elapsed();
-
-    let shutdown = mediamon_server::shutdown_signal();
-    let result = async {
-        let demo = if args.no_demo {
-            None
-        } else {
-            Some(load_demo(&addrs[0].1, &token, &store).await?)
-        };
-        print_banner(&addrs, &token, home, url, private, ready_in, demo.as_ref());
-        tokio::select! {
-            () = shutdown => Ok(()),
-            Some(done) = tasks.join_next() => match done {
-                Ok(Ok(name)) => bail!("{name} stopped unexpectedly"),
-                Ok(Err(err)) => Err(err),
-                Err(err) => Err(err.into()),
-            },
-        }
-    }
-    .await;
-    eprintln!("stopping…");
-    let _ = stop_tx.send(true);
-    while let Some(done) = tasks.join_next().await {
-        if let Ok(Err(err)) = done {
-            eprintln!("while stopping: {err:#}");
-        }
-    }
-    store.close().await?;
-    eprintln!(
-        "stopped; the data stays in {} for the next `mediamon up`",
-        home.display()
-    );
-    result
+    Ok(Services {
+        addrs,
+        stop_tx,
+        tasks,
+    })
 }
 
 struct DemoLoad {

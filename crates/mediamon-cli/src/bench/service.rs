@@ -118,29 +118,8 @@ pub async fn run(
     preload: usize,
     concurrency: usize,
 ) -> anyhow::Result<Row> {
-    let tmp = tempfile::tempdir()?;
-    let (url, cluster) = match mediamon_config::database_url_from_env() {
-        Some(admin) => {
-            let name = format!("mediamon_bench_{}", std::process::id());
-            mediamon_store::create_database(&admin, &name).await?;
-            let base = admin
-                .rsplit_once('/')
-                .map_or(admin.as_str(), |(b, _)| b)
-                .to_string();
-            (format!("{base}/{name}"), None)
-        }
-        None => {
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                // The private cluster may run as another user.
-                std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755))?;
-            }
-            let cluster = mediamon_pgcluster::Cluster::start(&tmp.path().join("pg")).await?;
-            mediamon_store::create_database(&cluster.url("postgres"), "bench").await?;
-            (cluster.url("bench"), Some(cluster))
-        }
-    };
+    let db = super::BenchDb::start().await?;
+    let url = db.url.clone();
     let store = Store::connect(&url, 8, Duration::from_secs(10)).await?;
     store.migrate().await?;
 
@@ -271,9 +250,7 @@ pub async fn run(
     let _ = stop.send(());
     server.await??;
     store.close().await?;
-    if let Some(cluster) = cluster {
-        cluster.stop().await?;
-    }
+    db.stop().await?;
     Ok(score(
         &format!("resolver service, gRPC ({preload} entities, {concurrency} in flight)"),
         mentions,
