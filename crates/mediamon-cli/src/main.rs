@@ -182,6 +182,23 @@ enum BenchCommand {
         #[arg(long)]
         per_page: bool,
     },
+    /// The whole pipeline: generated HTML pages pushed through IngestBatch
+    /// by concurrent clients into Postgres and the three services started
+    /// here; accepted articles per second, item latency, resolution lag.
+    Ingest {
+        /// Pages to send.
+        #[arg(long, default_value_t = 20_000)]
+        articles: usize,
+        /// Concurrent clients.
+        #[arg(long, default_value_t = 4)]
+        clients: usize,
+        /// Items per IngestBatch stream.
+        #[arg(long, default_value_t = 50)]
+        batch: usize,
+        /// Print one JSON document.
+        #[arg(long)]
+        json: bool,
+    },
     /// Named-entity recognition: per-type and overall precision / recall /
     /// F1 (exact spans) and tokens per second on one thread.
     Ner {
@@ -307,6 +324,20 @@ async fn main() -> anyhow::Result<()> {
             python: python.as_deref(),
             per_page,
         }),
+        Command::Bench(BenchCommand::Ingest {
+            articles,
+            clients,
+            batch,
+            json,
+        }) => {
+            bench::ingest::run(bench::ingest::Options {
+                articles,
+                clients,
+                batch,
+                json,
+            })
+            .await
+        }
         Command::Bench(BenchCommand::Ner { conll, model, json }) => {
             bench::ner::run(&conll, model.as_deref(), json)
         }

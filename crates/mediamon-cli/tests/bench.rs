@@ -215,3 +215,31 @@ fn bench_extract_explains_a_bad_directory() {
     assert!(!ok);
     assert!(err.contains("k.html.gz"), "{err}");
 }
+
+#[test]
+fn bench_ingest_pushes_generated_pages_through_a_real_stack() {
+    let (ok, out, err) = mediamon(&[
+        "bench",
+        "ingest",
+        "--articles",
+        "60",
+        "--clients",
+        "2",
+        "--batch",
+        "10",
+        "--json",
+    ]);
+    assert!(ok, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let n = |k: &str| report[k].as_f64().unwrap_or(-1.0);
+    // One page in twenty repeats an earlier one exactly, one in twenty
+    // under an agency credit (from the 21st page on).
+    assert_eq!(n("created") + n("duplicates"), 60.0, "{report}");
+    assert_eq!(n("failed"), 0.0, "{report}");
+    assert!(
+        n("duplicates") >= 1.0 && n("near_duplicates") >= 1.0,
+        "{report}"
+    );
+    assert!(n("accepted_per_second") > 0.0 && n("resolve_lag_seconds") >= 0.0);
+    assert!(n("item_latency_p99_ms") >= n("item_latency_p50_ms"));
+}

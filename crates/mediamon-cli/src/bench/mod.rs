@@ -1,6 +1,8 @@
 //! `mediamon bench ...`: quality and speed on labeled data.
 
 pub mod extract;
+mod generate;
+pub mod ingest;
 pub mod ner;
 pub mod resolve;
 mod service;
