@@ -95,7 +95,7 @@ impl Rng {
     }
 
     fn person(&mut self) -> String {
-        if self.next() % 4 == 0 {
+        if self.next().is_multiple_of(4) {
             self.pick(KNOWN).to_string()
         } else {
             format!("{} {}", self.pick(GIVEN), self.pick(FAMILY))
