@@ -79,7 +79,7 @@ async fn seed_renderings_are_stored_without_their_furniture() -> anyhow::Result<
         "Русский",
         "Related Articles",
         "Lorem ipsum",
-        "Sign in to your account",
+        "to your account",
         "Only One Iranian Woman Permitted",
     ] {
         assert!(!a.body.contains(furniture), "001 stored {furniture:?}");

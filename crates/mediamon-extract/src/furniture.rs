@@ -69,13 +69,15 @@ const PHRASES: &[&str] = &[
     "e-mail",
     "copy link",
     "copied",
-    "undo",
-    "welcome back",
-    "sign in to your account",
-    "lost your password",
-    "forgot your password",
     "forgot password",
+    "forgot your password",
+    "lost your password",
+    "log in",
+    "log in to your account",
+    "sign in",
     "remember me",
+    "welcome back",
+    "undo",
     "removed from reading list",
     "added to reading list",
     "save",
@@ -119,8 +121,7 @@ const PHRASES: &[&str] = &[
 const MARKERS: &[&str] = &[
     "lorem ipsum",
     "all rights reserved",
-    "your email address will not be published",
-    "required fields are marked",
+    "will not be published",
     "we use cookies",
     "this website uses cookies",
     "this site uses cookies",
@@ -128,6 +129,9 @@ const MARKERS: &[&str] = &[
     "sign up for our newsletter",
     "subscribe to our newsletter",
     "you must be logged in",
+    "required fields are marked",
+    "must be filled in",
+    "keep your email private",
     "reproduction without permission",
 ];
 
@@ -394,8 +398,9 @@ mod tests {
             "Twitter Follow",
             "English | Français",
             "فارسی | پښتو | العربية",
-            "Your email address will not be published. Required fields are marked *",
-            "Lost your password?",
+            "Your name will not be published.",
+            "Required fields are marked with a star.",
+            "Forgot your password?",
         ] {
             assert!(is_furniture_text(furniture), "{furniture}");
         }

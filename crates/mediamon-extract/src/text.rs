@@ -267,7 +267,7 @@ mod tests {
             “We are ready to listen,” the envoy told reporters after the meeting in the capital.\n\n\
             Follow Us\n\nFacebook Like\nRelated Articles\n\nAnother headline about something else entirely\n\
             12/03/2025\n- ADVERTISEMENT -\nLorem ipsum dolor sit amet, consectetur adipiscing elit.\n\
-            English | Français\n© 2025 Courier. All Rights Reserved.\nSign in to your account\n";
+            English | Français\n© 2025 Courier. All Rights Reserved.\nLog in to your account\n";
         let s = extract(page).expect("text");
         assert_eq!(s.title, "Envoy warns of new talks in Doha");
         assert!(s.body.starts_with("The envoy said on Friday"), "{}", s.body);
@@ -285,7 +285,7 @@ mod tests {
     fn story_bullets_stay() {
         let page = "Talks end without result\n\n  • The two sides met for three days.\n  \
             • No statement followed the meeting.\n\nThe talks in Tehran ended on Sunday without \
-            an agreement, a participant said.\n\nLeave a Reply\n\nYour email address will not be published.\n";
+            an agreement, a participant said.\n\nLeave a Reply\n\nYour name will not be published.\n";
         let s = extract(page).expect("text");
         assert_eq!(s.title, "Talks end without result");
         assert!(s.body.starts_with("• The two sides met"), "{}", s.body);
