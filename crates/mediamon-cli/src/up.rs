@@ -113,21 +113,10 @@ async fn run_stack(
     store.migrate().await?;
     let token = dev_token(home)?;
     let service_token = generate_token();
-    let mut keys = KeyRing::default();
-    for (name, scopes, t) in [
-        ("dev", &DEV_SCOPES[..], &token),
-        (
-            "services",
-            &[Scope::Resolve, Scope::Read][..],
-            &service_token,
-        ),
-    ] {
-        keys.add_entry(&ApiKeyEntry {
-            name: name.into(),
-            scopes: scopes.iter().map(|s| s.to_string()).collect(),
-            sha256: hash_token(t),
-        })?;
-    }
+    let keys = keyring(&[
+        ("dev", &DEV_SCOPES, &token),
+        ("services", &SERVICE_SCOPES, &service_token),
+    ])?;
 
     let resolver_listener = bind(args.resolver_port, "the resolver", "--resolver-port").await?;
     let ingest_listener = bind(args.ingest_port, "ingest", "--ingest-port").await?;
@@ -177,6 +166,22 @@ async fn run_stack(
         home.display()
     );
     result
+}
+
+/// What the services need of each other.
+pub const SERVICE_SCOPES: [Scope; 2] = [Scope::Resolve, Scope::Read];
+
+/// A key ring of (name, scopes, token) entries.
+pub fn keyring(entries: &[(&str, &[Scope], &str)]) -> anyhow::Result<KeyRing> {
+    let mut keys = KeyRing::default();
+    for (name, scopes, token) in entries {
+        keys.add_entry(&ApiKeyEntry {
+            name: (*name).into(),
+            scopes: scopes.iter().map(|s| s.to_string()).collect(),
+            sha256: hash_token(token),
+        })?;
+    }
+    Ok(keys)
 }
 
 /// The three services running in this process.

@@ -9,8 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use mediamon_auth::{KeyRing, Scope, generate_token, hash_token};
-use mediamon_config::ApiKeyEntry;
+use mediamon_auth::{Scope, generate_token};
 use mediamon_proto::v1::{
     IngestArticleRequest, IngestBatchRequest, IngestOutcome, ingest_article_request::Content,
     ingest_batch_result::Result as ItemResult,
@@ -69,21 +68,10 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
     let store = Store::connect(&db.url, 4, Duration::from_secs(10)).await?;
     store.migrate().await?;
     let (token, service_token) = (generate_token(), generate_token());
-    let mut keys = KeyRing::default();
-    for (name, scopes, t) in [
-        ("bench", &[Scope::Ingest][..], &token),
-        (
-            "services",
-            &[Scope::Resolve, Scope::Read][..],
-            &service_token,
-        ),
-    ] {
-        keys.add_entry(&ApiKeyEntry {
-            name: name.into(),
-            scopes: scopes.iter().map(|s| s.to_string()).collect(),
-            sha256: hash_token(t),
-        })?;
-    }
+    let keys = crate::up::keyring(&[
+        ("bench", &[Scope::Ingest], &token),
+        ("services", &crate::up::SERVICE_SCOPES, &service_token),
+    ])?;
     let mut listeners = Vec::new();
     for _ in 0..3 {
         listeners.push(TcpListener::bind("127.0.0.1:0").await?);
