@@ -178,8 +178,14 @@ impl Store {
     }
 }
 
-/// Links a new article to the most similar earlier article among those that
-/// share a band key with it, if similar enough; returns that article.
+/// Most earlier articles sharing a band key that are scored, newest first:
+/// text that many articles share (a template, a boilerplate paragraph)
+/// would otherwise make every insert score thousands. Copies mostly follow
+/// their original closely in time.
+const NEAR_DUPLICATE_CANDIDATES: i64 = 64;
+
+/// Links a new article to the most similar of the latest earlier articles
+/// that share a band key with it, if similar enough; returns that article.
 async fn link_near_duplicate(
     txn: &impl ConnectionTrait,
     id: Uuid,
@@ -188,13 +194,17 @@ async fn link_near_duplicate(
     let row = txn
         .query_one_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            "INSERT INTO near_duplicates (article_id, original_id, similarity) \
-             SELECT $1, c.id, s.similarity FROM articles c \
+            "WITH c AS ( \
+                 SELECT id, minhash, ingested_at FROM articles \
+                 WHERE minhash_bands && $3::int8[] AND id <> $1 \
+                 ORDER BY ingested_at DESC LIMIT $5) \
+             INSERT INTO near_duplicates (article_id, original_id, similarity) \
+             SELECT $1, c.id, s.similarity FROM c \
              CROSS JOIN LATERAL ( \
                  SELECT (count(*) FILTER (WHERE x = y))::real / cardinality($2::int4[]) \
                         AS similarity \
                  FROM unnest(c.minhash, $2::int4[]) AS u(x, y)) s \
-             WHERE c.minhash_bands && $3::int8[] AND c.id <> $1 AND s.similarity >= $4 \
+             WHERE s.similarity >= $4 \
              ORDER BY s.similarity DESC, c.ingested_at, c.id \
              LIMIT 1 \
              RETURNING original_id, similarity",
@@ -203,6 +213,7 @@ async fn link_near_duplicate(
                 minhash.signature.clone().into(),
                 minhash.bands.clone().into(),
                 minhash.min_similarity.into(),
+                NEAR_DUPLICATE_CANDIDATES.into(),
             ],
         ))
         .await?;
