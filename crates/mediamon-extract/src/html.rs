@@ -103,7 +103,8 @@ const PARAGRAPH_TAGS: &[&str] = &[
 
 struct Elem {
     parent: Option<usize>,
-    tag: String,
+    /// What scoring needs of the tag, decided once at the element's start.
+    kind: TagKind,
     /// Class and id weight: below zero for furniture containers.
     weight: i32,
     /// A furniture element by its tag or class (or hidden).
@@ -120,6 +121,25 @@ struct Elem {
     block_owner: usize,
     /// The nearest furniture element, itself included.
     furniture_at: Option<usize>,
+}
+
+#[derive(Clone, Copy)]
+struct TagKind {
+    /// One of `PARAGRAPH_TAGS`: its score goes to its container.
+    paragraph: bool,
+    p: bool,
+    /// `html` or `body`.
+    document: bool,
+}
+
+impl TagKind {
+    fn of(tag: &str) -> Self {
+        Self {
+            paragraph: PARAGRAPH_TAGS.contains(&tag),
+            p: tag == "p",
+            document: matches!(tag, "html" | "body"),
+        }
+    }
 }
 
 struct Block {
@@ -257,7 +277,7 @@ impl Walk {
         };
         self.elems.push(Elem {
             parent,
-            tag: tag.to_string(),
+            kind: TagKind::of(tag),
             weight: if structural { weight.max(0) } else { weight },
             furniture,
             score: 0.0,
@@ -496,7 +516,7 @@ impl Walk {
             let commas = block.text.matches([',', '،', '，', '、']).count();
             let s = 1.0 + commas as f32 + (chars as f32 / 100.0).min(3.0);
             let owner = block.elem;
-            let mut at = if PARAGRAPH_TAGS.contains(&self.elems[owner].tag.as_str()) {
+            let mut at = if self.elems[owner].kind.paragraph {
                 self.elems[owner].parent
             } else {
                 Some(owner)
@@ -543,7 +563,7 @@ impl Walk {
         rivals.truncate(5);
         let mut at = self.elems[best].parent;
         while let Some(a) = at {
-            if matches!(self.elems[a].tag.as_str(), "body" | "html") {
+            if self.elems[a].kind.document {
                 break;
             }
             if rivals.iter().filter(|&&r| self.is_inside(r, a)).count() >= 2 {
@@ -577,7 +597,7 @@ impl Walk {
                 }
                 let density = self.link_density(i);
                 let e = &self.elems[i];
-                let paragraph = e.tag == "p" && e.chars > 80 && density < 0.25;
+                let paragraph = e.kind.p && e.chars > 80 && density < 0.25;
                 if self.final_score(i) >= threshold || paragraph {
                     roots.push(i);
                 }

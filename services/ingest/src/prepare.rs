@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use crate::error::IngestError;
 
 const MAX_IDEMPOTENCY_KEY: usize = 200;
-const MAX_URL: usize = 2048;
+pub(crate) const MAX_URL: usize = 2048;
 const MAX_SHORT_FIELD: usize = 300;
 const MAX_AUTHORS: usize = 50;
 
@@ -162,7 +162,7 @@ fn extract_error(field: &'static str, e: ExtractError) -> IngestError {
     IngestError::invalid(field, reason)
 }
 
-fn is_web_url(url: &str) -> bool {
+pub(crate) fn is_web_url(url: &str) -> bool {
     url.starts_with("http://") || url.starts_with("https://")
 }
 

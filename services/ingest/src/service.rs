@@ -16,7 +16,7 @@ use tonic::{Request, Response, Status, Streaming};
 use tracing::{Instrument, instrument};
 
 use crate::error::IngestError;
-use crate::prepare::prepare;
+use crate::prepare::{MAX_URL, is_web_url, prepare};
 
 /// IngestService over the shared store.
 #[derive(Clone)]
@@ -28,7 +28,6 @@ pub struct Ingest {
 
 /// Longest poll interval a feed may ask for: a week.
 const MAX_POLL_INTERVAL_SECS: u32 = 7 * 24 * 3600;
-const MAX_URL: usize = 2048;
 
 impl Ingest {
     pub fn new(store: Store, limits: IngestLimits, feeds: FeedSettings) -> Self {
@@ -177,7 +176,7 @@ impl IngestService for Ingest {
         let url = req.url.trim();
         if url.is_empty()
             || url.len() > MAX_URL
-            || !(url.starts_with("http://") || url.starts_with("https://"))
+            || !is_web_url(url)
             || url.chars().any(char::is_whitespace)
         {
             return Err(IngestError::invalid(
