@@ -60,9 +60,6 @@ pub async fn serve(
                 settings.limits.clone(),
                 settings.feeds.clone(),
             ),
-            store.clone(),
-            settings.feeds.clone(),
-            settings.limits.max_body_bytes,
             stop_rx.clone(),
         ))
     });

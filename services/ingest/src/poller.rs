@@ -12,7 +12,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::StreamExt as _;
-use mediamon_config::FeedSettings;
 use mediamon_feeds::{Entry, FetchSettings, Fetched, Fetcher, Validators, parse_feed};
 use mediamon_proto::v1::{ArticleMetadata, IngestArticleRequest, ingest_article_request::Content};
 use mediamon_store::{FeedRow, PollOutcome, Store, Uuid};
@@ -23,13 +22,9 @@ use crate::error::IngestError;
 use crate::service::Ingest;
 
 /// Polls due feeds until `stop` turns true.
-pub async fn run(
-    ingest: Ingest,
-    store: Store,
-    settings: FeedSettings,
-    max_bytes: usize,
-    mut stop: watch::Receiver<bool>,
-) {
+pub async fn run(ingest: Ingest, mut stop: watch::Receiver<bool>) {
+    let (store, settings) = (ingest.store.clone(), ingest.feeds.clone());
+    let max_bytes = ingest.limits.max_body_bytes;
     let fetcher = match Fetcher::new(FetchSettings {
         user_agent: settings.user_agent.clone(),
         timeout: Duration::from_secs(settings.timeout_secs),

@@ -21,9 +21,9 @@ use crate::prepare::{MAX_URL, is_web_url, prepare};
 /// IngestService over the shared store.
 #[derive(Clone)]
 pub struct Ingest {
-    store: Store,
-    limits: IngestLimits,
-    feeds: FeedSettings,
+    pub(crate) store: Store,
+    pub(crate) limits: IngestLimits,
+    pub(crate) feeds: FeedSettings,
 }
 
 /// Longest poll interval a feed may ask for: a week.
