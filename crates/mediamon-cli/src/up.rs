@@ -57,6 +57,13 @@ pub async fn run(args: UpArgs) -> anyhow::Result<()> {
     std::fs::create_dir_all(&args.home)
         .with_context(|| format!("creating {}", args.home.display()))?;
     let home = std::fs::canonicalize(&args.home)?;
+    // The ports first: a clash fails before Postgres starts, and the
+    // cluster's client sockets cannot take a port meant for a service.
+    let listeners = [
+        bind(args.ingest_port, "ingest", "--ingest-port").await?,
+        bind(args.resolver_port, "the resolver", "--resolver-port").await?,
+        bind(args.query_port, "query", "--query-port").await?,
+    ];
     let (url, cluster) = match mediamon_config::database_url_from_env() {
         Some(url) => (url, None),
         None => {
@@ -69,7 +76,7 @@ pub async fn run(args: UpArgs) -> anyhow::Result<()> {
             (cluster.url("mediamon"), Some(cluster))
         }
     };
-    let result = run_stack(&args, &home, &url, cluster.is_some(), started).await;
+    let result = run_stack(&args, listeners, &home, &url, cluster.is_some(), started).await;
     if let Some(cluster) = cluster {
         cluster.stop().await?;
     }
@@ -104,6 +111,7 @@ async fn bind(port: u16, what: &str, flag: &str) -> anyhow::Result<TcpListener> 
 
 async fn run_stack(
     args: &UpArgs,
+    listeners: [TcpListener; 3],
     home: &Path,
     url: &str,
     private: bool,
@@ -118,21 +126,11 @@ async fn run_stack(
         ("services", &SERVICE_SCOPES, &service_token),
     ])?;
 
-    let resolver_listener = bind(args.resolver_port, "the resolver", "--resolver-port").await?;
-    let ingest_listener = bind(args.ingest_port, "ingest", "--ingest-port").await?;
-    let query_listener = bind(args.query_port, "query", "--query-port").await?;
     let Services {
         addrs,
         stop_tx,
         mut tasks,
-    } = spawn_services(
-        &store,
-        url,
-        &keys,
-        &service_token,
-        [ingest_listener, resolver_listener, query_listener],
-    )
-    .await?;
+    } = spawn_services(&store, url, &keys, &service_token, listeners).await?;
     let ready_in = started.elapsed();
 
     let shutdown = mediamon_server::shutdown_signal();
