@@ -195,6 +195,8 @@ pub struct OutboxSettings {
     pub poll_interval_ms: u64,
     /// Items claimed per poll.
     pub batch_size: u32,
+    /// Claimed items handed to the resolver at once.
+    pub concurrency: u32,
     /// Seconds a claimed item stays invisible to other replicas.
     pub lease_secs: u64,
     /// Upper bound of the exponential retry backoff, in seconds.
@@ -206,6 +208,7 @@ impl Default for OutboxSettings {
         Self {
             poll_interval_ms: 500,
             batch_size: 16,
+            concurrency: 4,
             lease_secs: 60,
             max_backoff_secs: 30,
         }
@@ -325,6 +328,9 @@ impl Validate for IngestSettings {
         }
         if self.outbox.batch_size == 0 {
             return Err(invalid("outbox.batch_size", "must be positive"));
+        }
+        if self.outbox.concurrency == 0 {
+            return Err(invalid("outbox.concurrency", "must be positive"));
         }
         check_url("resolver.url", &self.resolver.url)
     }

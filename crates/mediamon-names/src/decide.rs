@@ -233,12 +233,13 @@ pub fn link_in_article(mentions: &[(&Name, &str, &str)]) -> Vec<Option<usize>> {
                 }
                 true
             } else {
+                // Only a person's shorter name can point back; asked first,
+                // as comparing is the cost of this quadratic loop.
+                if *ty != "PER" || earlier.tokens.len() <= name.tokens.len() {
+                    continue;
+                }
                 match compare(name, earlier) {
-                    Relation::Partial { at_end, .. }
-                        if *ty == "PER" && earlier.tokens.len() > name.tokens.len() =>
-                    {
-                        at_end
-                    }
+                    Relation::Partial { at_end, .. } => at_end,
                     _ => continue,
                 }
             };

@@ -133,6 +133,11 @@ impl Name {
         self.tokens.join(" ")
     }
 
+    /// Token `i` with its skeleton.
+    fn token(&self, i: usize) -> (&str, &str) {
+        (&self.tokens[i], &self.skeletons[i])
+    }
+
     /// The skeletons joined by spaces: the blocking key.
     pub fn skeleton_key(&self) -> String {
         self.skeletons.join(" ")
@@ -268,18 +273,22 @@ pub fn is_acronym(surface: &str) -> bool {
 /// Jaro-Winkler, discounted. A final i on one side only is a different name (the
 /// nisba: Ahmad / Ahmadi, Karim / Karimi).
 pub fn token_similarity(a: &str, b: &str) -> f64 {
-    token_similarity_with(a, b, (false, false))
+    token_similarity_with((a, &skeleton(a)), (b, &skeleton(b)), (false, false))
 }
 
-/// [`token_similarity`]; `romanized` says of each side whether its vowels
-/// were guessed, so that the same skeleton is enough.
-fn token_similarity_with(a: &str, b: &str, romanized: (bool, bool)) -> f64 {
+/// [`token_similarity`] of two tokens given with their skeletons (a
+/// [`Name`] has them already); `romanized` says of each side whether its
+/// vowels were guessed, so that the same skeleton is enough.
+fn token_similarity_with(
+    (a, sa): (&str, &str),
+    (b, sb): (&str, &str),
+    romanized: (bool, bool),
+) -> f64 {
     if a == b {
         return 1.0;
     }
     let jw = strsim::jaro_winkler(a, b);
     let nisba = |t: &str| t.ends_with('i');
-    let (sa, sb) = (skeleton(a), skeleton(b));
     let same_skeleton = sa == sb
         || match romanized {
             (true, false) => romanized_meets(a, b),
@@ -299,7 +308,7 @@ fn token_similarity_with(a: &str, b: &str, romanized: (bool, bool)) -> f64 {
         }
     } else if is_short_form(a, b) || is_short_form(b, a) {
         TOKEN_MATCH
-    } else if same_kind && near_skeletons(&sa, &sb, romanized) && (romanized || jw >= 0.95) {
+    } else if same_kind && near_skeletons(sa, sb, romanized) && (romanized || jw >= 0.95) {
         // One consonant apart in a long skeleton: an assimilated or silent
         // letter (Akhundzada / Akhunzada), or a guessed vowel that some
         // spellings write as h (Cyrillic Забихулла / Zabihullah).
@@ -389,15 +398,10 @@ pub fn compare(a: &Name, b: &Name) -> Relation {
         return v;
     }
     let romanized = (short.romanized, long.romanized);
-    let sim = |x: &str, y: &str| token_similarity_with(x, y, romanized);
+    let sim = |x: usize, y: usize| token_similarity_with(short.token(x), long.token(y), romanized);
     let generations_differ = a.generation != b.generation;
     if short.tokens.len() == long.tokens.len() {
-        let sims: Vec<f64> = short
-            .tokens
-            .iter()
-            .zip(&long.tokens)
-            .map(|(x, y)| sim(x, y))
-            .collect();
+        let sims: Vec<f64> = (0..short.tokens.len()).map(|i| sim(i, i)).collect();
         let weakest = sims.iter().copied().fold(1.0f64, f64::min);
         // Every token alike: the others' agreement lifts the weakest one.
         let mean = sims.iter().sum::<f64>() / sims.len() as f64;
@@ -415,14 +419,7 @@ pub fn compare(a: &Name, b: &Name) -> Relation {
     }
     // The short name as a run at the start or the end of the long one.
     let n = short.tokens.len();
-    let run_score = |offset: usize| {
-        short
-            .tokens
-            .iter()
-            .zip(&long.tokens[offset..offset + n])
-            .map(|(x, y)| sim(x, y))
-            .fold(1.0f64, f64::min)
-    };
+    let run_score = |offset: usize| (0..n).map(|i| sim(i, offset + i)).fold(1.0f64, f64::min);
     let (end, start) = (run_score(long.tokens.len() - n), run_score(0));
     let best = end.max(start);
     if best >= TOKEN_MATCH && !generations_differ {
@@ -473,10 +470,9 @@ fn joined_variant(short: &Name, long: &Name) -> Option<Relation> {
 }
 
 fn shares_a_token(a: &Name, b: &Name, romanized: (bool, bool)) -> bool {
-    a.tokens.iter().any(|x| {
-        b.tokens
-            .iter()
-            .any(|y| token_similarity_with(x, y, romanized) >= TOKEN_MATCH)
+    (0..a.tokens.len()).any(|x| {
+        (0..b.tokens.len())
+            .any(|y| token_similarity_with(a.token(x), b.token(y), romanized) >= TOKEN_MATCH)
     })
 }
 

@@ -91,11 +91,14 @@ impl Store {
         let row = txn
             .query_one_raw(Statement::from_sql_and_values(
                 DbBackend::Postgres,
-                "INSERT INTO articles (id, title, body, url, outlet, authors, language, \
-                 published_at, content_hash, idempotency_key, published_precision, \
-                 published_source, dateline, minhash, minhash_bands) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
-                 ON CONFLICT DO NOTHING RETURNING id",
+                "WITH a AS (INSERT INTO articles (id, title, body, url, outlet, authors, \
+                 language, published_at, content_hash, idempotency_key, published_precision, \
+                 published_source, dateline, minhash) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+                 ON CONFLICT DO NOTHING RETURNING id), \
+                 b AS (INSERT INTO article_bands (band, article_id) \
+                 SELECT DISTINCT k, a.id FROM a, unnest($15::int8[]) AS k) \
+                 SELECT id FROM a",
                 [
                     id.into(),
                     new.title.into(),
@@ -178,11 +181,12 @@ impl Store {
     }
 }
 
-/// Most earlier articles sharing a band key that are scored, newest first:
-/// text that many articles share (a template, a boilerplate paragraph)
-/// would otherwise make every insert score thousands. Copies mostly follow
-/// their original closely in time.
-const NEAR_DUPLICATE_CANDIDATES: i64 = 64;
+/// Most earlier articles per band key that are scored, newest first: text
+/// that many articles share (a template, a boilerplate paragraph) would
+/// otherwise make every insert score thousands. A copy shares most of its
+/// original's 20 bands and mostly follows it closely in time, so a crowded
+/// band rarely hides it.
+const CANDIDATES_PER_BAND: i64 = 8;
 
 /// Links a new article to the most similar of the latest earlier articles
 /// that share a band key with it, if similar enough; returns that article.
@@ -194,18 +198,18 @@ async fn link_near_duplicate(
     let row = txn
         .query_one_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            "WITH c AS ( \
-                 SELECT id, minhash, ingested_at FROM articles \
-                 WHERE minhash_bands && $3::int8[] AND id <> $1 \
-                 ORDER BY ingested_at DESC LIMIT $5) \
+            "WITH c AS (SELECT DISTINCT b.article_id FROM unnest($3::int8[]) AS k(band), \
+                 LATERAL (SELECT article_id FROM article_bands \
+                   WHERE band = k.band AND article_id < $1 \
+                   ORDER BY article_id DESC LIMIT $5) b) \
              INSERT INTO near_duplicates (article_id, original_id, similarity) \
-             SELECT $1, c.id, s.similarity FROM c \
+             SELECT $1, a.id, s.similarity FROM c JOIN articles a ON a.id = c.article_id \
              CROSS JOIN LATERAL ( \
                  SELECT (count(*) FILTER (WHERE x = y))::real / cardinality($2::int4[]) \
                         AS similarity \
-                 FROM unnest(c.minhash, $2::int4[]) AS u(x, y)) s \
+                 FROM unnest(a.minhash, $2::int4[]) AS u(x, y)) s \
              WHERE s.similarity >= $4 \
-             ORDER BY s.similarity DESC, c.ingested_at, c.id \
+             ORDER BY s.similarity DESC, a.id \
              LIMIT 1 \
              RETURNING original_id, similarity",
             [
@@ -213,7 +217,7 @@ async fn link_near_duplicate(
                 minhash.signature.clone().into(),
                 minhash.bands.clone().into(),
                 minhash.min_similarity.into(),
-                NEAR_DUPLICATE_CANDIDATES.into(),
+                CANDIDATES_PER_BAND.into(),
             ],
         ))
         .await?;

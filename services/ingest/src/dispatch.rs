@@ -4,10 +4,12 @@
 //! Safe with several ingest replicas: items are claimed with
 //! `FOR UPDATE SKIP LOCKED` and a lease. Resolution is idempotent per article,
 //! so an item delivered twice (a replica died after the call, before marking
-//! it done) changes nothing. On shutdown the loop stops between items.
+//! it done) changes nothing. Up to `outbox.concurrency` items are in flight
+//! at once. On shutdown no new item starts.
 
 use std::time::Duration;
 
+use futures::StreamExt as _;
 use mediamon_client::ResolverClient;
 use mediamon_config::OutboxSettings;
 use mediamon_proto::v1::ResolveMentionsRequest;
@@ -35,13 +37,20 @@ pub async fn run(
             }
         };
         let busy = !items.is_empty();
-        for item in items {
-            if *stop.borrow() {
-                // Unprocessed claims become due again when their lease ends.
-                break;
-            }
-            dispatch_one(&store, resolver.clone(), &settings, item).await;
-        }
+        // Resolutions of different articles run side by side: one alone
+        // mostly waits on round trips to the resolver and the database.
+        futures::stream::iter(items)
+            .for_each_concurrent(settings.concurrency as usize, |item| {
+                let (store, resolver, settings, stop) =
+                    (&store, resolver.clone(), &settings, &stop);
+                async move {
+                    // Unprocessed claims become due again when their lease ends.
+                    if !*stop.borrow() {
+                        dispatch_one(store, resolver, settings, item).await;
+                    }
+                }
+            })
+            .await;
         if !busy {
             tokio::select! {
                 _ = tokio::time::sleep(idle) => {}

@@ -14,7 +14,7 @@
 //! partial names never become aliases: a bare "Massoud" elsewhere may be the
 //! father.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use mediamon_names::decide::{
     Candidate, Context, Decision, Reason, by_context, decide, link_in_article,
@@ -74,9 +74,6 @@ struct Known {
     keys: AliasKeys,
     /// Mention names an analyst took away from the entity.
     blocked: Vec<String>,
-    /// Learned from this article: compared with every later mention of it,
-    /// whatever the keys (Хибатулла Ахундзада after هبت الله آخوندزاده).
-    here: bool,
 }
 
 impl From<AliasRow> for Known {
@@ -93,7 +90,6 @@ impl From<AliasRow> for Known {
             entity_type: row.entity_type,
             surface: row.name,
             blocked: row.blocked,
-            here: false,
         }
     }
 }
@@ -160,14 +156,6 @@ impl Lookup {
             initialism: keys.initialism.clone(),
         }
     }
-
-    /// Whether the store's probe for this lookup returns `alias`.
-    pub fn finds(&self, alias: &AliasKeys) -> bool {
-        self.norm == alias.norm
-            || self.skeletons.contains(&alias.skeleton)
-            || self.surnames.contains(&alias.last_skeleton)
-            || (self.initialism.is_some() && self.initialism == alias.initialism)
-    }
 }
 
 /// One store probe for several lookups.
@@ -228,52 +216,131 @@ struct Plan {
     ambiguous: Vec<(usize, Vec<Uuid>)>,
 }
 
-impl Plan {
-    /// Adds a mention's name as an alias of `entity`, to the pool (for the
-    /// rest of the article) and to the rows to write.
-    fn learn(
-        &mut self,
-        pool: &mut Vec<Known>,
-        entity: Uuid,
-        m: &StoredMention,
-        name: &Name,
-        keys: &AliasKeys,
-    ) {
-        if pool
-            .iter()
-            .any(|k| k.entity == entity && k.keys.norm == keys.norm)
-        {
-            return;
+/// The aliases a resolution decides against: the store's candidates, then
+/// what the article teaches, indexed by the keys a [`Lookup`] probes with,
+/// so each mention meets only the aliases the store probe would return for
+/// it (not every candidate of the whole article).
+struct Pool<'a> {
+    fetched: &'a [Known],
+    learned: Vec<Known>,
+    by_norm: HashMap<&'a str, Vec<usize>>,
+    by_skeleton: HashMap<&'a str, Vec<usize>>,
+    by_last: HashMap<&'a str, Vec<usize>>,
+    by_initialism: HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> Pool<'a> {
+    fn new(fetched: &'a [Known]) -> Self {
+        let mut pool = Pool {
+            fetched,
+            learned: Vec::new(),
+            by_norm: HashMap::new(),
+            by_skeleton: HashMap::new(),
+            by_last: HashMap::new(),
+            by_initialism: HashMap::new(),
+        };
+        for (i, k) in fetched.iter().enumerate() {
+            let keys = &k.keys;
+            pool.by_norm.entry(&keys.norm).or_default().push(i);
+            pool.by_skeleton.entry(&keys.skeleton).or_default().push(i);
+            pool.by_last.entry(&keys.last_skeleton).or_default().push(i);
+            if let Some(acr) = &keys.initialism {
+                pool.by_initialism.entry(acr).or_default().push(i);
+            }
         }
-        pool.push(Known {
+        pool
+    }
+
+    /// Whether `entity` already has an alias with this normalised name.
+    fn has(&self, entity: Uuid, norm: &str) -> bool {
+        self.by_norm
+            .get(norm)
+            .is_some_and(|v| v.iter().any(|&i| self.fetched[i].entity == entity))
+            || self
+                .learned
+                .iter()
+                .any(|k| k.entity == entity && k.keys.norm == norm)
+    }
+
+    /// Fetched aliases with this surname key.
+    fn with_surname(&self, last_skeleton: &str) -> usize {
+        self.by_last.get(last_skeleton).map_or(0, Vec::len)
+    }
+
+    /// The aliases a mention is compared with, in pool order: those its
+    /// lookup's keys find, and everything learned from the article
+    /// (compared with every later mention, whatever the keys).
+    fn found(&self, l: &Lookup) -> Vec<&Known> {
+        let hits = |map: &HashMap<&str, Vec<usize>>, key: &str| {
+            map.get(key)
+                .into_iter()
+                .flatten()
+                .copied()
+                .collect::<Vec<_>>()
+        };
+        let mut ids = hits(&self.by_norm, &l.norm);
+        for sk in &l.skeletons {
+            ids.extend(hits(&self.by_skeleton, sk));
+        }
+        for last in &l.surnames {
+            ids.extend(hits(&self.by_last, last));
+        }
+        if let Some(acr) = &l.initialism {
+            ids.extend(hits(&self.by_initialism, acr));
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        ids.into_iter()
+            .map(|i| &self.fetched[i])
+            .chain(&self.learned)
+            .collect()
+    }
+
+    /// Adds a mention's name as an alias of `entity`, for the rest of the
+    /// article; false when the entity already had it.
+    fn learn(&mut self, entity: Uuid, m: &StoredMention, name: &Name, keys: &AliasKeys) -> bool {
+        if self.has(entity, &keys.norm) {
+            return false;
+        }
+        self.learned.push(Known {
             entity,
             entity_type: m.entity_type.clone(),
             surface: m.text.clone(),
             name: name.clone(),
             keys: keys.clone(),
             blocked: Vec::new(),
-            here: true,
         });
-        self.aliases.push((entity, m.text.clone(), keys.clone()));
+        true
+    }
+}
+
+impl Plan {
+    /// Adds a mention's name as an alias of `entity`, to the pool (for the
+    /// rest of the article) and to the rows to write.
+    fn learn(
+        &mut self,
+        pool: &mut Pool<'_>,
+        entity: Uuid,
+        m: &StoredMention,
+        name: &Name,
+        keys: &AliasKeys,
+    ) {
+        if pool.learn(entity, m, name, keys) {
+            self.aliases.push((entity, m.text.clone(), keys.clone()));
+        }
     }
 }
 
 /// Decides every mention in memory against `pool`, in body order; what the
 /// article creates joins the pool as it goes.
-fn plan(a: &Analysed<'_>, mut pool: Vec<Known>) -> Plan {
+fn plan(a: &Analysed<'_>, fetched: &[Known]) -> Plan {
+    let mut pool = Pool::new(fetched);
     // A surname key with as many aliases as one probe reads is too common
     // to pick "the only" bearer of it.
     let crowded: Vec<bool> = a
         .keys
         .iter()
-        .map(|k| {
-            !k.last_skeleton.is_empty()
-                && pool
-                    .iter()
-                    .filter(|p| p.keys.last_skeleton == k.last_skeleton)
-                    .count()
-                    >= PROBE_CAP
-        })
+        .map(|k| !k.last_skeleton.is_empty() && pool.with_surname(&k.last_skeleton) >= PROBE_CAP)
         .collect();
     let mut p = Plan::default();
     for (i, m) in a.stored.iter().enumerate() {
@@ -294,9 +361,9 @@ fn plan(a: &Analysed<'_>, mut pool: Vec<Known>) -> Plan {
             continue;
         }
         let candidates: Vec<Candidate<'_, Uuid>> = pool
-            .iter()
-            .filter(|k| k.entity_type == m.entity_type && (k.here || a.lookups[i].finds(&k.keys)))
-            .filter(|k| !k.blocked.contains(&keys.norm))
+            .found(&a.lookups[i])
+            .into_iter()
+            .filter(|k| k.entity_type == m.entity_type && !k.blocked.contains(&keys.norm))
             .map(|k| Candidate {
                 entity: k.entity,
                 entity_type: &k.entity_type,
@@ -467,8 +534,9 @@ pub async fn resolve_article(
     // fresh decision creates a name not yet locked.
     let mut locked: BTreeSet<String> = BTreeSet::new();
     let mut rows = txn.candidates_for(&probe).await?;
+    let mut known: Vec<Known> = rows.iter().cloned().map(Known::from).collect();
     let mut p = loop {
-        let p = plan(&analysed, rows.iter().cloned().map(Known::from).collect());
+        let p = plan(&analysed, &known);
         let needed: BTreeSet<String> = p
             .creators
             .iter()
@@ -487,6 +555,7 @@ pub async fn resolve_article(
                 .iter()
                 .any(|r| r.entity_id == row.entity_id && r.norm == row.norm)
             {
+                known.push(Known::from(row.clone()));
                 rows.push(row);
             }
         }

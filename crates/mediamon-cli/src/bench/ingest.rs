@@ -160,7 +160,7 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
             Instant::now() < deadline,
             "not resolved 10 minutes after the last acceptance"
         );
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let lag = last_answer.elapsed();
     let _ = services.stop_tx.send(true);

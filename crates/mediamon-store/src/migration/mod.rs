@@ -36,6 +36,7 @@ mod m20261128_000004_key_order;
 mod m20261129_000005_article_dates;
 mod m20261129_000006_near_duplicates;
 mod m20261129_000007_feeds;
+mod m20261129_000008_article_bands;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000005_article_dates::Migration),
             Box::new(m20261129_000006_near_duplicates::Migration),
             Box::new(m20261129_000007_feeds::Migration),
+            Box::new(m20261129_000008_article_bands::Migration),
         ]
     }
 }

@@ -18,7 +18,6 @@ pub struct Model {
     pub published_source: Option<String>,
     pub dateline: Option<String>,
     pub minhash: Option<Vec<i32>>,
-    pub minhash_bands: Option<Vec<i64>>,
     pub ingested_at: DateTimeUtc,
     pub content_hash: String,
     pub idempotency_key: Option<String>,
