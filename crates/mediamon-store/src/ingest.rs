@@ -2,12 +2,11 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
-    Statement, TransactionTrait,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Statement,
 };
 use uuid::Uuid;
 
-use crate::model::{article, mention, outbox};
+use crate::model::article;
 use crate::{Result, Store};
 
 /// A MinHash signature with its band keys (`mediamon-neardup`).
@@ -77,28 +76,62 @@ pub enum Inserted {
 }
 
 impl Store {
-    /// Stores an article, its mentions and an outbox row in one transaction.
-    /// An exact duplicate (same content hash or idempotency key) writes nothing.
+    /// Stores an article, its band keys, its near-duplicate link, its
+    /// mentions and an outbox row in one statement (atomic, one round trip).
+    /// An exact duplicate (same content hash or idempotency key) writes
+    /// nothing.
     pub async fn insert_article(
         &self,
         new: NewArticle,
         mentions: Vec<NewMention>,
         trace: TraceCarrier,
     ) -> Result<Inserted> {
-        let txn = self.db.begin().await?;
         let id = Uuid::now_v7();
-        // ON CONFLICT DO NOTHING makes the duplicate check race-free across replicas.
-        let row = txn
+        let ints =
+            |f: &dyn Fn(&NewMention) -> i32| -> Vec<i32> { mentions.iter().map(f).collect() };
+        let texts =
+            |f: &dyn Fn(&NewMention) -> String| -> Vec<String> { mentions.iter().map(f).collect() };
+        let (signature, bands, min_similarity) = match &new.minhash {
+            Some(m) => (Some(m.signature.clone()), m.bands.clone(), m.min_similarity),
+            None => (None, Vec::new(), 1.0),
+        };
+        // ON CONFLICT DO NOTHING makes the duplicate check race-free across
+        // replicas; every other part reads `a`, so a duplicate writes nothing.
+        // Foreign keys are checked at the end of the statement.
+        let row = self
+            .db
             .query_one_raw(Statement::from_sql_and_values(
                 DbBackend::Postgres,
                 "WITH a AS (INSERT INTO articles (id, title, body, url, outlet, authors, \
-                 language, published_at, content_hash, idempotency_key, published_precision, \
-                 published_source, dateline, minhash) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
-                 ON CONFLICT DO NOTHING RETURNING id), \
+                   language, published_at, content_hash, idempotency_key, published_precision, \
+                   published_source, dateline, minhash) \
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+                   ON CONFLICT DO NOTHING RETURNING id), \
                  b AS (INSERT INTO article_bands (band, article_id) \
-                 SELECT DISTINCT k, a.id FROM a, unnest($15::int8[]) AS k) \
-                 SELECT id FROM a",
+                   SELECT DISTINCT k, a.id FROM a, unnest($15::int8[]) AS k), \
+                 c AS (SELECT DISTINCT x.article_id FROM a, unnest($15::int8[]) AS k(band), \
+                   LATERAL (SELECT article_id FROM article_bands \
+                     WHERE band = k.band AND article_id < a.id \
+                     ORDER BY article_id DESC LIMIT $17) x), \
+                 nd AS (INSERT INTO near_duplicates (article_id, original_id, similarity) \
+                   SELECT $1, o.id, s.similarity FROM c JOIN articles o ON o.id = c.article_id \
+                   CROSS JOIN LATERAL ( \
+                     SELECT (count(*) FILTER (WHERE x = y))::real / cardinality($14::int4[]) \
+                       AS similarity \
+                     FROM unnest(o.minhash, $14::int4[]) AS u(x, y)) s \
+                   WHERE s.similarity >= $16 \
+                   ORDER BY s.similarity DESC, o.id LIMIT 1 \
+                   RETURNING original_id, similarity), \
+                 m AS (INSERT INTO mentions (id, article_id, entity_type, start_offset, \
+                   end_offset, text, sentence_index, titles, confidence) \
+                   SELECT t.id, a.id, t.ty, t.s, t.e, t.tx, t.si, \
+                     ARRAY(SELECT jsonb_array_elements_text(t.ti::jsonb)), t.c \
+                   FROM a, unnest($18::uuid[], $19::text[], $20::int4[], $21::int4[], \
+                     $22::text[], $23::int4[], $24::text[], $25::real[]) \
+                     AS t(id, ty, s, e, tx, si, ti, c)), \
+                 o AS (INSERT INTO outbox (article_id, kind, traceparent, tracestate) \
+                   SELECT a.id, 'resolve', $26, $27 FROM a) \
+                 SELECT a.id, nd.original_id, nd.similarity FROM a LEFT JOIN nd ON true",
                 [
                     id.into(),
                     new.title.into(),
@@ -113,66 +146,55 @@ impl Store {
                     new.published_precision.into(),
                     new.published_source.into(),
                     new.dateline.into(),
-                    new.minhash.as_ref().map(|m| m.signature.clone()).into(),
-                    new.minhash.as_ref().map(|m| m.bands.clone()).into(),
+                    signature.into(),
+                    bands.into(),
+                    min_similarity.into(),
+                    CANDIDATES_PER_BAND.into(),
+                    mentions.iter().map(|m| m.id).collect::<Vec<_>>().into(),
+                    texts(&|m| m.entity_type.to_string()).into(),
+                    ints(&|m| m.start).into(),
+                    ints(&|m| m.end).into(),
+                    texts(&|m| m.text.clone()).into(),
+                    ints(&|m| m.sentence_index).into(),
+                    // Titles travel as JSON: unnest cannot take ragged arrays.
+                    texts(&|m| serde_json::Value::from(m.titles.clone()).to_string()).into(),
+                    mentions
+                        .iter()
+                        .map(|m| m.confidence)
+                        .collect::<Vec<_>>()
+                        .into(),
+                    trace.traceparent.into(),
+                    trace.tracestate.into(),
                 ],
             ))
             .await?;
-        if row.is_none() {
-            txn.rollback().await?;
-            let existing = article::Entity::find()
-                .filter(
-                    Condition::any()
-                        .add(article::Column::ContentHash.eq(new.content_hash))
-                        .add(article::Column::IdempotencyKey.eq(new.idempotency_key)),
-                )
-                .one(&self.db)
-                .await?;
-            return match existing {
-                Some(a) => Ok(Inserted::Duplicate(a.id)),
-                // The conflicting row was deleted in between; the caller may retry.
-                None => Err(crate::StoreError::NotFound {
-                    what: "conflicting article",
-                    id: id.to_string(),
-                }),
-            };
+        match row {
+            Some(row) => Ok(Inserted::Created {
+                id: row.try_get("", "id")?,
+                near_duplicate_of: match row.try_get::<Option<Uuid>>("", "original_id")? {
+                    Some(original) => Some((original, row.try_get("", "similarity")?)),
+                    None => None,
+                },
+            }),
+            None => {
+                let existing = article::Entity::find()
+                    .filter(
+                        Condition::any()
+                            .add(article::Column::ContentHash.eq(new.content_hash))
+                            .add(article::Column::IdempotencyKey.eq(new.idempotency_key)),
+                    )
+                    .one(&self.db)
+                    .await?;
+                match existing {
+                    Some(a) => Ok(Inserted::Duplicate(a.id)),
+                    // The conflicting row was deleted in between; the caller may retry.
+                    None => Err(crate::StoreError::NotFound {
+                        what: "conflicting article",
+                        id: id.to_string(),
+                    }),
+                }
+            }
         }
-        let near_duplicate_of = match &new.minhash {
-            Some(minhash) => link_near_duplicate(&txn, id, minhash).await?,
-            None => None,
-        };
-        if !mentions.is_empty() {
-            mention::Entity::insert_many(mentions.into_iter().map(|m| mention::ActiveModel {
-                id: Set(m.id),
-                article_id: Set(id),
-                entity_type: Set(m.entity_type.to_string()),
-                start_offset: Set(m.start),
-                end_offset: Set(m.end),
-                text: Set(m.text),
-                sentence_index: Set(m.sentence_index),
-                titles: Set(m.titles),
-                confidence: Set(m.confidence),
-                entity_id: Set(None),
-                decision: Set(None),
-                resolved_at: Set(None),
-            }))
-            .exec(&txn)
-            .await?;
-        }
-        outbox::Entity::insert(outbox::ActiveModel {
-            article_id: Set(id),
-            kind: Set("resolve".into()),
-            traceparent: Set(trace.traceparent),
-            tracestate: Set(trace.tracestate),
-            ..Default::default()
-        })
-        .exec(&txn)
-        .await?;
-        txn.commit().await?;
-        Ok(Inserted::Created {
-            id,
-            near_duplicate_of,
-        })
     }
 
     /// Number of articles stored (for tests and the CLI).
@@ -187,45 +209,3 @@ impl Store {
 /// original's 20 bands and mostly follows it closely in time, so a crowded
 /// band rarely hides it.
 const CANDIDATES_PER_BAND: i64 = 8;
-
-/// Links a new article to the most similar of the latest earlier articles
-/// that share a band key with it, if similar enough; returns that article.
-async fn link_near_duplicate(
-    txn: &impl ConnectionTrait,
-    id: Uuid,
-    minhash: &MinHash,
-) -> Result<Option<(Uuid, f32)>> {
-    let row = txn
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "WITH c AS (SELECT DISTINCT b.article_id FROM unnest($3::int8[]) AS k(band), \
-                 LATERAL (SELECT article_id FROM article_bands \
-                   WHERE band = k.band AND article_id < $1 \
-                   ORDER BY article_id DESC LIMIT $5) b) \
-             INSERT INTO near_duplicates (article_id, original_id, similarity) \
-             SELECT $1, a.id, s.similarity FROM c JOIN articles a ON a.id = c.article_id \
-             CROSS JOIN LATERAL ( \
-                 SELECT (count(*) FILTER (WHERE x = y))::real / cardinality($2::int4[]) \
-                        AS similarity \
-                 FROM unnest(a.minhash, $2::int4[]) AS u(x, y)) s \
-             WHERE s.similarity >= $4 \
-             ORDER BY s.similarity DESC, a.id \
-             LIMIT 1 \
-             RETURNING original_id, similarity",
-            [
-                id.into(),
-                minhash.signature.clone().into(),
-                minhash.bands.clone().into(),
-                minhash.min_similarity.into(),
-                CANDIDATES_PER_BAND.into(),
-            ],
-        ))
-        .await?;
-    Ok(match row {
-        Some(row) => Some((
-            row.try_get("", "original_id")?,
-            row.try_get("", "similarity")?,
-        )),
-        None => None,
-    })
-}
