@@ -213,7 +213,23 @@ async fn duplicates_and_retries_write_nothing_new() -> anyhow::Result<()> {
         (IngestOutcome::Created, IngestOutcome::Duplicate)
     );
     assert_eq!(k1.article_id, k2.article_id);
-    assert_eq!(stack.store.article_count().await?, 2);
+    // A keyless duplicate names its own original, not the first keyless
+    // article stored.
+    let border = "Border talks\n\nOfficials met at Torkham on Tuesday.";
+    let second = ingest
+        .ingest_article(text_request(border))
+        .await?
+        .into_inner();
+    let copy = ingest
+        .ingest_article(text_request(border))
+        .await?
+        .into_inner();
+    assert_eq!(
+        (copy.outcome(), &copy.article_id),
+        (IngestOutcome::Duplicate, &second.article_id)
+    );
+    assert_ne!(second.article_id, first.article_id);
+    assert_eq!(stack.store.article_count().await?, 3);
 
     // Resolution is idempotent: asking again changes nothing.
     stack.wait_resolved(Duration::from_secs(20)).await?;

@@ -1,12 +1,9 @@
 //! Writing an accepted article.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Statement,
-};
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use uuid::Uuid;
 
-use crate::model::article;
 use crate::{Result, Store};
 
 /// A MinHash signature with its band keys (`mediamon-neardup`).
@@ -177,16 +174,22 @@ impl Store {
                 },
             }),
             None => {
-                let existing = article::Entity::find()
-                    .filter(
-                        Condition::any()
-                            .add(article::Column::ContentHash.eq(new.content_hash))
-                            .add(article::Column::IdempotencyKey.eq(new.idempotency_key)),
-                    )
-                    .one(&self.db)
-                    .await?;
+                // The caller's key first: a retry may carry edited text. A
+                // missing key must match nothing (not every keyless article).
+                let existing = self
+                    .db
+                    .query_one_raw(Statement::from_sql_and_values(
+                        DbBackend::Postgres,
+                        "SELECT id FROM articles \
+                         WHERE idempotency_key = $2 OR content_hash = $1 \
+                         ORDER BY idempotency_key = $2 DESC NULLS LAST LIMIT 1",
+                        [new.content_hash.into(), new.idempotency_key.into()],
+                    ))
+                    .await?
+                    .map(|row| row.try_get::<Uuid>("", "id"))
+                    .transpose()?;
                 match existing {
-                    Some(a) => Ok(Inserted::Duplicate(a.id)),
+                    Some(id) => Ok(Inserted::Duplicate(id)),
                     // The conflicting row was deleted in between; the caller may retry.
                     None => Err(crate::StoreError::NotFound {
                         what: "conflicting article",
