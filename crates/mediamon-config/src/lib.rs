@@ -208,7 +208,7 @@ impl Default for OutboxSettings {
         Self {
             poll_interval_ms: 500,
             batch_size: 16,
-            concurrency: 4,
+            concurrency: 8,
             lease_secs: 60,
             max_backoff_secs: 30,
         }

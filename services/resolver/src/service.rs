@@ -19,7 +19,7 @@ use tracing::instrument;
 
 use crate::curation;
 use crate::error::ResolverError;
-use crate::resolve::resolve_article;
+use crate::resolve::{NameCache, resolve_article};
 
 const PAGES: PageLimits = PageLimits {
     default: 10,
@@ -32,11 +32,19 @@ const MAX_QUERY_BYTES: usize = 512;
 #[derive(Clone)]
 pub struct Resolver {
     store: Store,
+    names: NameCache,
 }
+
+/// Analysed alias names kept per process: a few kB each, so tens of MB at
+/// most, enough for the aliases a busy day's articles keep meeting.
+const NAME_CACHE_ENTRIES: usize = 50_000;
 
 impl Resolver {
     pub fn new(store: Store) -> Self {
-        Self { store }
+        Self {
+            store,
+            names: NameCache::new(NAME_CACHE_ENTRIES),
+        }
     }
 }
 
@@ -66,7 +74,7 @@ impl EntityResolutionService for Resolver {
             .enumerate()
             .map(|(i, m)| parse_uuid(&format!("mentions[{i}].id"), &m.id))
             .collect::<Result<Vec<_>, _>>()?;
-        let resolved = resolve_article(&self.store, article_id, &claimed).await?;
+        let resolved = resolve_article(&self.store, &self.names, article_id, &claimed).await?;
         tracing::info!(
             links = resolved.links.len(),
             already_resolved = resolved.already_resolved,

@@ -37,6 +37,7 @@ mod m20261129_000005_article_dates;
 mod m20261129_000006_near_duplicates;
 mod m20261129_000007_feeds;
 mod m20261129_000008_article_bands;
+mod m20261129_000009_blocked_by_name;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000006_near_duplicates::Migration),
             Box::new(m20261129_000007_feeds::Migration),
             Box::new(m20261129_000008_article_bands::Migration),
+            Box::new(m20261129_000009_blocked_by_name::Migration),
         ]
     }
 }
