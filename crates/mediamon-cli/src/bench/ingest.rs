@@ -163,10 +163,6 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let lag = last_answer.elapsed();
-    if std::env::var_os("PGSS").is_some() {
-        // PROFILE-TMP
-        let _ = std::process::Command::new("/usr/lib/postgresql/15/bin/psql").args([&db.url, "-c", "CREATE EXTENSION IF NOT EXISTS pg_stat_statements", "-c", "SELECT round(total_exec_time) AS ms, calls, round((total_exec_time/calls)::numeric,3) AS per, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS q FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25"]).status();
-    }
     let _ = services.stop_tx.send(true);
     let mut tasks = services.tasks;
     while let Some(done) = tasks.join_next().await {
