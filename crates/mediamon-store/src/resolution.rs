@@ -378,6 +378,8 @@ impl ResolutionTxn {
                 DbBackend::Postgres,
                 // Foreign keys are checked at the end of the statement, so
                 // aliases and links may name entities created beside them.
+                // `= ANY(ARRAY(...))` keeps the touched entities a key
+                // lookup: the generic plan of `IN (...)` scanned them all.
                 "WITH new_entities AS (INSERT INTO entities (id, canonical_name, entity_type) \
                    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[])), \
                  added AS (INSERT INTO aliases (entity_id, name, norm, skeleton, \
@@ -387,7 +389,7 @@ impl ResolutionTxn {
                    AS t(id, name, norm, sk, lsk, ini) \
                    ON CONFLICT (entity_id, norm) DO NOTHING RETURNING entity_id), \
                  touched AS (UPDATE entities SET updated_at = now() \
-                   WHERE id IN (SELECT entity_id FROM added)), \
+                   WHERE id = ANY(ARRAY(SELECT entity_id FROM added))), \
                  reviews AS (INSERT INTO review_candidates (mention_id, candidate_id, score) \
                    SELECT * FROM unnest($10::uuid[], $11::uuid[], $12::real[]) \
                    ON CONFLICT (mention_id, candidate_id) DO NOTHING), \

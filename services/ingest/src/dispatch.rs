@@ -23,41 +23,49 @@ pub async fn run(
     store: Store,
     resolver: ResolverClient,
     settings: OutboxSettings,
-    mut stop: watch::Receiver<bool>,
+    stop: watch::Receiver<bool>,
 ) {
     let idle = Duration::from_millis(settings.poll_interval_ms);
     let lease = Duration::from_secs(settings.lease_secs);
     tracing::info!("outbox dispatcher started");
-    while !*stop.borrow() {
-        let items = match store.claim_outbox(settings.batch_size, lease).await {
-            Ok(items) => items,
-            Err(err) => {
-                tracing::warn!(error = %err, "claiming outbox items failed");
-                Vec::new()
-            }
-        };
-        let busy = !items.is_empty();
-        // Resolutions of different articles run side by side: one alone
-        // mostly waits on round trips to the resolver and the database.
-        futures::stream::iter(items)
-            .for_each_concurrent(settings.concurrency as usize, |item| {
-                let (store, resolver, settings, stop) =
-                    (&store, resolver.clone(), &settings, &stop);
-                async move {
-                    // Unprocessed claims become due again when their lease ends.
-                    if !*stop.borrow() {
-                        dispatch_one(store, resolver, settings, item).await;
-                    }
+    // Claimed items flow into a pool of `concurrency` resolutions; the next
+    // batch is claimed as soon as the last one has all started, so the pool
+    // never drains while a batch's slowest item finishes. Claimed items
+    // wait at most one batch: well inside their lease.
+    let batch_size = settings.batch_size;
+    let claims = futures::stream::unfold(
+        (store.clone(), stop.clone()),
+        move |(store, mut stop)| async move {
+            loop {
+                if *stop.borrow() {
+                    return None;
                 }
-            })
-            .await;
-        if !busy {
-            tokio::select! {
-                _ = tokio::time::sleep(idle) => {}
-                _ = stop.changed() => {}
+                match store.claim_outbox(batch_size, lease).await {
+                    Ok(items) if !items.is_empty() => {
+                        return Some((futures::stream::iter(items), (store, stop)));
+                    }
+                    Ok(_) => {}
+                    Err(err) => tracing::warn!(error = %err, "claiming outbox items failed"),
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(idle) => {}
+                    _ = stop.changed() => {}
+                }
             }
-        }
-    }
+        },
+    );
+    claims
+        .flatten()
+        .for_each_concurrent(settings.concurrency as usize, |item| {
+            let (store, resolver, settings, stop) = (&store, resolver.clone(), &settings, &stop);
+            async move {
+                // Unprocessed claims become due again when their lease ends.
+                if !*stop.borrow() {
+                    dispatch_one(store, resolver, settings, item).await;
+                }
+            }
+        })
+        .await;
     tracing::info!("outbox dispatcher stopped");
 }
 
