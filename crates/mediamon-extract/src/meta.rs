@@ -261,13 +261,23 @@ fn strip_site(title: &str, site: Option<&str>) -> String {
 /// The story's language: identified from the text when that is reliable,
 /// else what the page declares.
 pub fn language(body: &str, declared: Option<&str>) -> Option<String> {
-    // A thousand characters identify a language reliably; more only costs time.
-    let sample: String = body.chars().take(1000).collect();
-    let detected = whatlang::detect(&sample);
-    if let Some(info) = detected.as_ref().filter(|i| i.is_reliable())
-        && let Some(code) = iso639_1(info.lang().code())
-    {
-        return Some(code.to_string());
+    // Five hundred characters (eighty-odd words) mostly identify a
+    // language reliably, and identification was a tenth of extracting a
+    // page when it always read a thousand; a longer sample is read only
+    // when the short one is not conclusive.
+    for chars in [500, 2000] {
+        let end = body
+            .char_indices()
+            .nth(chars)
+            .map_or(body.len(), |(i, _)| i);
+        if let Some(info) = whatlang::detect(&body[..end]).filter(whatlang::Info::is_reliable)
+            && let Some(code) = iso639_1(info.lang().code())
+        {
+            return Some(code.to_string());
+        }
+        if end == body.len() {
+            break;
+        }
     }
     let declared = declared?.split(['-', '_']).next()?.to_ascii_lowercase();
     (declared.len() == 2 && declared.chars().all(|c| c.is_ascii_alphabetic())).then_some(declared)

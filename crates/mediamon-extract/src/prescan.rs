@@ -44,6 +44,37 @@ const RAW_TEXT: &[&str] = &[
     "plaintext",
 ];
 
+/// What the pass does with an element.
+#[derive(PartialEq)]
+enum Kind {
+    /// Dropped with its content (scripts, styles, SVG...).
+    Code,
+    /// Raw text kept as written, skipped to its end tag.
+    RawText,
+    /// Not counted as open (void, or its end tag may be left out).
+    Uncounted,
+    Other,
+}
+
+fn kind(name: &str) -> Kind {
+    let mut buf = [0u8; 12];
+    let Some(lower) = buf.get_mut(..name.len()) else {
+        return Kind::Other;
+    };
+    lower.copy_from_slice(name.as_bytes());
+    lower.make_ascii_lowercase();
+    let lower: &str = std::str::from_utf8(lower).unwrap_or_default();
+    if ["script", "style", "svg", "noscript", "template"].contains(&lower) {
+        Kind::Code
+    } else if RAW_TEXT.contains(&lower) {
+        Kind::RawText
+    } else if VOID.contains(&lower) || OPTIONAL_END.contains(&lower) {
+        Kind::Uncounted
+    } else {
+        Kind::Other
+    }
+}
+
 /// The page without its code, or `None` when it keeps more than `limit`
 /// elements open at some point.
 pub fn prescan(html: &str, limit: usize) -> Option<String> {
@@ -58,9 +89,8 @@ pub fn prescan(html: &str, limit: usize) -> Option<String> {
         let start = lt + 1;
         at = start;
         if html[start..].starts_with("!--") {
-            at = html[start..]
-                .find("-->")
-                .map_or(html.len(), |e| start + e + 3);
+            at =
+                memchr::memmem::find(&bytes[start..], b"-->").map_or(html.len(), |e| start + e + 3);
             out.push_str(&html[copied..lt]);
             copied = at;
             continue;
@@ -75,7 +105,6 @@ pub fn prescan(html: &str, limit: usize) -> Option<String> {
             continue;
         }
         let name = &html[name_from..name_from + name_len];
-        let known = |list: &[&str]| list.iter().any(|t| t.eq_ignore_ascii_case(name));
         if closing {
             if let Some(i) = open.iter().rposition(|o| o.eq_ignore_ascii_case(name)) {
                 open.truncate(i);
@@ -84,23 +113,26 @@ pub fn prescan(html: &str, limit: usize) -> Option<String> {
         }
         let tag_end = end_of_tag(html, name_from + name_len);
         at = tag_end;
-        if known(RAW_TEXT) || name.eq_ignore_ascii_case("svg") {
+        let kind = kind(name);
+        if kind == Kind::Code || kind == Kind::RawText {
             let close = tag_end + find_end_tag(&html[tag_end..], name);
             let after = html[close..]
                 .find('>')
                 .map_or(html.len(), |e| close + e + 1);
-            let code = ["script", "style", "svg", "noscript", "template"]
-                .iter()
-                .any(|t| t.eq_ignore_ascii_case(name));
             let json_ld = html[name_from..tag_end].contains("ld+json");
-            if code && !json_ld {
+            if kind == Kind::Code && !json_ld {
                 out.push_str(&html[copied..lt]);
                 copied = after;
             }
             at = after;
             continue;
         }
-        if known(VOID) || known(OPTIONAL_END) {
+        if html.as_bytes()[tag_end - 1] == b'>' && tag_end > name_from + name_len + 1 {
+            out.push_str(&html[copied..name_from + name_len]);
+            keep_attributes(&html[name_from + name_len..tag_end], &mut out);
+            copied = tag_end;
+        }
+        if kind == Kind::Uncounted {
             continue;
         }
         open.push(name);
@@ -110,6 +142,79 @@ pub fn prescan(html: &str, limit: usize) -> Option<String> {
     }
     out.push_str(&html[copied..]);
     Some(out)
+}
+
+/// Attributes the extractor reads. The parser never sees the others
+/// (srcset, data-*, analytics payloads, event handlers): a sixth of a
+/// page's bytes once its code is gone, each attribute a name to intern.
+const KEPT_ATTRIBUTES: &[&str] = &[
+    "class",
+    "id",
+    "hidden",
+    "aria-hidden",
+    "style",
+    "lang",
+    "property",
+    "name",
+    "itemprop",
+    "content",
+    "rel",
+    "href",
+    "datetime",
+    "pubdate",
+    "type",
+];
+
+/// Copies a start tag's attributes that the extractor reads. `attrs` runs
+/// from after the tag name to its closing `>`; values are read as the
+/// tokenizer reads them (quoted after `=`, else up to a space or `>`).
+fn keep_attributes(attrs: &str, out: &mut String) {
+    let b = attrs.as_bytes();
+    let end = b.len() - 1;
+    let mut i = 0;
+    loop {
+        while i < end && (b[i].is_ascii_whitespace() || b[i] == b'/') {
+            i += 1;
+        }
+        if i >= end {
+            break;
+        }
+        let from = i;
+        while i < end && !b[i].is_ascii_whitespace() && b[i] != b'=' && b[i] != b'/' {
+            i += 1;
+        }
+        let name = &attrs[from..i];
+        let mut j = i;
+        while j < end && b[j].is_ascii_whitespace() {
+            j += 1;
+        }
+        if j < end && b[j] == b'=' {
+            j += 1;
+            while j < end && b[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            i = match b.get(j) {
+                Some(&q @ (b'"' | b'\'')) if j < end => b[j + 1..end]
+                    .iter()
+                    .position(|&c| c == q)
+                    .map_or(end, |p| j + 1 + p + 1),
+                _ => {
+                    j + b[j..end]
+                        .iter()
+                        .take_while(|c| !c.is_ascii_whitespace())
+                        .count()
+                }
+            };
+        }
+        if KEPT_ATTRIBUTES.iter().any(|k| k.eq_ignore_ascii_case(name)) {
+            out.push(' ');
+            out.push_str(&attrs[from..i]);
+        }
+    }
+    if attrs[..end].trim_end().ends_with('/') {
+        out.push('/');
+    }
+    out.push('>');
 }
 
 /// Offset just past the `>` that ends the tag whose attributes start at
@@ -132,7 +237,8 @@ fn end_of_tag(html: &str, from: usize) -> usize {
 fn find_end_tag(rest: &str, name: &str) -> usize {
     let bytes = rest.as_bytes();
     let mut at = 0;
-    while let Some(offset) = rest[at..].find("</") {
+    let finder = memchr::memmem::Finder::new("</");
+    while let Some(offset) = finder.find(&bytes[at..]) {
         let from = at + offset + 2;
         let candidate = bytes.get(from..from + name.len());
         if candidate.is_some_and(|c| c.eq_ignore_ascii_case(name.as_bytes())) {
@@ -174,6 +280,25 @@ mod tests {
     }
 
     #[test]
+    fn only_the_attributes_the_extractor_reads_are_kept() {
+        let page = "<div data-src=\"a.jpg\" class='story body' onclick=go() \
+            srcset=\"x 1x, y 2x\" ID=main><a HREF=/next data-x = 'q > r' rel=author>n</a>\
+            <img src=x alt=y/><meta property=og:title content=\"T\" /><br></div>";
+        assert_eq!(
+            prescan(page, 10).as_deref(),
+            Some(
+                "<div class='story body' ID=main><a HREF=/next rel=author>n</a>\
+                 <img/><meta property=og:title content=\"T\"/><br></div>"
+            )
+        );
+        // A tag cut off by the end of the page is left as it is.
+        assert_eq!(
+            prescan("<p>a<div class=x data-y=z", 10).as_deref(),
+            Some("<p>a<div class=x data-y=z")
+        );
+    }
+
+    #[test]
     fn code_is_dropped_and_metadata_kept() {
         let page = "<head><script>var a = '<p>no</p>';</script><style>p{}</style>\
             <script type=\"application/ld+json\">{\"@type\": \"NewsArticle\"}</script></head>\
@@ -183,7 +308,7 @@ mod tests {
         assert_eq!(
             out,
             "<head><script type=\"application/ld+json\">{\"@type\": \"NewsArticle\"}</script></head>\
-             <body><p title=\"a > b\">Story text.</p></body>"
+             <body><p>Story text.</p></body>"
         );
         // Unterminated code runs to the end of the page.
         assert_eq!(
