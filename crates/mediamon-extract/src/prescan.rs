@@ -29,6 +29,9 @@ const OPTIONAL_END: &[&str] = &[
     "colgroup", "rb", "rt", "rp", "rtc", "html", "head", "body",
 ];
 
+/// Elements dropped with their content: code, never text.
+const CODE: &[&str] = &["script", "style", "svg", "noscript", "template"];
+
 /// Elements whose content is raw text up to their end tag.
 const RAW_TEXT: &[&str] = &[
     "noscript",
@@ -64,7 +67,7 @@ fn kind(name: &str) -> Kind {
     lower.copy_from_slice(name.as_bytes());
     lower.make_ascii_lowercase();
     let lower: &str = std::str::from_utf8(lower).unwrap_or_default();
-    if ["script", "style", "svg", "noscript", "template"].contains(&lower) {
+    if CODE.contains(&lower) {
         Kind::Code
     } else if RAW_TEXT.contains(&lower) {
         Kind::RawText
@@ -172,13 +175,18 @@ fn keep_attributes(attrs: &str, out: &mut String) {
     let b = attrs.as_bytes();
     let end = b.len() - 1;
     let mut i = 0;
+    // A `/` outside any value just before `>` marks a self-closing tag
+    // (one inside an unquoted value belongs to the value).
+    let mut self_closing = false;
     loop {
         while i < end && (b[i].is_ascii_whitespace() || b[i] == b'/') {
+            self_closing = b[i] == b'/';
             i += 1;
         }
         if i >= end {
             break;
         }
+        self_closing = false;
         let from = i;
         while i < end && !b[i].is_ascii_whitespace() && b[i] != b'=' && b[i] != b'/' {
             i += 1;
@@ -211,7 +219,7 @@ fn keep_attributes(attrs: &str, out: &mut String) {
             out.push_str(&attrs[from..i]);
         }
     }
-    if attrs[..end].trim_end().ends_with('/') {
+    if self_closing {
         out.push('/');
     }
     out.push('>');
@@ -288,8 +296,17 @@ mod tests {
             prescan(page, 10).as_deref(),
             Some(
                 "<div class='story body' ID=main><a HREF=/next rel=author>n</a>\
-                 <img/><meta property=og:title content=\"T\"/><br></div>"
+                 <img><meta property=og:title content=\"T\"/><br></div>"
             )
+        );
+        // A slash ending an unquoted value is part of the value.
+        assert_eq!(
+            prescan("<a href=/x/ data-y=1>a</a><br/>", 10).as_deref(),
+            Some("<a href=/x/>a</a><br/>")
+        );
+        assert_eq!(
+            prescan("<a data-y=1 href=/x/>a</a>", 10).as_deref(),
+            Some("<a href=/x/>a</a>")
         );
         // A tag cut off by the end of the page is left as it is.
         assert_eq!(

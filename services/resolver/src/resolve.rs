@@ -297,23 +297,18 @@ impl<'a> Pool<'a> {
     /// lookup's keys find, and everything learned from the article
     /// (compared with every later mention, whatever the keys).
     fn found(&self, l: &Lookup) -> Vec<&Known> {
-        let hits = |map: &HashMap<&str, Vec<usize>>, key: &str| {
-            map.get(key)
-                .into_iter()
-                .flatten()
-                .copied()
-                .collect::<Vec<_>>()
-        };
-        let mut ids = hits(&self.by_norm, &l.norm);
-        for sk in &l.skeletons {
-            ids.extend(hits(&self.by_skeleton, sk));
+        fn keyed<'m>(
+            map: &'m HashMap<&str, Vec<usize>>,
+            keys: &'m [String],
+        ) -> impl Iterator<Item = &'m usize> {
+            keys.iter().filter_map(|k| map.get(k.as_str())).flatten()
         }
-        for last in &l.surnames {
-            ids.extend(hits(&self.by_last, last));
-        }
-        if let Some(acr) = &l.initialism {
-            ids.extend(hits(&self.by_initialism, acr));
-        }
+        let mut ids: Vec<usize> = keyed(&self.by_norm, std::slice::from_ref(&l.norm))
+            .chain(keyed(&self.by_skeleton, &l.skeletons))
+            .chain(keyed(&self.by_last, &l.surnames))
+            .chain(keyed(&self.by_initialism, l.initialism.as_slice()))
+            .copied()
+            .collect();
         ids.sort_unstable();
         ids.dedup();
         ids.into_iter()
@@ -560,10 +555,11 @@ pub async fn resolve_article(
     // just created them) and everything decided again. Repeats while a
     // fresh decision creates a name not yet locked.
     let mut locked: BTreeSet<String> = BTreeSet::new();
-    let mut rows = txn.candidates_for(&probe).await?;
-    let mut known: Vec<Known> = rows
-        .iter()
-        .map(|row| Known::new(row.clone(), cache))
+    let mut known: Vec<Known> = txn
+        .candidates_for(&probe)
+        .await?
+        .into_iter()
+        .map(|row| Known::new(row, cache))
         .collect();
     let mut p = loop {
         let p = plan(&analysed, &known);
@@ -581,12 +577,11 @@ pub async fn resolve_article(
         // Only the new names can have twins: read their candidates again.
         let again = probe_for(p.creators.iter().map(|&i| &analysed.lookups[i]));
         for row in txn.candidates_for(&again).await? {
-            if !rows
+            if !known
                 .iter()
-                .any(|r| r.entity_id == row.entity_id && r.norm == row.norm)
+                .any(|k| k.entity == row.entity_id && k.keys.norm == row.norm)
             {
-                known.push(Known::new(row.clone(), cache));
-                rows.push(row);
+                known.push(Known::new(row, cache));
             }
         }
     };
