@@ -34,6 +34,9 @@ pub struct UpArgs {
     resolver_port: u16,
     #[arg(long, default_value_t = 50053)]
     query_port: u16,
+    /// Port of the Prometheus scrape endpoint (`/metrics`); 0 picks a free one.
+    #[arg(long, default_value_t = 9464)]
+    metrics_port: u16,
     /// Do not load the demo corpus.
     #[arg(long)]
     no_demo: bool,
@@ -64,6 +67,9 @@ pub async fn run(args: UpArgs) -> anyhow::Result<()> {
         bind(args.resolver_port, "the resolver", "--resolver-port").await?,
         bind(args.query_port, "query", "--query-port").await?,
     ];
+    let metrics = bind(args.metrics_port, "metrics", "--metrics-port").await?;
+    let metrics_addr = metrics.local_addr()?;
+    mediamon_server::spawn_metrics(metrics, telemetry.registry());
     let (url, cluster) = match mediamon_config::database_url_from_env() {
         Some(url) => (url, None),
         None => {
@@ -76,7 +82,16 @@ pub async fn run(args: UpArgs) -> anyhow::Result<()> {
             (cluster.url("mediamon"), Some(cluster))
         }
     };
-    let result = run_stack(&args, listeners, &home, &url, cluster.is_some(), started).await;
+    let result = run_stack(
+        &args,
+        listeners,
+        metrics_addr,
+        &home,
+        &url,
+        cluster.is_some(),
+        started,
+    )
+    .await;
     if let Some(cluster) = cluster {
         cluster.stop().await?;
     }
@@ -112,6 +127,7 @@ async fn bind(port: u16, what: &str, flag: &str) -> anyhow::Result<TcpListener> 
 async fn run_stack(
     args: &UpArgs,
     listeners: [TcpListener; 3],
+    metrics: SocketAddr,
     home: &Path,
     url: &str,
     private: bool,
@@ -119,6 +135,7 @@ async fn run_stack(
 ) -> anyhow::Result<()> {
     let store = Store::connect(url, 10, Duration::from_secs(5)).await?;
     store.migrate().await?;
+    mediamon_server::observe_pool(&store);
     let token = dev_token(home)?;
     let service_token = generate_token();
     let keys = keyring(&[
@@ -140,7 +157,16 @@ async fn run_stack(
         } else {
             Some(load_demo(&addrs[0].1, &token, &store).await?)
         };
-        print_banner(&addrs, &token, home, url, private, ready_in, demo.as_ref());
+        print_banner(
+            &addrs,
+            metrics,
+            &token,
+            home,
+            url,
+            private,
+            ready_in,
+            demo.as_ref(),
+        );
         tokio::select! {
             () = shutdown => Ok(()),
             Some(done) = tasks.join_next() => match done {
@@ -331,8 +357,10 @@ async fn load_demo(
     })
 }
 
+#[allow(clippy::too_many_arguments)]
 fn print_banner(
     addrs: &[(&str, SocketAddr, &str)],
+    metrics: SocketAddr,
     token: &str,
     home: &Path,
     url: &str,
@@ -352,6 +380,7 @@ fn print_banner(
     } else {
         "from DATABASE_URL".into()
     };
+    println!("  {:<9} http://{metrics}/metrics  (Prometheus)", "metrics");
     println!("  {:<9} {url}  ({where_db})", "postgres");
     println!(
         "  {:<9} {token}\n            (scopes ingest, read, curate; saved in {})",

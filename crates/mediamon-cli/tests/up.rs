@@ -20,6 +20,20 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
+/// One plain HTTP/1.1 GET; the body.
+async fn http_get(addr: &str, path: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr)
+        .await
+        .expect("metrics endpoint reachable");
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.expect("sent");
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).await.expect("read");
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    reply
+}
+
 struct Up {
     child: Child,
     banner: String,
@@ -32,6 +46,7 @@ async fn up(home: &Path, ports: [u16; 3]) -> Up {
         .args(["--ingest-port", &ports[0].to_string()])
         .args(["--resolver-port", &ports[1].to_string()])
         .args(["--query-port", &ports[2].to_string()])
+        .args(["--metrics-port", "0"])
         .env_remove("DATABASE_URL")
         .env_remove("MEDIAMON_DATABASE__URL")
         .stdout(Stdio::piped())
@@ -171,6 +186,27 @@ async fn up_serves_the_demo_and_stops_cleanly() {
         out.contains("compared as") && out.contains("now: "),
         "{out}"
     );
+    // The Prometheus endpoint the banner names has seen all of the above.
+    let metrics = first
+        .banner
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("metrics"))
+        .and_then(|rest| rest.trim().strip_prefix("http://"))
+        .and_then(|rest| rest.split('/').next())
+        .expect("the metrics address in the banner")
+        .to_string();
+    let scraped = http_get(&metrics, "/metrics").await;
+    for expected in [
+        "rpc_server_call_duration_seconds_count{",
+        "rpc_method=\"mediamon.v1.IngestService/IngestArticle\"",
+        "rpc_grpc_status_code=\"OK\"",
+        "mediamon_ingest_lag_seconds_count",
+        "mediamon_resolver_decisions_total{decision=\"new_entity\"",
+        "mediamon_outbox_depth",
+        "db_client_connections_usage{state=\"idle\"",
+    ] {
+        assert!(scraped.contains(expected), "no {expected} in:\n{scraped}");
+    }
     // Feeds: registered, listed, removed.
     let ingest = format!("http://127.0.0.1:{}", ports[0]);
     let feed = "http://127.0.0.1:9/feed.xml";

@@ -106,6 +106,11 @@ pub struct TelemetrySettings {
     pub otlp_endpoint: Option<String>,
     /// Fraction of new traces sampled, in [0, 1].
     pub sample_ratio: f64,
+    /// Where to serve the Prometheus scrape endpoint (`GET /metrics`);
+    /// not served when unset.
+    pub metrics_listen: Option<SocketAddr>,
+    /// How often metrics are pushed over OTLP, in milliseconds.
+    pub metrics_interval_ms: u64,
 }
 
 impl Default for TelemetrySettings {
@@ -115,6 +120,8 @@ impl Default for TelemetrySettings {
             filter: "info".into(),
             otlp_endpoint: None,
             sample_ratio: 1.0,
+            metrics_listen: None,
+            metrics_interval_ms: 30_000,
         }
     }
 }

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use mediamon_auth::{AuthLayer, KeyRing};
 use mediamon_config::ServerSettings;
+use opentelemetry::KeyValue;
 use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
 use tonic::service::Routes;
@@ -84,6 +85,8 @@ pub async fn serve(
     };
     let server = builder
         .trace_fn(mediamon_telemetry::server_span)
+        // Outside the auth check, so refused calls are counted too.
+        .layer(mediamon_telemetry::metrics::RpcMetricsLayer::new())
         .layer(AuthLayer::new(keys))
         .add_routes(routes)
         .serve_with_incoming_shutdown(incoming(listener), async move {
@@ -182,6 +185,42 @@ pub enum BootError {
     },
 }
 
+/// Serves the Prometheus scrape endpoint in the background.
+pub fn spawn_metrics(listener: TcpListener, registry: prometheus::Registry) {
+    let addr = listener.local_addr().ok();
+    tracing::info!(?addr, "serving metrics at /metrics");
+    tokio::spawn(async move {
+        if let Err(err) = mediamon_telemetry::metrics::serve_metrics(listener, registry).await {
+            tracing::error!(%err, "the metrics endpoint stopped");
+        }
+    });
+}
+
+/// Reports the store's connection pool as `db.client.connections.usage`
+/// (open connections by state) and `db.client.connections.max`.
+pub fn observe_pool(store: &mediamon_store::Store) {
+    let meter = mediamon_telemetry::metrics::meter();
+    let usage = store.clone();
+    meter
+        .u64_observable_gauge("db.client.connections.usage")
+        .with_description("open database connections, by state (used, idle)")
+        .with_callback(move |gauge| {
+            let (open, idle, _) = usage.pool_usage();
+            gauge.observe(
+                u64::from(open - idle.min(open)),
+                &[KeyValue::new("state", "used")],
+            );
+            gauge.observe(u64::from(idle), &[KeyValue::new("state", "idle")]);
+        })
+        .build();
+    let max = store.clone();
+    meter
+        .u64_observable_gauge("db.client.connections.max")
+        .with_description("the most connections the pool may open")
+        .with_callback(move |gauge| gauge.observe(u64::from(max.pool_usage().2), &[]))
+        .build();
+}
+
 /// Everything a service binary sets up before it serves.
 pub struct Boot<S> {
     pub settings: S,
@@ -203,12 +242,16 @@ where
     let telemetry = mediamon_telemetry::init(service, &server.telemetry)?;
     let store = mediamon_store::Store::from_settings(&server.database).await?;
     let keys = KeyRing::from_settings(&server.auth)?;
-    let listener = TcpListener::bind(server.listen)
-        .await
-        .map_err(|source| BootError::Bind {
-            addr: server.listen,
-            source,
-        })?;
+    let bind = |addr| async move {
+        TcpListener::bind(addr)
+            .await
+            .map_err(|source| BootError::Bind { addr, source })
+    };
+    let listener = bind(server.listen).await?;
+    if let Some(addr) = server.telemetry.metrics_listen {
+        spawn_metrics(bind(addr).await?, telemetry.registry());
+    }
+    observe_pool(&store);
     Ok(Boot {
         settings,
         store,

@@ -97,6 +97,13 @@ impl Store {
         .await
     }
 
+    /// Connections of the pool: (open, idle, most allowed).
+    pub fn pool_usage(&self) -> (u32, u32, u32) {
+        let pool = self.db.get_postgres_connection_pool();
+        let idle = u32::try_from(pool.num_idle()).unwrap_or(u32::MAX);
+        (pool.size(), idle, pool.options().get_max_connections())
+    }
+
     /// Applies every pending migration.
     pub async fn migrate(&self) -> Result<()> {
         migration::Migrator::up(&self.db, None).await?;

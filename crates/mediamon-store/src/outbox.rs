@@ -46,16 +46,22 @@ impl Store {
         Ok(items)
     }
 
-    /// Marks an item done.
-    pub async fn complete_outbox(&self, id: i64) -> Result<()> {
-        self.db
-            .execute_raw(Statement::from_sql_and_values(
+    /// Marks an item done; returns the seconds from the article's acceptance
+    /// (the row's creation) until now (the ingest lag).
+    pub async fn complete_outbox(&self, id: i64) -> Result<f64> {
+        let row = self
+            .db
+            .query_one_raw(Statement::from_sql_and_values(
                 DbBackend::Postgres,
-                "UPDATE outbox SET done_at = now(), last_error = NULL WHERE id = $1",
+                "UPDATE outbox SET done_at = now(), last_error = NULL WHERE id = $1 \
+                 RETURNING EXTRACT(EPOCH FROM done_at - created_at)::float8 AS lag",
                 [id.into()],
             ))
             .await?;
-        Ok(())
+        Ok(row
+            .map(|r| r.try_get::<f64>("", "lag"))
+            .transpose()?
+            .unwrap_or(0.0))
     }
 
     /// Makes an item due again after `delay`, remembering why it failed.
@@ -75,5 +81,23 @@ impl Store {
     pub async fn outbox_depth(&self) -> Result<i64> {
         self.count("SELECT count(*) AS n FROM outbox WHERE done_at IS NULL")
             .await
+    }
+
+    /// Items not yet done, and the age in seconds of the oldest (0 when
+    /// none waits).
+    pub async fn outbox_backlog(&self) -> Result<(i64, f64)> {
+        let row = self
+            .db
+            .query_one_raw(Statement::from_string(
+                DbBackend::Postgres,
+                "SELECT count(*) AS n, \
+                 COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS age \
+                 FROM outbox WHERE done_at IS NULL",
+            ))
+            .await?;
+        match row {
+            Some(r) => Ok((r.try_get("", "n")?, r.try_get("", "age")?)),
+            None => Ok((0, 0.0)),
+        }
     }
 }

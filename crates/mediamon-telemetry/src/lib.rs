@@ -1,6 +1,7 @@
-//! Logging and tracing for every mediamon binary: an env filter, a fmt layer
-//! (text or JSON), and OpenTelemetry export over OTLP/gRPC when an endpoint is
-//! configured. Trace context travels as W3C `traceparent`/`tracestate`, in
+//! Logging, tracing and metrics for every mediamon binary: an env filter, a
+//! fmt layer (text, or JSON lines carrying the trace and span ids), span and
+//! metric export over OTLP/gRPC when an endpoint is configured, and a
+//! Prometheus registry for the scrape endpoint (see [`metrics`]). Trace context travels as W3C `traceparent`/`tracestate`, in
 //! gRPC metadata and in outbox rows; the helpers here are the only code that
 //! reads or writes it.
 
@@ -18,6 +19,8 @@ use tracing_subscriber::{EnvFilter, Layer};
 
 use mediamon_config::{LogFormat, TelemetrySettings};
 
+pub mod metrics;
+
 /// Set-up failures.
 #[derive(Debug, thiserror::Error)]
 pub enum TelemetryError {
@@ -29,15 +32,23 @@ pub enum TelemetryError {
     AlreadyInstalled,
 }
 
-/// Keeps the exporter alive; call [`Guard::shutdown`] before exit so buffered
-/// spans are flushed.
+/// Keeps the exporters alive; call [`Guard::shutdown`] before exit so
+/// buffered spans and the last metrics are sent.
 #[must_use = "dropping the guard does not flush spans; call shutdown()"]
 pub struct Guard {
     provider: Option<SdkTracerProvider>,
+    meters: opentelemetry_sdk::metrics::SdkMeterProvider,
+    registry: prometheus::Registry,
 }
 
 impl Guard {
-    /// Flushes and stops span export.
+    /// The registry the scrape endpoint renders
+    /// ([`metrics::serve_metrics`]).
+    pub fn registry(&self) -> prometheus::Registry {
+        self.registry.clone()
+    }
+
+    /// Flushes and stops span and metric export.
     pub fn shutdown(self) {
         if let Some(provider) = self.provider {
             if let Err(err) = provider.force_flush() {
@@ -46,6 +57,9 @@ impl Guard {
             if let Err(err) = provider.shutdown() {
                 eprintln!("telemetry: exporter shutdown failed: {err}");
             }
+        }
+        if let Err(err) = self.meters.shutdown() {
+            eprintln!("telemetry: metric export shutdown failed: {err}");
         }
     }
 }
@@ -79,8 +93,7 @@ pub fn init(service: &str, settings: &TelemetrySettings) -> Result<Guard, Teleme
     init_with_provider(service, settings, provider)
 }
 
-/// Like [`init`], with a tracer provider the caller built (tests use an
-/// in-memory exporter).
+/// Like [`init`], with a tracer provider the caller built.
 pub fn init_with_provider(
     service: &str,
     settings: &TelemetrySettings,
@@ -92,10 +105,12 @@ pub fn init_with_provider(
     })?;
     let fmt = match settings.format {
         LogFormat::Text => tracing_subscriber::fmt::layer().with_target(true).boxed(),
-        LogFormat::Json => tracing_subscriber::fmt::layer()
-            .json()
+        // json-subscriber, not fmt's JSON: it writes the OpenTelemetry
+        // trace and span ids, which join a log line to its trace.
+        LogFormat::Json => json_subscriber::layer()
             .with_current_span(true)
             .with_span_list(false)
+            .with_opentelemetry_ids(true)
             .boxed(),
     };
     let otel = provider.as_ref().map(|p| {
@@ -109,7 +124,12 @@ pub fn init_with_provider(
         .with(otel)
         .try_init()
         .map_err(|_| TelemetryError::AlreadyInstalled)?;
-    Ok(Guard { provider })
+    let (meters, registry) = metrics::install(service, settings)?;
+    Ok(Guard {
+        provider,
+        meters,
+        registry,
+    })
 }
 
 /// W3C trace context as two optional strings (for an outbox row).

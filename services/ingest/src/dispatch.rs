@@ -15,6 +15,8 @@ use mediamon_config::OutboxSettings;
 use mediamon_proto::v1::ResolveMentionsRequest;
 use mediamon_store::{OutboxItem, Store};
 use mediamon_telemetry::TraceHeaders;
+use opentelemetry::KeyValue;
+use opentelemetry::metrics::{Counter, Gauge, Histogram};
 use tokio::sync::watch;
 use tracing::Instrument;
 
@@ -27,6 +29,7 @@ pub async fn run(
 ) {
     let idle = Duration::from_millis(settings.poll_interval_ms);
     let lease = Duration::from_secs(settings.lease_secs);
+    let metrics = Metrics::new();
     tracing::info!("outbox dispatcher started");
     // Claimed items flow into a pool of `concurrency` resolutions; the next
     // batch is claimed as soon as the last one has all started, so the pool
@@ -54,19 +57,83 @@ pub async fn run(
             }
         },
     );
-    claims
+    let dispatch = claims
         .flatten()
         .for_each_concurrent(settings.concurrency as usize, |item| {
-            let (store, resolver, settings, stop) = (&store, resolver.clone(), &settings, &stop);
+            // Owned copies (handles): a borrowing closure makes the future
+            // not provably `Send + 'static` for `tokio::spawn`.
+            let (store, resolver, settings, stop, metrics) = (
+                store.clone(),
+                resolver.clone(),
+                settings.clone(),
+                stop.clone(),
+                metrics.clone(),
+            );
             async move {
                 // Unprocessed claims become due again when their lease ends.
                 if !*stop.borrow() {
-                    dispatch_one(store, resolver, settings, item).await;
+                    dispatch_one(&store, resolver, &settings, &metrics, item).await;
                 }
             }
-        })
-        .await;
+        });
+    tokio::join!(dispatch, report_backlog(&store, &metrics, stop.clone()));
     tracing::info!("outbox dispatcher stopped");
+}
+
+/// The dispatcher's instruments.
+#[derive(Clone)]
+struct Metrics {
+    lag: Histogram<f64>,
+    dispatches: Counter<u64>,
+    depth: Gauge<u64>,
+    oldest: Gauge<f64>,
+}
+
+impl Metrics {
+    fn new() -> Self {
+        let meter = mediamon_telemetry::metrics::meter();
+        Self {
+            lag: meter
+                .f64_histogram("mediamon.ingest.lag")
+                .with_unit("s")
+                .with_description("from an article's acceptance to its resolution")
+                .with_boundaries(mediamon_telemetry::metrics::SECONDS_BUCKETS.to_vec())
+                .build(),
+            dispatches: meter
+                .u64_counter("mediamon.outbox.dispatches")
+                .with_description("outbox items handed to the resolver, by outcome (done, retry)")
+                .build(),
+            depth: meter
+                .u64_gauge("mediamon.outbox.depth")
+                .with_description("outbox items not yet done")
+                .build(),
+            oldest: meter
+                .f64_gauge("mediamon.outbox.oldest_age")
+                .with_unit("s")
+                .with_description("age of the oldest outbox item not yet done")
+                .build(),
+        }
+    }
+}
+
+/// How often the backlog is measured (one count over the pending index).
+const BACKLOG_EVERY: Duration = Duration::from_secs(5);
+
+/// Records the outbox depth and the age of its oldest item until `stop`.
+async fn report_backlog(store: &Store, metrics: &Metrics, mut stop: watch::Receiver<bool>) {
+    while !*stop.borrow() {
+        match store.outbox_backlog().await {
+            Ok((depth, oldest)) => {
+                metrics.depth.record(u64::try_from(depth).unwrap_or(0), &[]);
+                metrics.oldest.record(oldest, &[]);
+            }
+            Err(err) => tracing::warn!(error = %err, "measuring the outbox backlog failed"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(BACKLOG_EVERY) => {}
+            _ = stop.changed() => {}
+        }
+    }
 }
 
 /// Backoff before attempt `attempts + 1`: 0.5 s doubling, capped.
@@ -79,6 +146,7 @@ async fn dispatch_one(
     store: &Store,
     mut resolver: ResolverClient,
     settings: &OutboxSettings,
+    metrics: &Metrics,
     item: OutboxItem,
 ) {
     let span = tracing::info_span!(
@@ -115,13 +183,19 @@ async fn dispatch_one(
             Ok(response) => {
                 let resolved = response.into_inner();
                 tracing::info!(links = resolved.resolutions.len(), "handed to the resolver");
-                if let Err(err) = store.complete_outbox(item.id).await {
-                    tracing::warn!(error = %err, "marking outbox item done failed; it will be retried");
+                metrics.dispatches.add(1, &[KeyValue::new("outcome", "done")]);
+                match store.complete_outbox(item.id).await {
+                    Ok(lag) => metrics.lag.record(lag, &[]),
+                    Err(err) => tracing::warn!(
+                        error = %err,
+                        "marking outbox item done failed; it will be retried"
+                    ),
                 }
             }
             Err(error) => {
                 let delay = backoff(item.attempts, Duration::from_secs(settings.max_backoff_secs));
                 tracing::warn!(%error, retry_in = ?delay, "resolver call failed");
+                metrics.dispatches.add(1, &[KeyValue::new("outcome", "retry")]);
                 if let Err(err) = store.retry_outbox(item.id, &error, delay).await {
                     tracing::warn!(error = %err, "rescheduling outbox item failed; its lease will expire");
                 }

@@ -20,6 +20,8 @@ use tracing::instrument;
 use crate::curation;
 use crate::error::ResolverError;
 use crate::resolve::{NameCache, resolve_article};
+use opentelemetry::KeyValue;
+use opentelemetry::metrics::Counter;
 
 const PAGES: PageLimits = PageLimits {
     default: 10,
@@ -33,6 +35,8 @@ const MAX_QUERY_BYTES: usize = 512;
 pub struct Resolver {
     store: Store,
     names: NameCache,
+    /// `mediamon.resolver.decisions`: mentions resolved, by decision.
+    decisions: Counter<u64>,
 }
 
 /// Analysed alias names kept per process: a few kB each, so tens of MB at
@@ -44,6 +48,10 @@ impl Resolver {
         Self {
             store,
             names: NameCache::new(NAME_CACHE_ENTRIES),
+            decisions: mediamon_telemetry::metrics::meter()
+                .u64_counter("mediamon.resolver.decisions")
+                .with_description("mentions resolved, by decision (new_entity, exact_alias, ...)")
+                .build(),
         }
     }
 }
@@ -80,6 +88,14 @@ impl EntityResolutionService for Resolver {
             already_resolved = resolved.already_resolved,
             "article resolved"
         );
+        if !resolved.already_resolved {
+            for link in &resolved.links {
+                let name = link.decision.as_str_name();
+                let name = name.strip_prefix("RESOLUTION_DECISION_").unwrap_or(name);
+                self.decisions
+                    .add(1, &[KeyValue::new("decision", name.to_ascii_lowercase())]);
+            }
+        }
         Ok(Response::new(ResolveMentionsResponse {
             resolutions: resolved
                 .links
