@@ -252,6 +252,7 @@ impl Store {
 
     /// Starts resolving an article: locks its row until commit and reads
     /// its mentions, in one statement.
+    #[tracing::instrument(name = "store.begin_resolution", skip_all)]
     pub async fn begin_resolution(&self, article_id: Uuid) -> Result<ResolutionTxn> {
         let txn = self.db.begin().await?;
         let rows = StateRow::find_by_statement(Statement::from_sql_and_values(
@@ -310,6 +311,7 @@ impl ResolutionTxn {
 
     /// Takes transaction-scoped advisory locks on name keys in one round
     /// trip, in hash order, so concurrent resolutions cannot deadlock.
+    #[tracing::instrument(name = "store.lock_names", skip_all, fields(names = names.len()))]
     pub async fn lock_names(&self, names: Vec<String>) -> Result<()> {
         self.txn
             .execute_raw(Statement::from_sql_and_values(
@@ -326,6 +328,7 @@ impl ResolutionTxn {
     /// (at most 500) it appears, and in how many of those each neighbour
     /// appears too: (candidate, neighbour, articles), with the candidate
     /// as its own neighbour for its total.
+    #[tracing::instrument(name = "store.co_mentions", skip_all, fields(candidates = candidates.len()))]
     pub async fn co_mentions(
         &self,
         candidates: &[Uuid],
@@ -361,13 +364,21 @@ impl ResolutionTxn {
     }
 
     /// Candidate aliases for the article's mentions (see [`candidates_on`]).
+    #[tracing::instrument(name = "store.candidates", skip_all, fields(rows))]
     pub async fn candidates_for(&self, probe: &Probe) -> Result<Vec<AliasRow>> {
-        candidates_on(&self.txn, probe).await
+        let rows = candidates_on(&self.txn, probe).await?;
+        tracing::Span::current().record("rows", rows.len());
+        Ok(rows)
     }
 
     /// Writes the outcome in one statement and commits: new entities, new
     /// aliases (known ones skipped), review candidates, each mention's
     /// decision, and the article's state.
+    #[tracing::instrument(
+        name = "store.write_resolution",
+        skip_all,
+        fields(entities = w.entities.len(), aliases = w.aliases.len(), links = w.links.len())
+    )]
     pub async fn finish(self, w: &Writes<'_>) -> Result<()> {
         let text = |v: Vec<String>| sea_orm::Value::from(v);
         let alias_col = |f: &dyn Fn(&(Uuid, String, AliasKeys)) -> String| {

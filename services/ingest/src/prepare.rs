@@ -44,8 +44,18 @@ pub fn prepare(
         url: Some(meta.url.as_str()).filter(|u| !u.is_empty()),
         feed_date,
     };
+    let extracting = tracing::info_span!(
+        "ingest.extract",
+        kind = tracing::field::Empty,
+        bytes = tracing::field::Empty,
+        language = tracing::field::Empty
+    )
+    .entered();
     let extracted = match req.content {
         Some(Content::Text(text)) => {
+            extracting
+                .record("kind", "text")
+                .record("bytes", text.len());
             check_size(text.len(), max_bytes)?;
             if text
                 .chars()
@@ -59,6 +69,9 @@ pub fn prepare(
             mediamon_extract::from_text(&text, &hints).map_err(|e| extract_error("text", e))?
         }
         Some(Content::Html(bytes)) => {
+            extracting
+                .record("kind", "html")
+                .record("bytes", bytes.len());
             check_size(bytes.len(), max_bytes)?;
             mediamon_extract::from_html(&bytes, &hints).map_err(|e| extract_error("html", e))?
         }
@@ -74,8 +87,18 @@ pub fn prepare(
         body,
         metadata: found,
     } = extracted;
+    if let Some(language) = &found.language {
+        extracting.record("language", language.as_str());
+    }
+    drop(extracting);
 
-    let mentions = mediamon_ner::Tagger::builtin()?
+    let finding = tracing::info_span!(
+        "ingest.ner",
+        chars = body.len(),
+        mentions = tracing::field::Empty
+    )
+    .entered();
+    let mentions: Vec<NewMention> = mediamon_ner::Tagger::builtin()?
         .find(&body)
         .into_iter()
         .map(|m| NewMention {
@@ -89,6 +112,8 @@ pub fn prepare(
             confidence: m.confidence,
         })
         .collect();
+    finding.record("mentions", mentions.len());
+    drop(finding);
     let non_empty = |s: String| (!s.trim().is_empty()).then(|| s.trim().to_string());
     let short = |s: Option<String>| s.filter(|s| s.len() <= MAX_SHORT_FIELD);
     // What the page says is kept only where it would pass the caller's checks.

@@ -41,7 +41,11 @@ impl Ingest {
     /// Prepares and stores one article: what IngestArticle does, each item
     /// of IngestBatch, and each new feed item (with its feed date, which
     /// helps read an ambiguous numeric date on the page).
-    #[instrument(name = "ingest.article", skip_all, fields(article_id, bytes, mentions))]
+    #[instrument(
+        name = "ingest.article",
+        skip_all,
+        fields(article_id, outlet, bytes, mentions, outcome)
+    )]
     pub(crate) async fn ingest_one(
         &self,
         req: IngestArticleRequest,
@@ -49,7 +53,7 @@ impl Ingest {
     ) -> Result<IngestArticleResponse, IngestError> {
         // Extraction and name finding are CPU work: off the async executor.
         let max_bytes = self.limits.max_body_bytes;
-        let span = tracing::info_span!("ingest.extract_annotate");
+        let span = tracing::info_span!("ingest.prepare");
         let prepared = tokio::task::spawn_blocking(move || {
             span.in_scope(|| prepare(req, max_bytes, feed_date))
         })
@@ -57,6 +61,9 @@ impl Ingest {
         let span = tracing::Span::current();
         span.record("bytes", prepared.article.body.len());
         span.record("mentions", prepared.mentions.len());
+        if let Some(outlet) = &prepared.article.outlet {
+            span.record("outlet", outlet.as_str());
+        }
         let mention_count = u32::try_from(prepared.mentions.len()).unwrap_or(u32::MAX);
         let trace = mediamon_telemetry::current_trace_headers();
         let inserted = self
@@ -79,6 +86,7 @@ impl Ingest {
             Inserted::Duplicate(id) => (id, IngestOutcome::Duplicate, 0, None),
         };
         span.record("article_id", tracing::field::display(id));
+        span.record("outcome", outcome.as_str_name());
         tracing::info!(outcome = ?outcome, "article ingested");
         Ok(IngestArticleResponse {
             article_id: id.to_string(),

@@ -18,6 +18,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use quick_cache::sync::Cache;
+use tracing::Instrument;
 
 use mediamon_names::decide::{
     Candidate, Context, Decision, Reason, by_context, decide, link_in_article,
@@ -80,14 +81,15 @@ impl NameCache {
         Self(Arc::new(Cache::new(capacity)))
     }
 
-    fn analyze(&self, surface: &str, entity_type: &str) -> Arc<Name> {
+    /// The analysed name, and whether it came from the cache.
+    fn analyze(&self, surface: &str, entity_type: &str) -> (Arc<Name>, bool) {
         let key = (surface.to_string(), entity_type.to_string());
         if let Some(name) = self.0.get(&key) {
-            return name;
+            return (name, true);
         }
         let name = Arc::new(analyze(surface, entity_type));
         self.0.insert(key, name.clone());
-        name
+        (name, false)
     }
 }
 
@@ -103,9 +105,12 @@ struct Known {
 }
 
 impl Known {
-    fn new(row: AliasRow, names: &NameCache) -> Self {
+    /// The pool entry of a candidate row; counts cache hits in `hits`.
+    fn new(row: AliasRow, names: &NameCache, hits: &mut usize) -> Self {
+        let (name, hit) = names.analyze(&row.name, &row.entity_type);
+        *hits += usize::from(hit);
         Known {
-            name: names.analyze(&row.name, &row.entity_type),
+            name,
             keys: AliasKeys {
                 norm: row.norm,
                 skeleton: row.skeleton,
@@ -478,7 +483,11 @@ async fn link_by_context(txn: &ResolutionTxn, p: &mut Plan) -> Result<(), Resolv
 
 /// Resolves the stored mentions of `article_id`. `claimed` are the mention ids
 /// the caller sent; each must belong to the article.
-#[tracing::instrument(name = "store.resolve_article", skip_all, fields(%article_id))]
+#[tracing::instrument(
+    name = "resolve.article",
+    skip_all,
+    fields(%article_id, mentions, candidates, cache_hits, created, linked)
+)]
 pub async fn resolve_article(
     store: &Store,
     cache: &NameCache,
@@ -487,6 +496,8 @@ pub async fn resolve_article(
 ) -> Result<Resolved, ResolverError> {
     let txn = store.begin_resolution(article_id).await?;
     let stored = txn.mentions().to_vec();
+    let span = tracing::Span::current();
+    span.record("mentions", stored.len());
     for (i, id) in claimed.iter().enumerate() {
         if !stored.iter().any(|m| m.id == *id) {
             return Err(ResolverError::invalid(
@@ -513,6 +524,7 @@ pub async fn resolve_article(
         });
     }
 
+    let analysing = tracing::info_span!("resolve.analyse").entered();
     let names: Vec<Name> = stored
         .iter()
         .map(|m| analyze(&m.text, &m.entity_type))
@@ -549,20 +561,23 @@ pub async fn resolve_article(
             .filter(|(_, link)| link.is_none())
             .map(|(l, _)| l),
     );
+    drop(analysing);
 
     // Optimistic: decide without locks; only names that would become new
     // entities are locked, their candidates read again (a replica may have
     // just created them) and everything decided again. Repeats while a
     // fresh decision creates a name not yet locked.
     let mut locked: BTreeSet<String> = BTreeSet::new();
+    let mut hits = 0;
     let mut known: Vec<Known> = txn
         .candidates_for(&probe)
         .await?
         .into_iter()
-        .map(|row| Known::new(row, cache))
+        .map(|row| Known::new(row, cache, &mut hits))
         .collect();
     let mut p = loop {
-        let p = plan(&analysed, &known);
+        let p = tracing::info_span!("resolve.decide", candidates = known.len())
+            .in_scope(|| plan(&analysed, &known));
         let needed: BTreeSet<String> = p
             .creators
             .iter()
@@ -581,12 +596,18 @@ pub async fn resolve_article(
                 .iter()
                 .any(|k| k.entity == row.entity_id && k.keys.norm == row.norm)
             {
-                known.push(Known::new(row, cache));
+                known.push(Known::new(row, cache, &mut hits));
             }
         }
     };
-    link_by_context(&txn, &mut p).await?;
+    span.record("candidates", known.len());
+    span.record("cache_hits", hits);
+    link_by_context(&txn, &mut p)
+        .instrument(tracing::info_span!("resolve.context"))
+        .await?;
 
+    span.record("created", p.entities.len());
+    span.record("linked", p.chosen.iter().filter(|c| c.0.is_some()).count());
     let decisions: Vec<(Uuid, Option<Uuid>, &str)> = stored
         .iter()
         .zip(&p.chosen)
