@@ -62,3 +62,53 @@ async fn co_mentioned_entities_pick_the_son_or_nobody() -> anyhow::Result<()> {
     assert!(massoud.entity_id.is_empty());
     stack.shutdown().await
 }
+
+fn named<'a>(mentions: &'a [Mention], text: &str) -> &'a Mention {
+    mentions
+        .iter()
+        .find(|m| m.text == text)
+        .unwrap_or_else(|| panic!("no {text} in {mentions:?}"))
+}
+
+/// The words around a name, which the name finder keeps as cues: a kinship
+/// word makes a surname a relative's of the person the article named, not
+/// that person; "the governor of" reads a place as its province.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kinship_and_kinds_of_place_steer_the_link() -> anyhow::Result<()> {
+    let stack = Stack::start().await?;
+    ingest(
+        &stack,
+        "Bill signed\n\nPresident Asif Ali Zardari signed the budget in Islamabad. \
+         Relief teams reached Herat Province after the floods.",
+    )
+    .await?;
+    let father = stack.exact_entities("Asif Ali Zardari").await?;
+    let province = stack.exact_entities("Herat Province").await?;
+    assert_eq!((father.len(), province.len()), (1, 1));
+
+    let mentions = ingest(
+        &stack,
+        "Forum in New York\n\nBilawal Bhutto Zardari spoke at a forum in New York. \
+         His father, President Zardari, met donors in Herat the same week. \
+         The governor of Herat asked for tents.",
+    )
+    .await?;
+    let son = named(&mentions, "Bilawal Bhutto Zardari");
+    let zardari = named(&mentions, "Zardari");
+    assert_eq!(zardari.titles, ["father", "President"]);
+    assert_ne!(
+        zardari.entity_id, son.entity_id,
+        "the son is not his father"
+    );
+    assert_eq!(zardari.entity_id, father[0].id, "{zardari:?} {son:?}");
+    let herats: Vec<&Mention> = mentions.iter().filter(|m| m.text == "Herat").collect();
+    assert_eq!(herats.len(), 2, "{mentions:?}");
+    // "in Herat" is the city (a new entity here); the governor's is the province.
+    assert_ne!(herats[0].entity_id, province[0].id);
+    assert_eq!(herats[1].titles, ["province"]);
+    assert_eq!(
+        herats[1].entity_id, province[0].id,
+        "{herats:?} {province:?}"
+    );
+    stack.shutdown().await
+}

@@ -230,7 +230,7 @@ enum BenchCommand {
         /// With --service: articles resolved at once.
         #[arg(long, default_value_t = 8)]
         concurrency: usize,
-        /// Also list the in-memory resolver's wrong merges and splits.
+        /// Also list the wrong merges and splits (in memory, and through the service with --service).
         #[arg(long)]
         errors: bool,
     },

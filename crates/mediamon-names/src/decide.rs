@@ -220,6 +220,11 @@ pub fn link_in_article(mentions: &[(&Name, &str, &str)]) -> Vec<Option<usize>> {
     };
     let mut links: Vec<Option<usize>> = Vec::with_capacity(mentions.len());
     for (i, (name, surface, ty)) in mentions.iter().enumerate() {
+        // A relative of someone named is not that person.
+        if name.kin {
+            links.push(None);
+            continue;
+        }
         let acronym = crate::has_acronyms(ty) && crate::is_acronym(surface);
         // (antecedent, the name is its surname)
         let mut fits: Vec<(usize, bool)> = Vec::new();
@@ -228,10 +233,21 @@ pub fn link_in_article(mentions: &[(&Name, &str, &str)]) -> Vec<Option<usize>> {
                 continue;
             }
             let surname = if acronym {
-                if initialism(earlier).as_deref() != Some(*surface) {
+                // The initialism, or failing that the initialism without the
+                // last word: "JI" after "Jamaat-e-Islami Pakistan" (a
+                // country or wing named last is often left out).
+                let Some(full) = initialism(earlier) else {
+                    continue;
+                };
+                let exact = full == *surface;
+                let shortened = surface.len() >= 2
+                    && earlier.full_tokens.len() >= 3
+                    && full.len() == surface.len() + 1
+                    && full.starts_with(*surface);
+                if !exact && !shortened {
                     continue;
                 }
-                true
+                exact
             } else {
                 // Only a person's shorter name can point back; asked first,
                 // as comparing is the cost of this quadratic loop.
@@ -247,8 +263,10 @@ pub fn link_in_article(mentions: &[(&Name, &str, &str)]) -> Vec<Option<usize>> {
                 fits.push((j, surname));
             }
         }
-        // A surname points at its bearer before a given name at another's,
-        // and then at the one the article has named more often so far.
+        // A surname points at its bearer before a given name at another's
+        // (an acronym at its organisation's whole initialism before a
+        // shortened one), and then at the one the article has named more
+        // often so far.
         let rank = |&(j, surname): &(usize, bool)| {
             let named = if fits.len() > 1 {
                 (0..i)
@@ -265,6 +283,28 @@ pub fn link_in_article(mentions: &[(&Name, &str, &str)]) -> Vec<Option<usize>> {
         links.push(ranked.first().filter(|_| clear).map(|r| r.1));
     }
     links
+}
+
+/// For a mention the text calls someone's relative ([`Name::kin`]), the
+/// earlier mentions whose full name it shares the end of: the relatives it
+/// is not ("his father, President Zardari" after Bilawal Bhutto Zardari).
+/// Their entities are no candidates for it.
+pub fn relatives_in_article(mentions: &[(&Name, &str, &str)], i: usize) -> Vec<usize> {
+    let (name, _, ty) = mentions[i];
+    if !name.kin {
+        return Vec::new();
+    }
+    (0..i)
+        .filter(|&j| {
+            let (earlier, _, ety) = mentions[j];
+            ety == ty
+                && earlier.tokens.len() > name.tokens.len()
+                && matches!(
+                    compare(name, earlier),
+                    Relation::Partial { at_end: true, .. }
+                )
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -392,5 +432,36 @@ mod tests {
             link_in_article(&view),
             vec![None, Some(0), None, Some(2), None]
         );
+    }
+
+    #[test]
+    fn an_acronym_may_leave_out_the_last_word() {
+        let names: Vec<(Name, &str)> = ["Jamaat-e-Islami Pakistan", "JI", "JIP", "J"]
+            .iter()
+            .map(|s| (analyze(s, "ORG"), *s))
+            .collect();
+        let view: Vec<(&Name, &str, &str)> = names.iter().map(|(n, s)| (n, *s, "ORG")).collect();
+        assert_eq!(link_in_article(&view), vec![None, Some(0), Some(0), None]);
+        // The whole initialism wins over a shortened one.
+        let names: Vec<(Name, &str)> = ["Jamaat-e-Islami Pakistan", "Jamiat-e-Islami", "JI"]
+            .iter()
+            .map(|s| (analyze(s, "ORG"), *s))
+            .collect();
+        let view: Vec<(&Name, &str, &str)> = names.iter().map(|(n, s)| (n, *s, "ORG")).collect();
+        assert_eq!(link_in_article(&view)[2], Some(1));
+    }
+
+    #[test]
+    fn a_relative_is_not_the_person_named_before() {
+        let cues = ["father".to_string(), "President".to_string()];
+        let names = [
+            analyze("Bilawal Bhutto Zardari", "PER"),
+            analyze("Zardari", "PER").with_cues(&cues),
+            analyze("Zardari", "PER"),
+        ];
+        let view: Vec<(&Name, &str, &str)> = names.iter().map(|n| (n, "", "PER")).collect();
+        assert_eq!(link_in_article(&view), vec![None, None, Some(0)]);
+        assert_eq!(relatives_in_article(&view, 1), vec![0]);
+        assert!(relatives_in_article(&view, 2).is_empty());
     }
 }

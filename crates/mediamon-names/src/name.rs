@@ -120,9 +120,60 @@ pub struct Name {
     /// Romanised from Arabic script or Cyrillic: vowels are guesses, so
     /// the skeleton alone decides whether tokens match.
     pub romanized: bool,
+    /// The text calls the bearer a relative ("his father, President
+    /// Zardari"): of someone named before, whom the name does not mean.
+    pub kin: bool,
+    /// For a place, the kind the text implies ("province" for "the governor
+    /// of Herat", "river" for "the Helmand"); see [`Name::of_kind`].
+    pub place_kind: Option<String>,
 }
 
+/// Kinship cue words (as the name finder reports them).
+const KIN: &[&str] = &[
+    "father",
+    "mother",
+    "son",
+    "daughter",
+    "brother",
+    "sister",
+    "wife",
+    "husband",
+    "uncle",
+    "nephew",
+    "niece",
+    "cousin",
+    "grandson",
+    "grandfather",
+    "widow",
+];
+/// Kinds of place a cue may name: a bare name then means the place of that
+/// kind when one is known ("Herat Province" beside the city of Herat).
+const PLACE_KINDS: &[&str] = &["province", "river"];
+
 impl Name {
+    /// Reads the cue words the name finder saw around the mention (its
+    /// `titles`): a kinship word makes the name a relative's; a kind of
+    /// place is kept for [`Name::of_kind`].
+    pub fn with_cues(mut self, cues: &[String]) -> Self {
+        for cue in cues {
+            let cue = crate::normalize(cue);
+            if KIN.contains(&cue.as_str()) {
+                self.kin = true;
+            } else if PLACE_KINDS.contains(&cue.as_str()) {
+                self.place_kind = Some(cue);
+            }
+        }
+        self
+    }
+
+    /// A place's name with the kind its cue implies written out ("Herat"
+    /// read as "Herat Province"), to look up before the bare name.
+    pub fn of_kind(&self) -> Option<Name> {
+        let kind = self.place_kind.as_deref()?;
+        (!self.tokens.is_empty() && self.tokens.last().map(String::as_str) != Some(kind))
+            .then(|| analyze(&format!("{} {kind}", self.tokens.join(" ")), "LOC"))
+    }
+
     /// Whether nothing of a name is left (only titles, or empty).
     pub fn is_empty(&self) -> bool {
         self.tokens.is_empty()
@@ -237,6 +288,8 @@ pub fn analyze(surface: &str, entity_type: &str) -> Name {
         generation,
         full_tokens,
         romanized,
+        kin: false,
+        place_kind: None,
     }
 }
 
@@ -474,6 +527,8 @@ fn joined_variant(short: &Name, long: &Name) -> Option<Relation> {
             generation: long.generation,
             full_tokens: Vec::new(),
             romanized: long.romanized,
+            kin: false,
+            place_kind: None,
         };
         match compare(short, &joined) {
             v @ Relation::Variant(_) => Some(v),
@@ -590,6 +645,20 @@ mod tests {
         assert_eq!(rel("Hakan Fidan", "Ahmad Massoud"), Relation::Different);
         assert_eq!(rel("Ahmadi", "Ahmad"), Relation::Different);
         assert_eq!(rel("Mullah Omar", "Amir"), Relation::Different);
+    }
+
+    #[test]
+    fn cues_make_a_relative_or_a_kind_of_place() {
+        let zardari = analyze("Zardari", "PER").with_cues(&["father".into(), "President".into()]);
+        assert!(zardari.kin && zardari.place_kind.is_none());
+        let herat = analyze("Herat", "LOC").with_cues(&["province".into()]);
+        assert_eq!(
+            herat.of_kind().map(|n| n.key()).as_deref(),
+            Some("herat province")
+        );
+        assert_eq!(analyze("Herat", "LOC").of_kind(), None);
+        let river = analyze("Helmand River", "LOC").with_cues(&["river".into()]);
+        assert_eq!(river.of_kind(), None, "the kind is written already");
     }
 
     #[test]

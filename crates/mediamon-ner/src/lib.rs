@@ -40,6 +40,27 @@ pub enum Error {
 /// The model trained from CoNLL-2003 that ships with mediamon.
 const BUILTIN_MODEL: &[u8] = include_bytes!("../model/ner.bin.gz");
 
+/// Kinship words: after a possessive, the name that follows is a relative's
+/// of someone already named.
+const KIN: &[&str] = &[
+    "father",
+    "mother",
+    "son",
+    "daughter",
+    "brother",
+    "sister",
+    "wife",
+    "husband",
+    "uncle",
+    "nephew",
+    "niece",
+    "cousin",
+    "grandson",
+    "grandfather",
+    "widow",
+];
+const POSSESSIVES: &[&str] = &["his", "her", "their"];
+
 /// One name found in a text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mention {
@@ -51,8 +72,11 @@ pub struct Mention {
     pub text: String,
     /// Zero-based sentence index.
     pub sentence: usize,
-    /// For a person, the title and role words just before the name, as
-    /// written ("Mawlawi", "acting foreign minister").
+    /// Cue words around the name ([`Tagger::cues`]): for a person, the
+    /// title and role words just before it, as written ("Mawlawi", "acting
+    /// foreign minister"), and a kinship word ("father" in "his father,
+    /// President Zardari"); for a place, the kind of place the words around
+    /// it imply ("province" in "the governor of Herat").
     pub titles: Vec<String>,
     /// How clearly the model preferred these tags over the next best, in
     /// (0, 1): a ranking aid, not a calibrated probability.
@@ -122,6 +146,7 @@ impl Tagger {
                 trim_punctuation(tokens, &mut spans);
                 acronyms_in_parentheses(tokens, &mut spans);
                 surnames_of_named_people(tokens, &names, &mut spans);
+                places_with_their_kind(tokens, self.gaz, &mut spans);
                 spans
             })
             .collect()
@@ -150,16 +175,75 @@ impl Tagger {
                     end: cp.at(be),
                     text: text[bs..be].to_string(),
                     sentence: si,
-                    titles: if span.kind == EntityType::Per {
-                        self.titles_before(words, span.start)
-                    } else {
-                        Vec::new()
-                    },
+                    titles: self.cues(words, span.start, span.end, span.kind),
                     confidence,
                 });
             }
         }
         out
+    }
+
+    /// [`Tagger::cues`] of the name at bytes `start..end` of `text`, for
+    /// callers that hold names without the tagger's tokens (the resolution
+    /// benchmark).
+    pub fn cues_in(&self, text: &str, start: usize, end: usize, kind: EntityType) -> Vec<String> {
+        let tokens = mediamon_nlp::tokenize(text);
+        let words: Vec<&str> = tokens.iter().map(|t| t.text(text)).collect();
+        let first = tokens.iter().position(|t| t.start >= start);
+        let last = tokens.iter().rposition(|t| t.end <= end);
+        match (first, last) {
+            (Some(f), Some(l)) if f <= l => self.cues(&words, f, l + 1, kind),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The cue words of the name at tokens `start..end` of a sentence (see
+    /// [`Mention::titles`]).
+    pub fn cues(&self, words: &[&str], start: usize, end: usize, kind: EntityType) -> Vec<String> {
+        let lower = |i: usize| words[i].to_lowercase();
+        match kind {
+            EntityType::Per => {
+                let mut cues = self.titles_before(words, start);
+                // "his father, President Zardari": past the titles (with
+                // their "the" and a comma), a kinship word after a possessive.
+                let mut at = start;
+                if !cues.is_empty() && words[at - 1] == "," {
+                    at -= 1;
+                }
+                at -= cues.iter().map(|t| t.split(' ').count()).sum::<usize>();
+                if !cues.is_empty() && at > 0 && lower(at - 1) == "the" {
+                    at -= 1;
+                }
+                if at > 0 && words[at - 1] == "," {
+                    at -= 1;
+                }
+                if at >= 2
+                    && KIN.contains(&lower(at - 1).as_str())
+                    && POSSESSIVES.contains(&lower(at - 2).as_str())
+                {
+                    cues.insert(0, lower(at - 1));
+                }
+                cues
+            }
+            EntityType::Loc => {
+                let before = |n: usize| {
+                    (start >= n).then(|| (start - n..start).map(lower).collect::<Vec<_>>())
+                };
+                // "the governor of Herat": the province, not the city.
+                if before(2).is_some_and(|w| {
+                    ["governor", "province"].contains(&w[0].as_str()) && w[1] == "of"
+                }) {
+                    vec!["province".to_string()]
+                // "from the Helmand": a one-word place with "the" is a river
+                // (towns and provinces take no article).
+                } else if end - start == 1 && before(1).is_some_and(|w| w[0] == "the") {
+                    vec!["river".to_string()]
+                } else {
+                    Vec::new()
+                }
+            }
+            _ => Vec::new(),
+        }
     }
 
     /// The run of title and role words that ends just before token `at`
@@ -296,6 +380,36 @@ fn surnames_of_named_people(tokens: &[&str], names: &[&str], spans: &mut Tagged)
 
 /// "National Resistance Front (NRF)": the acronym takes the type of the
 /// name it spells.
+/// "Herat Province", "Panjshir Valley": a known place followed by a word for
+/// its kind is a place, whatever the tagger read (a capitalised "Province"
+/// looks like an organisation's head word to it). "Islamic State Khorasan
+/// Province" stays an organisation: "Islamic State Khorasan" is no place.
+fn places_with_their_kind(tokens: &[&str], gaz: &Gazetteer, spans: &mut Tagged) {
+    const KINDS: &[&str] = &["province", "district", "valley", "river", "region"];
+    let place = [
+        GazKind::Country,
+        GazKind::Region,
+        GazKind::City,
+        GazKind::BigCity,
+    ]
+    .iter()
+    .fold(0u8, |m, k| m | 1 << *k as u8);
+    for (span, _) in spans.iter_mut() {
+        if span.kind == EntityType::Loc
+            || span.end - span.start < 2
+            || !KINDS.contains(&tokens[span.end - 1].to_lowercase().as_str())
+        {
+            continue;
+        }
+        let head = tokens[span.start..span.end - 1]
+            .iter()
+            .fold(SeqHash::new(), |h, w| h.push(&w.to_lowercase()));
+        if gaz.kinds(head) & place != 0 {
+            span.kind = EntityType::Loc;
+        }
+    }
+}
+
 fn acronyms_in_parentheses(tokens: &[&str], spans: &mut Tagged) {
     let mut found = Vec::new();
     for (span, confidence) in spans.iter() {
@@ -378,6 +492,48 @@ mod tests {
             .find(|m| m.text == "Amir Khan Muttaqi")
             .expect("found");
         assert_eq!(muttaqi.titles, ["acting foreign minister"]);
+    }
+
+    #[test]
+    fn kinship_and_kinds_of_place_are_cues() {
+        let tagger = Tagger::builtin().expect("model");
+        let words = |s: &'static str| s.split(' ').collect::<Vec<_>>();
+        let w = words("His father , President Zardari , spoke .");
+        assert_eq!(
+            tagger.cues(&w, 4, 5, EntityType::Per),
+            ["father", "President"]
+        );
+        let w = words("her brother , the acting minister , Ali Jalali");
+        assert_eq!(
+            tagger.cues(&w, 7, 9, EntityType::Per),
+            ["brother", "acting minister"]
+        );
+        let w = words("President Zardari spoke .");
+        assert_eq!(tagger.cues(&w, 1, 2, EntityType::Per), ["President"]);
+        let w = words("The governor of Herat said so .");
+        assert_eq!(tagger.cues(&w, 3, 4, EntityType::Loc), ["province"]);
+        let w = words("Canals drawn from the Helmand dried up .");
+        assert_eq!(tagger.cues(&w, 4, 5, EntityType::Loc), ["river"]);
+        let w = words("Officials in Helmand said so .");
+        assert!(tagger.cues(&w, 2, 3, EntityType::Loc).is_empty());
+        let text = "His father, President Zardari, met him.";
+        let at = text.find("Zardari").expect("in the text");
+        assert_eq!(
+            tagger.cues_in(text, at, at + "Zardari".len(), EntityType::Per),
+            ["father", "President"]
+        );
+    }
+
+    #[test]
+    fn a_place_with_its_kind_is_a_place() {
+        let got =
+            found("Relief reached Herat Province. The Islamic State Khorasan Province claimed it.");
+        assert!(got.contains(&("Herat Province".into(), "LOC")), "{got:?}");
+        assert!(
+            !got.iter()
+                .any(|(t, k)| t.contains("Khorasan") && *k == "LOC"),
+            "{got:?}"
+        );
     }
 
     #[test]

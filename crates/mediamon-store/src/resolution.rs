@@ -31,6 +31,7 @@ struct StateRow {
     text: Option<String>,
     entity_id: Option<Uuid>,
     decision: Option<String>,
+    titles: Option<Vec<String>>,
 }
 
 /// A stored mention as resolution sees it.
@@ -41,6 +42,8 @@ pub struct StoredMention {
     pub text: String,
     pub entity_id: Option<Uuid>,
     pub decision: Option<String>,
+    /// The name finder's cue words (titles, kinship, kind of place).
+    pub titles: Vec<String>,
 }
 
 /// A known alias with its keys.
@@ -264,7 +267,8 @@ impl Store {
             "WITH a AS (SELECT id, resolution_state, \
                set_config('plan_cache_mode', 'force_generic_plan', true) AS plans \
                FROM articles WHERE id = $1 FOR UPDATE) \
-             SELECT a.resolution_state, m.id, m.entity_type, m.text, m.entity_id, m.decision \
+             SELECT a.resolution_state, m.id, m.entity_type, m.text, m.entity_id, m.decision, \
+             m.titles \
              FROM a LEFT JOIN mentions m ON m.article_id = a.id ORDER BY m.start_offset, m.id",
             [article_id.into()],
         ))
@@ -286,6 +290,7 @@ impl Store {
                     text: r.text?,
                     entity_id: r.entity_id,
                     decision: r.decision,
+                    titles: r.titles.unwrap_or_default(),
                 })
             })
             .collect();

@@ -21,7 +21,7 @@ use quick_cache::sync::Cache;
 use tracing::Instrument;
 
 use mediamon_names::decide::{
-    Candidate, Context, Decision, Reason, by_context, decide, link_in_article,
+    Candidate, Context, Decision, Reason, by_context, decide, link_in_article, relatives_in_article,
 };
 use mediamon_names::key::skeleton;
 use mediamon_names::{Name, analyze, has_acronyms, initialism, is_acronym};
@@ -138,6 +138,9 @@ pub struct Lookup {
     pub skeletons: Vec<String>,
     pub surnames: Vec<String>,
     pub initialism: Option<String>,
+    /// A place read as a kind of place ([`Name::of_kind`]): that name,
+    /// looked up exactly before the bare one.
+    pub kind_norm: Option<String>,
 }
 
 impl Lookup {
@@ -185,6 +188,7 @@ impl Lookup {
             skeletons,
             surnames,
             initialism: keys.initialism.clone(),
+            kind_norm: name.of_kind().map(|n| n.key()),
         }
     }
 }
@@ -195,6 +199,10 @@ pub fn probe_for<'a>(lookups: impl IntoIterator<Item = &'a Lookup>) -> Probe {
     for l in lookups {
         p.types.push(l.entity_type.clone());
         p.norms.push(l.norm.clone());
+        if let Some(norm) = &l.kind_norm {
+            p.types.push(l.entity_type.clone());
+            p.norms.push(norm.clone());
+        }
         p.skeletons.extend(l.skeletons.iter().cloned());
         p.surnames.extend(l.surnames.iter().cloned());
         p.initialisms.extend(l.initialism.iter().cloned());
@@ -232,6 +240,9 @@ struct Analysed<'a> {
     lookups: Vec<Lookup>,
     /// The earlier mention each one refers to within the article.
     within: Vec<Option<usize>>,
+    /// The earlier mentions of relatives of each one (see
+    /// `mediamon_names::decide::relatives_in_article`).
+    relatives: Vec<Vec<usize>>,
 }
 
 /// The decisions for an article, before they are written.
@@ -291,6 +302,25 @@ impl<'a> Pool<'a> {
                 .learned
                 .iter()
                 .any(|k| k.entity == entity && k.keys.norm == norm)
+    }
+
+    /// The entity of the one kind of place a cue names ("Herat Province"
+    /// for "the governor of Herat"), when exactly one entity has that name.
+    fn of_kind(&self, l: &Lookup) -> Option<Uuid> {
+        let norm = l.kind_norm.as_deref()?;
+        let mut entities: Vec<Uuid> = self
+            .by_norm
+            .get(norm)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.fetched[i])
+            .chain(&self.learned)
+            .filter(|k| k.keys.norm == norm && k.entity_type == l.entity_type)
+            .map(|k| k.entity)
+            .collect();
+        entities.sort_unstable();
+        entities.dedup();
+        (entities.len() == 1).then(|| entities[0])
     }
 
     /// Fetched aliases with this surname key.
@@ -386,10 +416,21 @@ fn plan(a: &Analysed<'_>, fetched: &[Known]) -> Plan {
             p.chosen.push((None, ResolutionDecision::Ambiguous));
             continue;
         }
+        if let Some(entity) = pool.of_kind(&a.lookups[i]) {
+            p.chosen
+                .push((Some(entity), ResolutionDecision::AliasMatch));
+            continue;
+        }
+        // Relatives named before in the article are not this person.
+        let relatives: Vec<Uuid> = a.relatives[i]
+            .iter()
+            .filter_map(|&j| p.chosen[j].0)
+            .collect();
         let candidates: Vec<Candidate<'_, Uuid>> = pool
             .found(&a.lookups[i])
             .into_iter()
             .filter(|k| k.entity_type == m.entity_type && !k.blocked.contains(&keys.norm))
+            .filter(|k| !relatives.contains(&k.entity))
             .map(|k| Candidate {
                 entity: k.entity,
                 entity_type: &k.entity_type,
@@ -527,7 +568,7 @@ pub async fn resolve_article(
     let analysing = tracing::info_span!("resolve.analyse").entered();
     let names: Vec<Name> = stored
         .iter()
-        .map(|m| analyze(&m.text, &m.entity_type))
+        .map(|m| analyze(&m.text, &m.entity_type).with_cues(&m.titles))
         .collect();
     let keys: Vec<AliasKeys> = stored
         .iter()
@@ -540,6 +581,9 @@ pub async fn resolve_article(
         .map(|(m, n)| (n, m.text.as_str(), m.entity_type.as_str()))
         .collect();
     let within = link_in_article(&view);
+    let relatives = (0..view.len())
+        .map(|i| relatives_in_article(&view, i))
+        .collect();
     let lookups: Vec<Lookup> = stored
         .iter()
         .zip(&names)
@@ -552,6 +596,7 @@ pub async fn resolve_article(
         keys,
         lookups,
         within,
+        relatives,
     };
     let probe = probe_for(
         analysed

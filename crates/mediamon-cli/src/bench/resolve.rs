@@ -14,10 +14,12 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
+use mediamon_names::decide::relatives_in_article;
 use mediamon_names::decide::{
     Candidate, Context as Evidence, Decision, by_context, decide, link_in_article,
 };
 use mediamon_names::{Name, analyze, is_acronym, normalize};
+use mediamon_ner::EntityType;
 use mediamon_resolver::resolve::Lookup;
 
 /// One labeled mention.
@@ -28,6 +30,9 @@ pub(crate) struct Gold {
     pub surface: String,
     /// The sentence the mention occurs in (contains it verbatim).
     pub context: String,
+    /// The cue words the name finder reads around the mention in its
+    /// context (`mediamon_ner::Tagger::cues`), as ingest stores them.
+    pub cues: Vec<String>,
 }
 
 fn read_tsv(path: &Path) -> anyhow::Result<Vec<HashMap<String, String>>> {
@@ -67,15 +72,23 @@ pub(crate) fn load(dir: &Path) -> anyhow::Result<(Vec<Gold>, Apart)> {
             .cloned()
             .with_context(|| format!("missing column {k}"))
     };
+    let tagger = mediamon_ner::Tagger::builtin()?;
     let mentions = read_tsv(&dir.join("mentions.tsv"))?
         .iter()
         .map(|r| {
+            let (ty, surface) = (field(r, "type")?, field(r, "mention")?);
+            let context = r.get("context").cloned().unwrap_or_default();
+            let cues = match (context.find(&surface), EntityType::from_code(&ty)) {
+                (Some(at), Some(kind)) => tagger.cues_in(&context, at, at + surface.len(), kind),
+                _ => Vec::new(),
+            };
             Ok(Gold {
                 doc: field(r, "doc_id")?,
                 entity: field(r, "entity_id")?,
-                ty: field(r, "type")?,
-                surface: field(r, "mention")?,
-                context: r.get("context").cloned().unwrap_or_default(),
+                ty,
+                surface,
+                context,
+                cues,
             })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
@@ -141,6 +154,21 @@ impl Kb {
         Some((entity, at))
     }
 
+    /// The one entity of this type with an alias of this normalised name.
+    fn of_kind(&self, norm: &str, ty: &str) -> Option<usize> {
+        let mut entities: Vec<usize> = self
+            .index
+            .get(&format!("norm:{norm}"))
+            .into_iter()
+            .flatten()
+            .map(|&(e, _)| e)
+            .filter(|&e| self.entities[e].0 == ty)
+            .collect();
+        entities.sort_unstable();
+        entities.dedup();
+        (entities.len() == 1).then(|| entities[0])
+    }
+
     fn create(&mut self, ty: &str, surface: &str, name: Name) -> (usize, Option<(usize, usize)>) {
         self.entities.push((ty.to_string(), Vec::new()));
         let id = self.entities.len() - 1;
@@ -149,7 +177,10 @@ impl Kb {
 
     /// Resolves one document's mentions; returns their entities.
     fn resolve_doc(&mut self, doc: &[&Gold]) -> Vec<usize> {
-        let names: Vec<Name> = doc.iter().map(|g| analyze(&g.surface, &g.ty)).collect();
+        let names: Vec<Name> = doc
+            .iter()
+            .map(|g| analyze(&g.surface, &g.ty).with_cues(&g.cues))
+            .collect();
         let view: Vec<(&Name, &str, &str)> = doc
             .iter()
             .zip(&names)
@@ -170,6 +201,19 @@ impl Kb {
                 out.push(entity);
                 continue;
             }
+            // A cue naming the kind of place: the one entity of that name.
+            if let Some(entity) = names[i]
+                .of_kind()
+                .and_then(|n| self.of_kind(&n.key(), &g.ty))
+            {
+                out.push(entity);
+                continue;
+            }
+            // Relatives named before in the document are not this person.
+            let relatives: Vec<usize> = relatives_in_article(&view, i)
+                .into_iter()
+                .map(|j| out[j])
+                .collect();
             let mut seen: Vec<(usize, usize)> = here
                 .iter()
                 .copied()
@@ -182,6 +226,7 @@ impl Kb {
                     }
                 }
             }
+            seen.retain(|(e, _)| !relatives.contains(e));
             let candidates: Vec<Candidate<'_, usize>> = seen
                 .iter()
                 .map(|&(e, a)| Candidate {
@@ -424,13 +469,19 @@ pub async fn run(
             score(name, &mentions, &predicted, &apart, per_second)
         })
         .collect();
-    let report = if errors {
+    let mut report = if errors {
         error_report(&mentions, &run_names(&mentions, &docs))
     } else {
         String::new()
     };
     if let Some(preload) = service {
-        rows.push(super::service::run(&mentions, &docs, &apart, preload, concurrency).await?);
+        let (row, predicted) =
+            super::service::run(&mentions, &docs, &apart, preload, concurrency).await?;
+        if errors {
+            report.push_str("\nthrough the service:");
+            report.push_str(&error_report(&mentions, &predicted));
+        }
+        rows.push(row);
     }
     let text = if json {
         serde_json::to_string_pretty(&serde_json::json!({

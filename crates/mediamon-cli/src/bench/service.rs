@@ -84,7 +84,7 @@ fn article(doc: &[usize], mentions: &[Gold]) -> (NewArticle, Vec<(usize, NewMent
                 end: i32::try_from(end).unwrap_or(i32::MAX),
                 text: g.surface.clone(),
                 sentence_index: 0,
-                titles: Vec::new(),
+                titles: g.cues.clone(),
                 confidence: 1.0,
             },
         ));
@@ -117,7 +117,7 @@ pub async fn run(
     apart: &Apart,
     preload: usize,
     concurrency: usize,
-) -> anyhow::Result<Row> {
+) -> anyhow::Result<(Row, Vec<usize>)> {
     let db = super::BenchDb::start().await?;
     let url = db.url.clone();
     let store = Store::connect(&url, 8, Duration::from_secs(10)).await?;
@@ -251,11 +251,12 @@ pub async fn run(
     server.await??;
     store.close().await?;
     db.stop().await?;
-    Ok(score(
+    let row = score(
         &format!("resolver service, gRPC ({preload} entities, {concurrency} in flight)"),
         mentions,
         &predicted,
         apart,
         placed as f64 / elapsed.as_secs_f64(),
-    ))
+    );
+    Ok((row, predicted))
 }

@@ -304,7 +304,12 @@ class Mention(_message.Message):
 
     @_builtins.property
     def titles(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
-        """Title or role words found next to the name ("Commander", "spokesman")."""
+        """Cue words the name finder read around the name: for a person, title or
+        role words ("Commander", "spokesman") and a kinship word ("father" in
+        "his father, President Zardari": a relative of someone named before);
+        for a place, the kind of place the words imply ("province" in "the
+        governor of Herat", "river" in "from the Helmand").
+        """
 
     def __init__(
         self,

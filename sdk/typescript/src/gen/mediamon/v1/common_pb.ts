@@ -119,7 +119,11 @@ export type Mention = Message<"mediamon.v1.Mention"> & {
   sentenceIndex: number;
 
   /**
-   * Title or role words found next to the name ("Commander", "spokesman").
+   * Cue words the name finder read around the name: for a person, title or
+   * role words ("Commander", "spokesman") and a kinship word ("father" in
+   * "his father, President Zardari": a relative of someone named before);
+   * for a place, the kind of place the words imply ("province" in "the
+   * governor of Herat", "river" in "from the Helmand").
    *
    * @generated from field: repeated string titles = 7;
    */
