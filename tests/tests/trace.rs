@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use mediamon_config::TelemetrySettings;
 use mediamon_e2e::{Stack, text_request};
-use mediamon_proto::v1::SearchArticlesRequest;
+use mediamon_proto::v1::{GetArticleRequest, SearchArticlesRequest};
 use opentelemetry_proto::tonic::collector::metrics::v1::metrics_service_server::{
     MetricsService, MetricsServiceServer,
 };
@@ -128,6 +128,16 @@ async fn one_trace_from_the_newsroom_to_the_resolvers_writes() -> anyhow::Result
         })
         .instrument(root.clone())
         .await?;
+    let refused = query
+        .get_article(GetArticleRequest {
+            article_id: "not-an-id".into(),
+        })
+        .instrument(root.clone())
+        .await;
+    assert_eq!(
+        refused.map_err(|s| s.code()).err(),
+        Some(tonic::Code::InvalidArgument)
+    );
     drop(root);
     stack.shutdown().await?;
     // Flushes the batch span exporter and pushes the metrics once more.
@@ -233,6 +243,23 @@ async fn one_trace_from_the_newsroom_to_the_resolvers_writes() -> anyhow::Result
         )
         .as_deref(),
         Some("/mediamon.v1.IngestService/IngestArticle")
+    );
+
+    // The status of each call is on its server span: a caller's mistake is
+    // no server error.
+    let call = named("mediamon.v1.IngestService/IngestArticle");
+    assert_eq!(
+        attribute(call, "rpc.grpc.status_code").as_deref(),
+        Some("0")
+    );
+    let refused = named("mediamon.v1.QueryService/GetArticle");
+    assert_eq!(
+        attribute(refused, "rpc.grpc.status_code").as_deref(),
+        Some("3")
+    );
+    assert_ne!(
+        refused.status.as_ref().map(|s| s.code),
+        Some(opentelemetry_proto::tonic::trace::v1::status::StatusCode::Error as i32)
     );
 
     let metrics = receiver

@@ -103,16 +103,7 @@ pub fn init_with_provider(
         filter: settings.filter.clone(),
         reason: e.to_string(),
     })?;
-    let fmt = match settings.format {
-        LogFormat::Text => tracing_subscriber::fmt::layer().with_target(true).boxed(),
-        // json-subscriber, not fmt's JSON: it writes the OpenTelemetry
-        // trace and span ids, which join a log line to its trace.
-        LogFormat::Json => json_subscriber::layer()
-            .with_current_span(true)
-            .with_span_list(false)
-            .with_opentelemetry_ids(true)
-            .boxed(),
-    };
+    let fmt = log_layer(settings.format, std::io::stdout);
     let otel = provider.as_ref().map(|p| {
         tracing_opentelemetry::layer()
             .with_tracer(p.tracer(service.to_owned()))
@@ -130,6 +121,29 @@ pub fn init_with_provider(
         meters,
         registry,
     })
+}
+
+/// The log lines, in `format`, written to `writer`.
+fn log_layer<S, W>(format: LogFormat, writer: W) -> Box<dyn Layer<S> + Send + Sync>
+where
+    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
+    match format {
+        LogFormat::Text => tracing_subscriber::fmt::layer()
+            .with_target(true)
+            .with_writer(writer)
+            .boxed(),
+        // json-subscriber, not fmt's JSON: it writes the OpenTelemetry
+        // trace and span ids, which join a log line to its trace. Boxed, not
+        // in an Option: it needs the dispatch registration an Option drops.
+        LogFormat::Json => json_subscriber::layer()
+            .with_current_span(true)
+            .with_span_list(false)
+            .with_opentelemetry_ids(true)
+            .with_writer(writer)
+            .boxed(),
+    }
 }
 
 /// W3C trace context as two optional strings (for an outbox row).
@@ -205,6 +219,10 @@ pub fn server_span(req: &http::Request<()>) -> tracing::Span {
         rpc.system = "grpc",
         rpc.method = %path,
         otel.kind = "server",
+        // Filled in by `metrics::RpcMetricsLayer` when the call ends.
+        rpc.grpc.status_code = tracing::field::Empty,
+        otel.status_code = tracing::field::Empty,
+        otel.status_message = tracing::field::Empty,
     );
     let cx = TraceContextPropagator::new().extract(&HeaderExtractor(req.headers()));
     let _ = span.set_parent(cx);
@@ -218,6 +236,51 @@ mod tests {
     #[test]
     fn headers_without_a_trace_are_empty() {
         assert_eq!(current_trace_headers(), TraceHeaders::default());
+    }
+
+    /// Log lines written to memory.
+    #[derive(Clone, Default)]
+    struct Lines(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Lines {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0
+                .lock()
+                .map_err(|_| std::io::Error::other("poisoned"))?
+                .extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn json_lines_carry_the_trace_and_span_ids() {
+        let provider = SdkTracerProvider::builder().build();
+        let lines = Lines::default();
+        let writer = lines.clone();
+        let subscriber = tracing_subscriber::registry()
+            .with(log_layer(LogFormat::Json, move || writer.clone()))
+            .with(tracing_opentelemetry::layer().with_tracer(provider.tracer("test")));
+        let (trace_id, span_id) = tracing::subscriber::with_default(subscriber, || {
+            let span = tracing::info_span!("work", article_id = "a1");
+            let _entered = span.enter();
+            tracing::info!(mentions = 3, "done");
+            let cx = span.context();
+            let sc = opentelemetry::trace::TraceContextExt::span(&cx)
+                .span_context()
+                .clone();
+            (sc.trace_id().to_string(), sc.span_id().to_string())
+        });
+        let bytes = lines.0.lock().expect("lines").clone();
+        let line: serde_json::Value =
+            serde_json::from_slice(bytes.split(|b| *b == b'\n').next().expect("a line"))
+                .expect("one JSON object per line");
+        assert_eq!(line["fields"]["message"], "done");
+        assert_eq!(line["span"]["article_id"], "a1");
+        assert_eq!(line["openTelemetry"]["traceId"], trace_id.as_str());
+        assert_eq!(line["openTelemetry"]["spanId"], span_id.as_str());
     }
 
     #[test]

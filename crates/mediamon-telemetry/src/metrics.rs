@@ -173,13 +173,19 @@ where
             // in the headers. A call that got as far as a reply body ends
             // with OK in the trailers (no RPC here streams replies, so a
             // status cannot change after the first message).
-            let code = match &response {
-                Ok(r) => r
-                    .headers()
-                    .get("grpc-status")
-                    .map_or(tonic::Code::Ok, |v| tonic::Code::from_bytes(v.as_bytes())),
-                Err(_) => tonic::Code::Internal,
+            let (code, message) = match &response {
+                Ok(r) => {
+                    let header = |name: &str| r.headers().get(name).map(|v| v.as_bytes());
+                    (
+                        header("grpc-status").map_or(tonic::Code::Ok, tonic::Code::from_bytes),
+                        header("grpc-message")
+                            .map(|m| String::from_utf8_lossy(m).into_owned())
+                            .unwrap_or_default(),
+                    )
+                }
+                Err(_) => (tonic::Code::Internal, String::new()),
             };
+            record_status(code, &message);
             // Unknown paths would make a label per probe.
             let method = if code == tonic::Code::Unimplemented {
                 "_OTHER".to_owned()
@@ -196,6 +202,23 @@ where
             );
             response
         })
+    }
+}
+
+/// Puts the call's status on its server span (`crate::server_span`, the
+/// current span here): the code always; an error status for the codes that
+/// mean the server failed (as OpenTelemetry's gRPC conventions ask; a
+/// caller's bad request is not the server's error).
+fn record_status(code: tonic::Code, message: &str) {
+    use tonic::Code::*;
+    let span = tracing::Span::current();
+    span.record("rpc.grpc.status_code", code as i64);
+    if matches!(
+        code,
+        Unknown | DeadlineExceeded | Unimplemented | Internal | Unavailable | DataLoss
+    ) {
+        span.record("otel.status_code", "ERROR");
+        span.record("otel.status_message", message);
     }
 }
 
