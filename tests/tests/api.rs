@@ -88,6 +88,28 @@ async fn corpus_is_resolved_and_queryable() -> anyhow::Result<()> {
         .into_inner();
     assert!(!profile.recent_mentions.is_empty());
     assert!(profile.articles.len() >= 6, "{}", profile.articles.len());
+    // "... Ahmad Massoud, an account that Massoud's movement disputes": a
+    // sentence naming him twice is one recent mention.
+    let profile = query
+        .get_entity_profile(by_name("Ahmad Massoud"))
+        .await?
+        .into_inner();
+    let mut sentences: Vec<(String, &str)> = profile
+        .recent_mentions
+        .iter()
+        .map(|m| {
+            let article = m
+                .mention
+                .as_ref()
+                .map(|x| x.article_id.clone())
+                .unwrap_or_default();
+            (article, m.sentence.as_str())
+        })
+        .collect();
+    let shown = sentences.len();
+    sentences.sort();
+    sentences.dedup();
+    assert_eq!(sentences.len(), shown, "{:#?}", profile.recent_mentions);
 
     // A surname-only mention links to the full name earlier in the article.
     let article = query

@@ -247,20 +247,26 @@ impl Store {
             .collect())
     }
 
-    /// An entity's most recent mentions, newest first, with their articles
+    /// An entity's most recent mentions, newest first, one per sentence (a
+    /// sentence that names it twice is shown once), with their articles
     /// (two queries, whatever the limit).
     pub async fn entity_mentions(
         &self,
         entity_id: Uuid,
         limit: u64,
     ) -> Result<Vec<MentionInContextRow>> {
-        let mentions = mention::Entity::find()
+        // Read a few more than asked, so that repeats within a sentence
+        // still leave `limit` sentences.
+        let mut mentions = mention::Entity::find()
             .filter(mention::Column::EntityId.eq(entity_id))
             .order_by_desc(mention::Column::ResolvedAt)
             .order_by_desc(mention::Column::Id)
-            .limit(limit)
+            .limit(limit.saturating_mul(4))
             .all(&self.db)
             .await?;
+        let mut seen = std::collections::HashSet::new();
+        mentions.retain(|m| seen.insert((m.article_id, m.sentence_index)));
+        mentions.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
         let mut ids: Vec<Uuid> = mentions.iter().map(|m| m.article_id).collect();
         ids.sort();
         ids.dedup();

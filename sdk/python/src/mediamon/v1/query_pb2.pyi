@@ -295,7 +295,7 @@ class GetEntityProfileResponse(_message.Message):
 
     @_builtins.property
     def recent_mentions(self) -> _containers.RepeatedCompositeFieldContainer[Global___MentionInContext]:
-        """Its most recent mentions, newest article first."""
+        """Its most recent mentions, newest article first, one per sentence."""
 
     @_builtins.property
     def articles(self) -> _containers.RepeatedCompositeFieldContainer[_common_pb2.ArticleSummary]:

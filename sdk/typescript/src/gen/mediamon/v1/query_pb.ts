@@ -313,7 +313,7 @@ export type GetEntityProfileResponse = Message<"mediamon.v1.GetEntityProfileResp
   entity?: Entity | undefined;
 
   /**
-   * Its most recent mentions, newest article first.
+   * Its most recent mentions, newest article first, one per sentence.
    *
    * @generated from field: repeated mediamon.v1.MentionInContext recent_mentions = 2;
    */
