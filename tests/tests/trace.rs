@@ -12,7 +12,8 @@ use std::time::Duration;
 
 use mediamon_config::TelemetrySettings;
 use mediamon_e2e::{Stack, text_request};
-use mediamon_proto::v1::{GetArticleRequest, SearchArticlesRequest};
+use mediamon_proto::v1::ingest_article_request::Content;
+use mediamon_proto::v1::{GetArticleRequest, IngestArticleRequest, SearchArticlesRequest};
 use opentelemetry_proto::tonic::collector::metrics::v1::metrics_service_server::{
     MetricsService, MetricsServiceServer,
 };
@@ -119,6 +120,18 @@ async fn one_trace_from_the_newsroom_to_the_resolvers_writes() -> anyhow::Result
         .instrument(root.clone())
         .await?
         .into_inner();
+    // A page, for the decoding and HTML steps.
+    ingest
+        .ingest_article(IngestArticleRequest {
+            content: Some(Content::Html(
+                b"<html><body><article><h1>Talks</h1><p>Ahmad Massoud met envoys in \
+                  Dushanbe on Monday, his office said in a statement.</p></article></body></html>"
+                    .to_vec(),
+            )),
+            ..Default::default()
+        })
+        .instrument(root.clone())
+        .await?;
     stack.wait_resolved(Duration::from_secs(20)).await?;
     let mut query = stack.query().await?;
     query
@@ -183,6 +196,8 @@ async fn one_trace_from_the_newsroom_to_the_resolvers_writes() -> anyhow::Result
         ("ingest.prepare", "ingest.article"),
         ("ingest.extract", "ingest.prepare"),
         ("ingest.ner", "ingest.prepare"),
+        ("extract.decode", "ingest.extract"),
+        ("extract.html", "ingest.extract"),
         ("store.insert_article", "ingest.article"),
         // The outbox row carried the ingest call's context.
         ("outbox.dispatch", "ingest.article"),
@@ -213,27 +228,46 @@ async fn one_trace_from_the_newsroom_to_the_resolvers_writes() -> anyhow::Result
         assert_eq!(parent(named(child)), expected, "the parent of {child}");
     }
 
-    // Attributes an operator filters by.
-    let article = named("ingest.article");
-    assert_eq!(
-        attribute(article, "article_id"),
-        Some(reply.article_id.clone())
-    );
+    // Attributes an operator filters by, on the text article's spans.
+    let under = |name: &str, ancestor: &Span| -> &Span {
+        in_trace
+            .iter()
+            .copied()
+            .find(|s| {
+                let mut at = *s;
+                s.name == name
+                    && std::iter::from_fn(|| {
+                        at = by_id.get(at.parent_span_id.as_slice())?;
+                        Some(at.span_id.clone())
+                    })
+                    .any(|id| id == ancestor.span_id)
+            })
+            .unwrap_or_else(|| panic!("no {name} under {}", ancestor.name))
+    };
+    let of_article = |name: &str| -> &Span {
+        in_trace
+            .iter()
+            .copied()
+            .find(|s| {
+                s.name == name && attribute(s, "article_id") == Some(reply.article_id.clone())
+            })
+            .unwrap_or_else(|| panic!("no {name} of article {}", reply.article_id))
+    };
+    let article = of_article("ingest.article");
     assert_eq!(
         attribute(article, "outcome").as_deref(),
         Some("INGEST_OUTCOME_CREATED")
     );
     assert_eq!(
-        attribute(named("ingest.ner"), "mentions").as_deref(),
+        attribute(under("ingest.ner", article), "mentions").as_deref(),
         Some("4")
     );
-    let resolved = named("resolve.article");
-    assert_eq!(attribute(resolved, "article_id"), Some(reply.article_id));
+    let resolved = of_article("resolve.article");
     assert_eq!(attribute(resolved, "mentions").as_deref(), Some("4"));
     assert_eq!(attribute(resolved, "linked").as_deref(), Some("4"));
     assert!(attribute(resolved, "cache_hits").is_some());
     assert_eq!(
-        attribute(named("store.write_resolution"), "links").as_deref(),
+        attribute(under("store.write_resolution", resolved), "links").as_deref(),
         Some("4")
     );
     assert_eq!(

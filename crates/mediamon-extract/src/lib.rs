@@ -57,9 +57,12 @@ pub const MAX_DEPTH: usize = 1000;
 
 /// Extracts the story of an HTML page.
 pub fn from_html(bytes: &[u8], hints: &Hints) -> Result<Article, ExtractError> {
-    let page = decode::decode_html(bytes, hints.content_type, hints.url)?;
-    let page = prescan::prescan(&page, MAX_DEPTH).ok_or(ExtractError::TooDeep(MAX_DEPTH))?;
-    let extracted = html::extract(&page);
+    let page = tracing::info_span!("extract.decode", bytes = bytes.len())
+        .in_scope(|| decode::decode_html(bytes, hints.content_type, hints.url))?;
+    let extracted = tracing::info_span!("extract.html", chars = page.len()).in_scope(|| {
+        let page = prescan::prescan(&page, MAX_DEPTH).ok_or(ExtractError::TooDeep(MAX_DEPTH))?;
+        Ok::<_, ExtractError>(html::extract(&page))
+    })?;
     let body = extracted.blocks.join("\n\n");
     if body.trim().is_empty() {
         return Err(ExtractError::Empty);

@@ -175,6 +175,8 @@ pub struct Context<E> {
     /// For each other entity named in this article: how many of those
     /// articles name it too.
     pub shared: Vec<u32>,
+    /// The article itself names the candidate elsewhere (in full).
+    pub named_here: bool,
 }
 
 /// Evidence at least this strong (one shared entity in five of the
@@ -194,8 +196,14 @@ pub fn context_score<E>(c: &Context<E>) -> f64 {
 /// Breaks the tie of an ambiguous partial name ("Massoud" with father and
 /// son known) by the company each candidate keeps: the one whose earlier
 /// articles name the same entities as this article, clearly more than any
-/// other candidate's do. `None` leaves the mention unlinked.
+/// other candidate's do. `None` leaves the mention unlinked; so does an
+/// article that names two of the candidates itself ("Salahuddin Rabbani"
+/// and "Burhanuddin Rabbani", then "Rabbani"): both keep this article's
+/// company, so the company cannot tell them apart.
 pub fn by_context<E: Copy>(candidates: &[Context<E>]) -> Option<(E, f64)> {
+    if candidates.iter().filter(|c| c.named_here).count() >= 2 {
+        return None;
+    }
     let mut scored: Vec<(E, f64)> = candidates
         .iter()
         .map(|c| (c.entity, context_score(c)))
@@ -396,6 +404,7 @@ mod tests {
             entity,
             articles,
             shared: shared.to_vec(),
+            named_here: false,
         };
         // The son's articles name the NRF and Panjshir; the father's rarely.
         let son = ctx(2, 9, &[8, 5]);
@@ -413,6 +422,13 @@ mod tests {
             Some((2, 0.2))
         );
         assert_eq!(by_context(&[ctx(2, 5, &[1]), ctx(3, 5, &[0])]), None);
+        // Father and son both named in the article: no pick.
+        let here = |c: Context<u32>| Context {
+            named_here: true,
+            ..c
+        };
+        assert_eq!(by_context(&[here(son.clone()), here(father.clone())]), None);
+        assert_eq!(by_context(&[son, here(father)]).map(|b| b.0), Some(2));
     }
 
     #[test]

@@ -104,6 +104,7 @@ struct ArticleText {
 
 impl Store {
     /// Articles matching a filter, best (or newest) first.
+    #[tracing::instrument(name = "store.search_articles", skip_all, fields(offset, limit))]
     pub async fn search_articles(
         &self,
         filter: &ArticleFilter,
@@ -145,6 +146,7 @@ impl Store {
     }
 
     /// One article's summary and body, in one query.
+    #[tracing::instrument(name = "store.get_article", skip_all, fields(article_id = %id))]
     pub async fn get_article(&self, id: Uuid) -> Result<Option<(ArticleRow, String)>> {
         let stmt = Statement::from_sql_and_values(
             DbBackend::Postgres,
@@ -174,6 +176,7 @@ impl Store {
     }
 
     /// Entities by id, in the order asked; unknown ids are skipped.
+    #[tracing::instrument(name = "store.get_entities", skip_all, fields(entities = ids.len()))]
     pub async fn get_entities(&self, ids: &[Uuid]) -> Result<Vec<EntityRow>> {
         if ids.is_empty() {
             return Ok(Vec::new());
@@ -194,6 +197,7 @@ impl Store {
     /// scores 1, the same consonant skeleton (a spelling or script variant)
     /// 0.95, the same last skeleton for a one-word query (a surname) 0.9,
     /// otherwise the better of trigram and word similarity.
+    #[tracing::instrument(name = "store.search_entities", skip_all, fields(offset, limit))]
     pub async fn search_entities(
         &self,
         keys: &crate::AliasKeys,
@@ -250,6 +254,7 @@ impl Store {
     /// An entity's most recent mentions, newest first, one per sentence (a
     /// sentence that names it twice is shown once), with their articles
     /// (two queries, whatever the limit).
+    #[tracing::instrument(name = "store.entity_mentions", skip_all, fields(%entity_id, limit))]
     pub async fn entity_mentions(
         &self,
         entity_id: Uuid,
@@ -291,6 +296,7 @@ impl Store {
     }
 
     /// Entities that share articles with `entity_id`, most shared first.
+    #[tracing::instrument(name = "store.entity_co_mentions", skip_all, fields(%entity_id, limit))]
     pub async fn co_mentions(&self, entity_id: Uuid, limit: u64) -> Result<Vec<CoMentionRow>> {
         let counts = CountRow::find_by_statement(Statement::from_sql_and_values(
             DbBackend::Postgres,

@@ -495,6 +495,7 @@ async fn link_by_context(txn: &ResolutionTxn, p: &mut Plan) -> Result<(), Resolv
     if neighbours.is_empty() {
         return Ok(());
     }
+    let named_here: Vec<Uuid> = p.chosen.iter().filter_map(|(e, _)| *e).collect();
     let counts = txn.co_mentions(&candidates, &neighbours).await?;
     let count = |c: Uuid, n: Uuid| {
         counts
@@ -510,6 +511,7 @@ async fn link_by_context(txn: &ResolutionTxn, p: &mut Plan) -> Result<(), Resolv
                 entity: c,
                 articles: count(c, c),
                 shared: neighbours.iter().map(|&n| count(c, n)).collect(),
+                named_here: named_here.contains(&c),
             })
             .collect();
         if let Some((entity, _)) = by_context(&evidence) {

@@ -282,6 +282,10 @@ impl Kb {
                     let seen: Vec<&BTreeSet<usize>> =
                         self.docs.iter().filter(|d| d.contains(&c)).collect();
                     Evidence {
+                        named_here: out
+                            .iter()
+                            .zip(0..)
+                            .any(|(&e, j)| e == c && !ambiguous.iter().any(|(k, _)| *k == j)),
                         entity: c,
                         articles: seen.len() as u32,
                         shared: neighbours
