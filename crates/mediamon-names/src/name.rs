@@ -350,8 +350,9 @@ fn token_similarity_with(
             (false, false) => false,
         };
     let romanized = romanized.0 || romanized.1;
-    let same_kind = romanized || (nisba(a) == nisba(b) && glides(a) == glides(b));
-    if !sa.is_empty() && same_skeleton && same_kind {
+    // Asked only where it matters: comparing is the resolver's inner loop.
+    let same_kind = || romanized || (nisba(a) == nisba(b) && glides(a) == glides(b));
+    if !sa.is_empty() && same_skeleton && same_kind() {
         if romanized || fold_vowels(a) == fold_vowels(b) {
             // Only the usual vowel spellings differ (Noor / Nur, Tehreek /
             // Tehrik), or the vowels were guessed.
@@ -361,7 +362,7 @@ fn token_similarity_with(
         }
     } else if is_short_form(a, b) || is_short_form(b, a) {
         TOKEN_MATCH
-    } else if same_kind && near_skeletons(sa, sb, romanized) && (romanized || jw >= 0.95) {
+    } else if near_skeletons(sa, sb, romanized) && (romanized || jw >= 0.95) && same_kind() {
         // One consonant apart in a long skeleton: an assimilated or silent
         // letter (Akhundzada / Akhunzada), or a guessed vowel that some
         // spellings write as h (Cyrillic Забихулла / Zabihullah).
@@ -379,12 +380,11 @@ fn token_similarity_with(
 /// is mostly a long i before -ullah or -uddin (Zabiullah / Zabihullah);
 /// before e, a spelling's choice (Aliyev / Aliev).
 fn glides(t: &str) -> usize {
-    let letters: Vec<char> = t.chars().collect();
-    letters
-        .windows(2)
-        .filter(|w| match w {
-            ['y', next] => matches!(next, 'a' | 'o' | 'u'),
-            ['i', next] => matches!(next, 'a' | 'o'),
+    t.chars()
+        .zip(t.chars().skip(1))
+        .filter(|pair| match pair {
+            ('y', next) => matches!(next, 'a' | 'o' | 'u'),
+            ('i', next) => matches!(next, 'a' | 'o'),
             _ => false,
         })
         .count()
