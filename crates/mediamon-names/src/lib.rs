@@ -12,7 +12,7 @@ pub mod name;
 pub mod romanize;
 
 pub use name::{
-    Name, Relation, analyze, compare, has_acronyms, initialism, is_acronym, token_similarity,
+    KIN, Name, Relation, analyze, compare, has_acronyms, initialism, is_acronym, token_similarity,
 };
 
 use unicode_normalization::UnicodeNormalization;

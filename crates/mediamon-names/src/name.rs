@@ -128,8 +128,10 @@ pub struct Name {
     pub place_kind: Option<String>,
 }
 
-/// Kinship cue words (as the name finder reports them).
-const KIN: &[&str] = &[
+/// Kinship words: after a possessive ("his father, President Zardari"),
+/// the name that follows is a relative's of someone already named. The name
+/// finder reports them as cues; [`Name::with_cues`] reads them.
+pub const KIN: &[&str] = &[
     "father",
     "mother",
     "son",

@@ -40,25 +40,7 @@ pub enum Error {
 /// The model trained from CoNLL-2003 that ships with mediamon.
 const BUILTIN_MODEL: &[u8] = include_bytes!("../model/ner.bin.gz");
 
-/// Kinship words: after a possessive, the name that follows is a relative's
-/// of someone already named.
-const KIN: &[&str] = &[
-    "father",
-    "mother",
-    "son",
-    "daughter",
-    "brother",
-    "sister",
-    "wife",
-    "husband",
-    "uncle",
-    "nephew",
-    "niece",
-    "cousin",
-    "grandson",
-    "grandfather",
-    "widow",
-];
+/// Words before a kinship word that make it one (`mediamon_names::KIN`).
 const POSSESSIVES: &[&str] = &["his", "her", "their"];
 
 /// One name found in a text.
@@ -218,7 +200,7 @@ impl Tagger {
                     at -= 1;
                 }
                 if at >= 2
-                    && KIN.contains(&lower(at - 1).as_str())
+                    && mediamon_names::KIN.contains(&lower(at - 1).as_str())
                     && POSSESSIVES.contains(&lower(at - 2).as_str())
                 {
                     cues.insert(0, lower(at - 1));
