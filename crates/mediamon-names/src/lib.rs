@@ -12,7 +12,8 @@ pub mod name;
 pub mod romanize;
 
 pub use name::{
-    KIN, Name, Relation, analyze, compare, has_acronyms, initialism, is_acronym, token_similarity,
+    KIN, Name, PROVINCE, RIVER, Relation, analyze, compare, has_acronyms, initialism, is_acronym,
+    token_similarity,
 };
 
 use unicode_normalization::UnicodeNormalization;

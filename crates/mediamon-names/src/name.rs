@@ -148,9 +148,12 @@ pub const KIN: &[&str] = &[
     "grandfather",
     "widow",
 ];
-/// Kinds of place a cue may name: a bare name then means the place of that
-/// kind when one is known ("Herat Province" beside the city of Herat).
-const PLACE_KINDS: &[&str] = &["province", "river"];
+/// The kinds of place a cue may name (the name finder emits them): a bare
+/// name then means the place of that kind when one is known ("Herat
+/// Province" beside the city of Herat).
+pub const PROVINCE: &str = "province";
+pub const RIVER: &str = "river";
+const PLACE_KINDS: &[&str] = &[PROVINCE, RIVER];
 
 impl Name {
     /// Reads the cue words the name finder saw around the mention (its

@@ -215,11 +215,11 @@ impl Tagger {
                 if before(2).is_some_and(|w| {
                     ["governor", "province"].contains(&w[0].as_str()) && w[1] == "of"
                 }) {
-                    vec!["province".to_string()]
+                    vec![mediamon_names::PROVINCE.to_string()]
                 // "from the Helmand": a one-word place with "the" is a river
                 // (towns and provinces take no article).
                 } else if end - start == 1 && before(1).is_some_and(|w| w[0] == "the") {
-                    vec!["river".to_string()]
+                    vec![mediamon_names::RIVER.to_string()]
                 } else {
                     Vec::new()
                 }
