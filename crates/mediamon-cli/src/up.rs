@@ -157,13 +157,17 @@ async fn run_stack(
         } else {
             Some(load_demo(&addrs[0].1, &token, &store).await?)
         };
+        let database = if private {
+            format!("{url}  (private cluster in {})", home.join("pg").display())
+        } else {
+            format!("{url}  (from DATABASE_URL)")
+        };
         print_banner(
             &addrs,
             metrics,
+            &database,
             &token,
             home,
-            url,
-            private,
             ready_in,
             demo.as_ref(),
         );
@@ -357,14 +361,12 @@ async fn load_demo(
     })
 }
 
-#[allow(clippy::too_many_arguments)]
 fn print_banner(
     addrs: &[(&str, SocketAddr, &str)],
     metrics: SocketAddr,
+    database: &str,
     token: &str,
     home: &Path,
-    url: &str,
-    private: bool,
     ready_in: Duration,
     demo: Option<&DemoLoad>,
 ) {
@@ -375,13 +377,8 @@ fn print_banner(
     for (name, addr, service) in addrs {
         println!("  {name:<9} {addr}  {service}");
     }
-    let where_db = if private {
-        format!("private cluster in {}", home.join("pg").display())
-    } else {
-        "from DATABASE_URL".into()
-    };
     println!("  {:<9} http://{metrics}/metrics  (Prometheus)", "metrics");
-    println!("  {:<9} {url}  ({where_db})", "postgres");
+    println!("  {:<9} {database}", "postgres");
     println!(
         "  {:<9} {token}\n            (scopes ingest, read, curate; saved in {})",
         "token",
