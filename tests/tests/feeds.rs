@@ -101,7 +101,11 @@ async fn a_feed_is_polled_its_items_taken_once_and_unchanged_feeds_not_downloade
         .ok_or_else(|| anyhow::anyhow!("no feed"))?;
     assert_eq!(registered.poll_interval_seconds, 1);
 
-    let polled = wait_for(&stack, &url, "three items", |f| f.item_count == 3).await?;
+    // Items are counted as they are taken; the poll's report comes after.
+    let polled = wait_for(&stack, &url, "a poll that took three items", |f| {
+        f.item_count == 3 && f.last_poll_time.is_some()
+    })
+    .await?;
     assert!(
         polled.last_status.contains("3 new"),
         "{}",
