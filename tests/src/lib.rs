@@ -16,7 +16,7 @@ use mediamon_client::{IngestClient, Outgoing, QueryClient, ResolverClient};
 use mediamon_config::{
     ApiKeyEntry, IngestSettings, QuerySettings, ResolverClientSettings, ResolverSettings,
 };
-use mediamon_pgcluster::Cluster;
+use mediamon_pgcluster::{Cluster, Durability};
 use mediamon_proto::v1::{
     Entity, IngestArticleRequest, SearchEntitiesRequest, ingest_article_request::Content,
 };
@@ -28,8 +28,46 @@ use tokio::task::JoinHandle;
 /// A database of its own for one test.
 pub struct TestDb {
     pub url: String,
-    cluster: Option<Cluster>,
-    _dir: Option<tempfile::TempDir>,
+}
+
+/// The private cluster every test of this process shares (one `initdb` per
+/// test binary, a database per test). It is never dropped: a watchdog shell
+/// stops it and removes its directory once this process has exited, however
+/// it exits.
+static SHARED: tokio::sync::OnceCell<Cluster> = tokio::sync::OnceCell::const_new();
+
+async fn shared_cluster() -> anyhow::Result<&'static Cluster> {
+    SHARED
+        .get_or_try_init(|| async {
+            let dir = tempfile::Builder::new()
+                .prefix("mediamon-test-pg")
+                .tempdir()?
+                .keep();
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                // The cluster may run as `nobody` when the tests run as root.
+                std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755))?;
+            }
+            // Throwaway data: durability is not worth the fsyncs here.
+            let cluster = Cluster::start(&dir, Durability::Unsafe).await?;
+            let pid = cluster.pid().context("the cluster has no process")?;
+            let watchdog = format!(
+                "while kill -0 {me} 2>/dev/null; do sleep 0.5; done; kill -INT {pid}; \
+                 while kill -0 {pid} 2>/dev/null; do sleep 0.2; done; rm -rf '{dir}'",
+                me = std::process::id(),
+                dir = dir.display(),
+            );
+            std::process::Command::new("sh")
+                .args(["-c", &watchdog])
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .context("starting the cluster's watchdog")?;
+            Ok(cluster)
+        })
+        .await
 }
 
 impl TestDb {
@@ -43,26 +81,13 @@ impl TestDb {
             let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
             return Ok(Self {
                 url: format!("{base}/{name}"),
-                cluster: None,
-                _dir: None,
             });
         }
-        let dir = tempfile::tempdir()?;
-        let cluster = Cluster::start(dir.path()).await?;
+        let cluster = shared_cluster().await?;
         mediamon_store::create_database(&cluster.url("postgres"), &name).await?;
         Ok(Self {
             url: cluster.url(&name),
-            cluster: Some(cluster),
-            _dir: Some(dir),
         })
-    }
-
-    /// Stops the private cluster, if this database has one.
-    pub async fn stop(mut self) -> anyhow::Result<()> {
-        if let Some(cluster) = self.cluster.take() {
-            cluster.stop().await?;
-        }
-        Ok(())
     }
 }
 
@@ -123,7 +148,11 @@ fn key(name: &str, scopes: &[Scope], token: &str) -> ApiKeyEntry {
 impl Stack {
     /// Starts a database, migrates it, and starts all three services.
     pub async fn start() -> anyhow::Result<Self> {
-        let db = TestDb::new().await?;
+        Self::start_on(TestDb::new().await?).await
+    }
+
+    /// The same on a database the caller made (a cluster of its own).
+    pub async fn start_on(db: TestDb) -> anyhow::Result<Self> {
         let store = Store::connect(&db.url, 8, Duration::from_secs(5)).await?;
         store.migrate().await?;
         let (token, read_token, service_token) =
@@ -223,6 +252,8 @@ impl Stack {
         settings.outbox.poll_interval_ms = 50;
         settings.outbox.max_backoff_secs = 1;
         settings.outbox.lease_secs = 10;
+        // Few, so a test sees an item set aside quickly.
+        settings.outbox.max_attempts = 3;
         let client = mediamon_client::resolver_from_settings(&settings.resolver, &settings.server)?;
         let (stop, signal) = stop_pair();
         let (store, keys) = (self.store.clone(), self.keys.clone());
@@ -406,8 +437,7 @@ impl Stack {
         for running in self.replicas.drain(..).chain(main.into_iter().flatten()) {
             running.shutdown().await?;
         }
-        self.store.close().await?;
-        self.db.stop().await
+        Ok(self.store.close().await?)
     }
 }
 

@@ -10,21 +10,6 @@ use mediamon_proto::v1::{
     PublishTimeSource, ingest_article_request::Content,
 };
 
-fn shared_seed(prefix: &str) -> anyhow::Result<String> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/seeds");
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with(prefix))
-        {
-            return Ok(std::fs::read_to_string(path)?);
-        }
-    }
-    anyhow::bail!("no seed {prefix}")
-}
-
 fn fixture(rel: &str) -> anyhow::Result<Vec<u8>> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("data/extract")
@@ -72,8 +57,16 @@ fn published_day(m: &ArticleMetadata) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn seed_renderings_are_stored_without_their_furniture() -> anyhow::Result<()> {
+    const TEST: &str = "seed_renderings_are_stored_without_their_furniture";
+    let (Some(s001), Some(s003), Some(s004)) = (
+        mediamon_testdata::seed("001_", TEST),
+        mediamon_testdata::seed("003_", TEST),
+        mediamon_testdata::seed("004_", TEST),
+    ) else {
+        return Ok(());
+    };
     let stack = Stack::start().await?;
-    let a = stored(&stack, text_request(&shared_seed("001_")?)).await?;
+    let a = stored(&stack, text_request(&s001)).await?;
     for furniture in [
         "Arts & Culture",
         "Русский",
@@ -111,8 +104,8 @@ async fn seed_renderings_are_stored_without_their_furniture() -> anyhow::Result<
         );
     }
 
-    for prefix in ["003_", "004_"] {
-        let a = stored(&stack, text_request(&shared_seed(prefix)?)).await?;
+    for (prefix, text) in [("003_", s003), ("004_", s004)] {
+        let a = stored(&stack, text_request(&text)).await?;
         for furniture in [
             "Leave a Reply",
             "Read more:",

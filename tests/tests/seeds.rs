@@ -9,24 +9,16 @@ use std::collections::BTreeSet;
 
 use mediamon_proto::v1::{GetArticleRequest, SearchArticlesRequest};
 
-fn seeds_dir() -> std::path::PathBuf {
-    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/seeds")
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn seed_actors_resolve_to_one_entity_each() -> anyhow::Result<()> {
-    let mut files: Vec<_> = std::fs::read_dir(seeds_dir())?
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    files.sort();
-    assert_eq!(files.len(), 5, "the five seed articles");
+    let Some(seeds) = mediamon_testdata::seeds("seed_actors_resolve_to_one_entity_each") else {
+        return Ok(());
+    };
+    assert_eq!(seeds.len(), 5, "the five seed articles");
     let stack = Stack::start().await?;
     let mut ingest = stack.ingest().await?;
-    for file in &files {
-        ingest
-            .ingest_article(text_request(&std::fs::read_to_string(file)?))
-            .await?;
+    for (_, text) in &seeds {
+        ingest.ingest_article(text_request(text)).await?;
     }
     stack.wait_resolved(Duration::from_secs(30)).await?;
     // Every mention of every article, by its text.

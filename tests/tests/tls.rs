@@ -87,5 +87,5 @@ async fn resolver_serves_tls_to_a_client_that_trusts_its_ca() -> anyhow::Result<
 
     let _ = stop.send(());
     server.await??;
-    db.stop().await
+    Ok(())
 }

@@ -7,6 +7,7 @@ mod calls;
 mod extract;
 mod feeds;
 mod ner;
+mod outbox;
 mod output;
 mod up;
 
@@ -114,6 +115,9 @@ enum Command {
     /// Manage the RSS/Atom feeds the ingest service polls.
     #[command(subcommand)]
     Feed(FeedCommand),
+    /// Articles whose resolution failed too often: list them, retry them.
+    #[command(subcommand)]
+    Outbox(OutboxCommand),
     /// Find articles about a name (resolved through the entity knowledge base).
     Search {
         /// A name as typed ("Mottaki", "NRF").
@@ -195,6 +199,10 @@ enum BenchCommand {
         /// Items per IngestBatch stream.
         #[arg(long, default_value_t = 50)]
         batch: usize,
+        /// Run the private cluster without fsync and synchronous commit:
+        /// faster, and not what production runs.
+        #[arg(long)]
+        no_fsync: bool,
         /// Print one JSON document.
         #[arg(long)]
         json: bool,
@@ -285,6 +293,28 @@ enum FeedCommand {
 }
 
 #[derive(Subcommand)]
+enum OutboxCommand {
+    /// List the articles whose resolution was given up on, with the reason.
+    Failed {
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        connection: Connection,
+    },
+    /// Queue failed articles for resolution again.
+    Retry {
+        /// Article ids (`mediamon outbox failed` lists them).
+        ids: Vec<String>,
+        /// Every failed article.
+        #[arg(long, conflicts_with = "ids")]
+        all: bool,
+        #[command(flatten)]
+        connection: Connection,
+    },
+}
+
+#[derive(Subcommand)]
 enum KeyCommand {
     /// Make a new key: prints the token (give it to the caller) and the
     /// keys-file line (give it to the services).
@@ -328,12 +358,14 @@ async fn main() -> anyhow::Result<()> {
             articles,
             clients,
             batch,
+            no_fsync,
             json,
         }) => {
             bench::ingest::run(bench::ingest::Options {
                 articles,
                 clients,
                 batch,
+                no_fsync,
                 json,
             })
             .await
@@ -392,6 +424,14 @@ async fn main() -> anyhow::Result<()> {
             feeds::list(&connection, json).await
         }
         Command::Feed(FeedCommand::Rm { id, connection }) => feeds::remove(&connection, &id).await,
+        Command::Outbox(OutboxCommand::Failed { json, connection }) => {
+            outbox::failed(&connection, json).await
+        }
+        Command::Outbox(OutboxCommand::Retry {
+            ids,
+            all,
+            connection,
+        }) => outbox::retry(&connection, &ids, all).await,
         Command::Search {
             name,
             text,

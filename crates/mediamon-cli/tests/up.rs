@@ -130,6 +130,11 @@ async fn up_serves_the_demo_and_stops_cleanly() {
         first.banner
     );
     assert!(serving_seconds(&first.banner) < 15.0, "{}", first.banner);
+    assert!(
+        first.banner.contains("every accepted article is resolved"),
+        "{}",
+        first.banner
+    );
 
     // The printed example calls, through the CLI.
     let (ok, out, err) = cli(&home, ports[2], &["search", "Mottaki", "--json"]).await;
@@ -203,6 +208,7 @@ async fn up_serves_the_demo_and_stops_cleanly() {
         "mediamon_ingest_lag_seconds_count",
         "mediamon_resolver_decisions_total{decision=\"new_entity\"",
         "mediamon_outbox_depth",
+        "mediamon_outbox_failed",
         "db_client_connections_usage{state=\"idle\"",
     ] {
         assert!(scraped.contains(expected), "no {expected} in:\n{scraped}");
@@ -270,6 +276,70 @@ async fn up_serves_the_demo_and_stops_cleanly() {
         "{}",
         second.banner
     );
-    interrupt(second).await;
+
+    // Issue 19: after a crash that left an item claimed for long and one set
+    // aside as failed, `up` exited after a minute. It must serve and say so.
+    let url = second
+        .banner
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("postgres"))
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("the database URL in the banner")
+        .to_string();
+    let db = sea_orm::Database::connect(&url).await.expect("connect");
+    for sql in [
+        "UPDATE outbox SET done_at = NULL, next_attempt_at = now() + interval '1 hour' \
+         WHERE id = (SELECT min(id) FROM outbox)",
+        "UPDATE outbox SET done_at = NULL, failed_at = now(), last_error = 'refused in a test' \
+         WHERE id = (SELECT max(id) FROM outbox)",
+    ] {
+        sea_orm::ConnectionTrait::execute_unprepared(&db, sql)
+            .await
+            .expect("stuck items");
+    }
+    db.close().await.expect("close");
+    crash(second, &home).await;
+
+    let third = up(&home, ports).await;
+    assert!(
+        third.banner.contains("1 waiting for the resolver")
+            && third.banner.contains("1 failed (mediamon outbox failed"),
+        "{}",
+        third.banner
+    );
+    let (ok, out, err) = cli(
+        &home,
+        ports[2],
+        &["outbox", "failed", "--ingest-url", &ingest],
+    )
+    .await;
+    assert!(ok && out.contains("refused in a test"), "{out}{err}");
+    let (ok, out, err) = cli(
+        &home,
+        ports[2],
+        &["outbox", "retry", "--all", "--ingest-url", &ingest],
+    )
+    .await;
+    assert!(ok && out.contains("1 article(s) queued"), "{out}{err}");
+    interrupt(third).await;
     assert!(!home.join("pg/data/postmaster.pid").exists());
+}
+
+/// Kills `up` and its Postgres with SIGKILL, as a crash would.
+async fn crash(mut up: Up, home: &Path) {
+    let postmaster = std::fs::read_to_string(home.join("pg/data/postmaster.pid"))
+        .expect("postmaster.pid")
+        .lines()
+        .next()
+        .and_then(|l| l.trim().parse::<i32>().ok())
+        .expect("the postmaster's pid");
+    up.child.kill().await.expect("killed");
+    kill(Pid::from_raw(postmaster), Signal::SIGKILL).expect("postgres killed");
+    // Until it is gone (or a zombie nobody reaps: then it holds nothing).
+    for _ in 0..100 {
+        if kill(Pid::from_raw(postmaster), None).is_err() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }

@@ -77,7 +77,10 @@ pub fn endpoint(url: &str, ca: Option<&Path>, timeout: Duration) -> Result<Endpo
         .map_err(|e| bad(e.to_string()))?
         .timeout(timeout)
         .connect_timeout(Duration::from_secs(5))
-        .tcp_nodelay(true);
+        .tcp_nodelay(true)
+        // A dead server or a dropped path is noticed within a minute.
+        .http2_keep_alive_interval(Duration::from_secs(30))
+        .keep_alive_timeout(Duration::from_secs(10));
     if url.starts_with("https://") {
         let mut tls = ClientTlsConfig::new();
         let Some(ca) = ca else {

@@ -172,12 +172,20 @@ impl Default for ResolverClientSettings {
     }
 }
 
+/// The most mentions an article may carry whatever the settings: the
+/// resolver refuses an article with more, so one article's resolution stays
+/// bounded in time and memory and its request within the message limit.
+pub const MAX_MENTIONS_PER_ARTICLE: usize = 2_000;
+
 /// Ingest's input limits.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default)]
 pub struct IngestLimits {
     /// Largest accepted article, in bytes of text or HTML.
     pub max_body_bytes: usize,
+    /// Most names an article may mention; one with more is refused
+    /// (RESOURCE_EXHAUSTED). At most [`MAX_MENTIONS_PER_ARTICLE`].
+    pub max_mentions: usize,
     /// Most items in one IngestBatch stream; later items fail.
     pub max_batch_items: usize,
     /// Items of one IngestBatch stream prepared and stored at once.
@@ -188,6 +196,7 @@ impl Default for IngestLimits {
     fn default() -> Self {
         Self {
             max_body_bytes: 1024 * 1024,
+            max_mentions: 1_000,
             max_batch_items: 10_000,
             batch_concurrency: 4,
         }
@@ -208,6 +217,9 @@ pub struct OutboxSettings {
     pub lease_secs: u64,
     /// Upper bound of the exponential retry backoff, in seconds.
     pub max_backoff_secs: u64,
+    /// Failed hand-overs (other than to an unreachable resolver) after
+    /// which an item is set aside as failed, until an operator retries it.
+    pub max_attempts: u32,
 }
 
 impl Default for OutboxSettings {
@@ -218,6 +230,7 @@ impl Default for OutboxSettings {
             concurrency: 8,
             lease_secs: 60,
             max_backoff_secs: 30,
+            max_attempts: 10,
         }
     }
 }
@@ -311,6 +324,12 @@ impl Validate for IngestSettings {
         if self.limits.max_body_bytes == 0 {
             return Err(invalid("limits.max_body_bytes", "must be positive"));
         }
+        if self.limits.max_mentions == 0 || self.limits.max_mentions > MAX_MENTIONS_PER_ARTICLE {
+            return Err(invalid(
+                "limits.max_mentions",
+                format!("must be between 1 and {MAX_MENTIONS_PER_ARTICLE}"),
+            ));
+        }
         if self.limits.max_batch_items == 0 {
             return Err(invalid("limits.max_batch_items", "must be positive"));
         }
@@ -338,6 +357,9 @@ impl Validate for IngestSettings {
         }
         if self.outbox.concurrency == 0 {
             return Err(invalid("outbox.concurrency", "must be positive"));
+        }
+        if self.outbox.max_attempts == 0 {
+            return Err(invalid("outbox.max_attempts", "must be positive"));
         }
         check_url("resolver.url", &self.resolver.url)
     }

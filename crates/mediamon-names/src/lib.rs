@@ -16,6 +16,15 @@ pub use name::{
     token_similarity,
 };
 
+/// The longest name, in characters, that the name finder emits and the
+/// resolver accepts. Real names run to a few words ("United Nations
+/// Assistance Mission in Afghanistan" is 48); a longer run of capitalised
+/// words is a list or a shouted headline, and comparing it costs time and
+/// memory out of all proportion.
+pub const MAX_NAME_CHARS: usize = 160;
+/// The most words a name may have, for the same reason.
+pub const MAX_NAME_WORDS: usize = 12;
+
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 

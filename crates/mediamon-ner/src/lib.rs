@@ -151,6 +151,13 @@ impl Tagger {
             let toks = &tokens[range.clone()];
             for (span, confidence) in spans {
                 let (bs, be) = (toks[span.start].start, toks[span.end - 1].end);
+                // A run of capitalised words longer than any name is no
+                // name; the resolver would refuse it.
+                if span.end - span.start > mediamon_names::MAX_NAME_WORDS
+                    || text[bs..be].chars().count() > mediamon_names::MAX_NAME_CHARS
+                {
+                    continue;
+                }
                 out.push(Mention {
                     kind: span.kind,
                     start: cp.at(bs),
@@ -439,6 +446,24 @@ mod tests {
             .into_iter()
             .map(|m| (m.text, m.kind.code()))
             .collect()
+    }
+
+    /// Issue 19: one sentence of thousands of capitalised words became one
+    /// "mention" of 40,000 characters that the resolver choked on.
+    #[test]
+    fn no_name_is_longer_than_a_name_can_be() {
+        let words: Vec<String> = (0..400).map(|i| format!("Word{i}x")).collect();
+        let text = format!("He said {} went home.", words.join(" "));
+        let tagger = Tagger::builtin().expect("model");
+        for m in tagger.find(&text) {
+            assert!(
+                m.text.chars().count() <= mediamon_names::MAX_NAME_CHARS
+                    && m.text.split_whitespace().count() <= mediamon_names::MAX_NAME_WORDS,
+                "{} characters",
+                m.text.len()
+            );
+        }
+        assert!(!found("Zalmay Khalilzad met Amir Khan Muttaqi.").is_empty());
     }
 
     #[test]

@@ -12,8 +12,16 @@ pub fn timestamp(t: DateTime<Utc>) -> prost_types::Timestamp {
     }
 }
 
-/// A protobuf Timestamp as a UTC time; `None` when it is out of range.
+/// Seconds of 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the range
+/// protobuf's Timestamp is defined for (its JSON form has four-digit years).
+const TIMESTAMP_SECONDS: std::ops::RangeInclusive<i64> = -62_135_596_800..=253_402_300_799;
+
+/// A protobuf Timestamp as a UTC time; `None` when it is outside the range
+/// a Timestamp may hold (years 1 to 9999) or its nanos are not 0..1e9.
 pub fn from_timestamp(t: &prost_types::Timestamp) -> Option<DateTime<Utc>> {
+    if !TIMESTAMP_SECONDS.contains(&t.seconds) || !(0..1_000_000_000).contains(&t.nanos) {
+        return None;
+    }
     let nanos = u32::try_from(t.nanos).ok()?;
     DateTime::from_timestamp(t.seconds, nanos)
 }
@@ -43,6 +51,18 @@ pub fn entity_type_from_code(code: &str) -> EntityType {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timestamps_outside_protobufs_range_are_refused() {
+        let at = |seconds, nanos| from_timestamp(&prost_types::Timestamp { seconds, nanos });
+        // Issue 19: year 10,000 was stored and broke JSON output.
+        assert!(at(253_402_300_800, 0).is_none());
+        assert!(at(253_402_300_799, 0).is_some());
+        assert!(at(-62_135_596_801, 0).is_none());
+        assert!(at(i64::MIN, 0).is_none());
+        assert!(at(0, 1_000_000_000).is_none());
+        assert!(at(0, -1).is_none());
+    }
 
     #[test]
     fn timestamps_round_trip() {

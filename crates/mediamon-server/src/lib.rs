@@ -11,9 +11,10 @@ use mediamon_auth::{AuthLayer, KeyRing};
 use mediamon_config::ServerSettings;
 use opentelemetry::KeyValue;
 use tokio::net::TcpListener;
-use tokio_stream::wrappers::TcpListenerStream;
 use tonic::service::Routes;
 use tonic::transport::{Identity, Server, ServerTlsConfig};
+
+pub mod codes;
 
 /// Serving failures.
 #[derive(Debug, thiserror::Error)]
@@ -50,13 +51,25 @@ pub async fn serve(
             .set_service_status(*name, tonic_health::ServingStatus::Serving)
             .await;
     }
-    let reflection = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(mediamon_proto::FILE_DESCRIPTOR_SET)
-        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-        .build_v1()?;
-    let routes = service.routes.add_service(health).add_service(reflection);
+    // v1 and v1alpha: grpcurl's older releases, grpcui, Postman and Python's
+    // grpcio-reflection speak only v1alpha.
+    let reflection = || {
+        tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(mediamon_proto::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+    };
+    let routes = service
+        .routes
+        .add_service(health)
+        .add_service(reflection().build_v1()?)
+        .add_service(reflection().build_v1alpha()?);
 
-    let mut builder = Server::builder();
+    let mut builder = Server::builder()
+        // A dead peer is noticed within a minute, not when the kernel gives
+        // up on it hours later.
+        .http2_keepalive_interval(Some(KEEPALIVE_INTERVAL))
+        .http2_keepalive_timeout(Some(KEEPALIVE_TIMEOUT))
+        .tcp_keepalive(Some(KEEPALIVE_INTERVAL));
     if let (Some(cert), Some(key)) = (&settings.tls.cert, &settings.tls.key) {
         let read = |p: &std::path::Path| {
             std::fs::read(p).map_err(|source| ServeError::TlsFile {
@@ -88,6 +101,7 @@ pub async fn serve(
         // Outside the auth check, so refused calls are counted too.
         .layer(mediamon_telemetry::metrics::RpcMetricsLayer::new())
         .layer(AuthLayer::new(keys))
+        .layer(tower::util::MapResponseLayer::new(codes::api_codes))
         .add_routes(routes)
         .serve_with_incoming_shutdown(incoming(listener), async move {
             let _ = drain_rx.await;
@@ -108,18 +122,64 @@ pub async fn serve(
     Ok(())
 }
 
+/// How often an idle connection is pinged, and how long a ping may go
+/// unanswered before the connection is closed.
+const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(30);
+const KEEPALIVE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long a new connection may stay silent before its first byte (the
+/// HTTP/2 preface or the TLS hello) arrives.
+pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Accepted connections with TCP_NODELAY: without it each small reply waits
 /// on the peer's delayed ACK (about 40 ms a call, measured). tonic's own
-/// option applies only to listeners it binds itself.
+/// option applies only to listeners it binds itself. A connection that
+/// sends nothing within [`HANDSHAKE_TIMEOUT`] is closed: hyper would hold it
+/// open for ever, and graceful shutdown would wait its whole grace on it.
+/// Each connection waits for its first byte on its own task, so silent ones
+/// never hold up the others.
 fn incoming(
     listener: TcpListener,
 ) -> impl tokio_stream::Stream<Item = std::io::Result<tokio::net::TcpStream>> {
-    use tokio_stream::StreamExt;
-    TcpListenerStream::new(listener).map(|accepted| {
-        let stream = accepted?;
-        stream.set_nodelay(true)?;
-        Ok(stream)
-    })
+    let (tx, rx) = tokio::sync::mpsc::channel(64);
+    tokio::spawn(async move {
+        loop {
+            let accepted = tokio::select! {
+                accepted = listener.accept() => accepted,
+                () = tx.closed() => return,
+            };
+            let stream = match accepted {
+                Ok((stream, _)) => stream,
+                Err(err) => {
+                    // Out of file descriptors and the like: pass, then go on.
+                    tracing::warn!(%err, "accepting a connection failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            };
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                // `readable()` may report a stale readiness; a peek waits
+                // for a byte.
+                let mut first = [0u8; 1];
+                match tokio::time::timeout(HANDSHAKE_TIMEOUT, stream.peek(&mut first)).await {
+                    Ok(Ok(0)) => {}
+                    Ok(Ok(_)) => {
+                        let ready = stream.set_nodelay(true).map(|()| stream);
+                        let _ = tx.send(ready).await;
+                    }
+                    Ok(Err(err)) => {
+                        tracing::debug!(%err, "connection failed before its first byte")
+                    }
+                    Err(_) => tracing::debug!(
+                        peer = ?stream.peer_addr().ok(),
+                        "connection sent nothing within the handshake timeout; closed"
+                    ),
+                }
+            });
+        }
+    });
+    tokio_stream::wrappers::ReceiverStream::new(rx)
 }
 
 /// Resolves on SIGTERM or SIGINT (Ctrl-C). The handlers are installed by

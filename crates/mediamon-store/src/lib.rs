@@ -25,7 +25,7 @@ use sea_orm_migration::MigratorTrait;
 pub use curation::{Audit, LogRow, ReviewRow};
 pub use feeds::{FeedRow, PollOutcome};
 pub use ingest::{Inserted, MinHash, NewArticle, NewMention, TraceCarrier};
-pub use outbox::OutboxItem;
+pub use outbox::{Backlog, FailedItem, OutboxItem};
 pub use read::{
     ArticleFilter, ArticleRow, CoMentionRow, EntityMatchRow, EntityRow, MentionInContextRow,
 };

@@ -1,5 +1,10 @@
 //! The outbox dispatcher: hands each stored article's mentions to the
-//! resolver, retrying with exponential backoff until it succeeds.
+//! resolver, retrying with exponential backoff until it succeeds, or until
+//! `outbox.max_attempts` attempts have failed for a lasting reason (the
+//! resolver refused the article or ran out of time on it): the item is then
+//! set aside as failed, counted and listed, never silently retried forever.
+//! An unreachable resolver is an outage, not the article's fault: it never
+//! sets an item aside.
 //!
 //! Safe with several ingest replicas: items are claimed with
 //! `FOR UPDATE SKIP LOCKED` and a lease. Resolution is idempotent per article,
@@ -87,6 +92,7 @@ struct Metrics {
     dispatches: Counter<u64>,
     depth: Gauge<u64>,
     oldest: Gauge<f64>,
+    failed: Gauge<u64>,
 }
 
 impl Metrics {
@@ -101,7 +107,9 @@ impl Metrics {
                 .build(),
             dispatches: meter
                 .u64_counter("mediamon.outbox.dispatches")
-                .with_description("outbox items handed to the resolver, by outcome (done, retry)")
+                .with_description(
+                    "outbox items handed to the resolver, by outcome (done, retry, failed)",
+                )
                 .build(),
             depth: meter
                 .u64_gauge("mediamon.outbox.depth")
@@ -111,6 +119,10 @@ impl Metrics {
                 .f64_gauge("mediamon.outbox.oldest_age")
                 .with_unit("s")
                 .with_description("age of the oldest outbox item not yet done")
+                .build(),
+            failed: meter
+                .u64_gauge("mediamon.outbox.failed")
+                .with_description("outbox items set aside after too many failed attempts")
                 .build(),
         }
     }
@@ -123,9 +135,11 @@ const BACKLOG_EVERY: Duration = Duration::from_secs(5);
 async fn report_backlog(store: &Store, metrics: &Metrics, mut stop: watch::Receiver<bool>) {
     while !*stop.borrow() {
         match store.outbox_backlog().await {
-            Ok((depth, oldest)) => {
-                metrics.depth.record(u64::try_from(depth).unwrap_or(0), &[]);
-                metrics.oldest.record(oldest, &[]);
+            Ok(backlog) => {
+                let count = |n: i64| u64::try_from(n).unwrap_or(0);
+                metrics.depth.record(count(backlog.pending), &[]);
+                metrics.oldest.record(backlog.oldest_age, &[]);
+                metrics.failed.record(count(backlog.failed), &[]);
             }
             Err(err) => tracing::warn!(error = %err, "measuring the outbox backlog failed"),
         }
@@ -140,6 +154,13 @@ async fn report_backlog(store: &Store, metrics: &Metrics, mut stop: watch::Recei
 pub fn backoff(attempts: i32, max: Duration) -> Duration {
     let exp = u32::try_from(attempts.clamp(1, 20) - 1).unwrap_or(0);
     Duration::from_millis(500u64.saturating_mul(1u64 << exp)).min(max)
+}
+
+/// Whether a failed resolver call says something about the article (it was
+/// refused, or the resolver ran out of time on it) rather than about the
+/// resolver being unreachable for now.
+fn is_lasting(status: &tonic::Status) -> bool {
+    !matches!(status.code(), tonic::Code::Unavailable)
 }
 
 async fn dispatch_one(
@@ -165,25 +186,28 @@ async fn dispatch_one(
     );
     async move {
         let result = async {
+            // Our own database failing is never the article's fault.
             let mentions = store
                 .article_mentions(item.article_id)
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| (e.to_string(), false))?;
             let request = ResolveMentionsRequest {
                 article_id: item.article_id.to_string(),
                 mentions: mentions.iter().map(mediamon_wire::mention).collect(),
             };
-            resolver
-                .resolve_mentions(request)
-                .await
-                .map_err(|s| format!("{:?}: {}", s.code(), s.message()))
+            resolver.resolve_mentions(request).await.map_err(|s| {
+                let lasting = is_lasting(&s);
+                (format!("{:?}: {}", s.code(), s.message()), lasting)
+            })
         }
         .await;
         match result {
             Ok(response) => {
                 let resolved = response.into_inner();
                 tracing::info!(links = resolved.resolutions.len(), "handed to the resolver");
-                metrics.dispatches.add(1, &[KeyValue::new("outcome", "done")]);
+                metrics
+                    .dispatches
+                    .add(1, &[KeyValue::new("outcome", "done")]);
                 match store.complete_outbox(item.id).await {
                     Ok(lag) => metrics.lag.record(lag, &[]),
                     Err(err) => tracing::warn!(
@@ -192,12 +216,31 @@ async fn dispatch_one(
                     ),
                 }
             }
-            Err(error) => {
-                let delay = backoff(item.attempts, Duration::from_secs(settings.max_backoff_secs));
-                tracing::warn!(%error, retry_in = ?delay, "resolver call failed");
-                metrics.dispatches.add(1, &[KeyValue::new("outcome", "retry")]);
-                if let Err(err) = store.retry_outbox(item.id, &error, delay).await {
-                    tracing::warn!(error = %err, "rescheduling outbox item failed; its lease will expire");
+            Err((error, lasting)) => {
+                let delay = backoff(
+                    item.attempts,
+                    Duration::from_secs(settings.max_backoff_secs),
+                );
+                match store
+                    .retry_outbox(item.id, &error, delay, lasting, settings.max_attempts)
+                    .await
+                {
+                    Ok(true) => {
+                        tracing::error!(%error, "resolution failed too often; set aside as failed");
+                        metrics
+                            .dispatches
+                            .add(1, &[KeyValue::new("outcome", "failed")]);
+                    }
+                    Ok(false) => {
+                        tracing::warn!(%error, lasting, retry_in = ?delay, "resolver call failed");
+                        metrics
+                            .dispatches
+                            .add(1, &[KeyValue::new("outcome", "retry")]);
+                    }
+                    Err(err) => tracing::warn!(
+                        error = %err,
+                        "rescheduling outbox item failed; its lease will expire"
+                    ),
                 }
             }
         }
@@ -209,6 +252,22 @@ async fn dispatch_one(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_an_unreachable_resolver_is_passing() {
+        assert!(!is_lasting(&tonic::Status::unavailable(
+            "connection refused"
+        )));
+        for code in [
+            tonic::Code::InvalidArgument,
+            tonic::Code::DeadlineExceeded,
+            tonic::Code::OutOfRange,
+            tonic::Code::Internal,
+            tonic::Code::Cancelled,
+        ] {
+            assert!(is_lasting(&tonic::Status::new(code, "")), "{code:?}");
+        }
+    }
 
     #[test]
     fn backoff_doubles_and_caps() {

@@ -11,6 +11,15 @@ pub enum IngestError {
     TooLarge { size: usize, limit: usize },
     #[error("a batch holds at most {limit} items; send the rest in another")]
     BatchTooLong { limit: usize },
+    #[error(
+        "the article names {found} people, organisations and places, more than the {limit} \
+         one article may; split it"
+    )]
+    TooManyMentions { found: usize, limit: usize },
+    /// An item of an IngestBatch stream could not be read (too large for a
+    /// message, not protobuf); the stream ends there.
+    #[error("item unreadable, the stream ends here: {reason}")]
+    Unreadable { reason: String, exhausted: bool },
     #[error(transparent)]
     Store(#[from] StoreError),
     /// The built-in name recogniser's model could not be loaded (a build
@@ -32,7 +41,13 @@ impl ApiError for IngestError {
     fn code(&self) -> Code {
         match self {
             Self::InvalidArgument(_) => Code::InvalidArgument,
-            Self::TooLarge { .. } | Self::BatchTooLong { .. } => Code::ResourceExhausted,
+            Self::TooLarge { .. } | Self::BatchTooLong { .. } | Self::TooManyMentions { .. } => {
+                Code::ResourceExhausted
+            }
+            Self::Unreadable {
+                exhausted: true, ..
+            } => Code::ResourceExhausted,
+            Self::Unreadable { .. } => Code::InvalidArgument,
             Self::Store(e) => mediamon_wire::store_error_code(e),
             Self::Recogniser(_) | Self::Task(_) => Code::Internal,
         }

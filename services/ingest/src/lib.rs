@@ -16,7 +16,7 @@ use std::future::Future;
 
 use mediamon_auth::KeyRing;
 use mediamon_client::ResolverClient;
-use mediamon_config::IngestSettings;
+use mediamon_config::{IngestLimits, IngestSettings};
 use mediamon_proto::v1::ingest_service_server::IngestServiceServer;
 use mediamon_store::Store;
 use tokio::net::TcpListener;
@@ -24,14 +24,28 @@ use tonic::service::Routes;
 
 pub use service::Ingest;
 
+/// The largest request message ingest reads: well above the article limit,
+/// so an oversized article (even UTF-16 text, or base64 inflated) is refused
+/// on its own with RESOURCE_EXHAUSTED, while what one message may make the
+/// server hold stays bounded.
+pub fn max_message_bytes(limits: &IngestLimits) -> usize {
+    limits
+        .max_body_bytes
+        .saturating_mul(8)
+        .saturating_add(1 << 20)
+        .max(4 << 20)
+}
+
 /// The routes and health names of ingest.
 pub fn service(store: Store, settings: &IngestSettings) -> mediamon_server::Service {
+    let server = IngestServiceServer::new(Ingest::new(
+        store,
+        settings.limits.clone(),
+        settings.feeds.clone(),
+    ))
+    .max_decoding_message_size(max_message_bytes(&settings.limits));
     mediamon_server::Service {
-        routes: Routes::new(IngestServiceServer::new(Ingest::new(
-            store,
-            settings.limits.clone(),
-            settings.feeds.clone(),
-        ))),
+        routes: Routes::new(server),
         names: vec!["mediamon.v1.IngestService"],
     }
 }

@@ -1,8 +1,10 @@
 //! From a request to rows: validate, extract, annotate, hash. No IO.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use mediamon_config::IngestLimits;
 use mediamon_extract::{Article, ExtractError, Hints};
 use mediamon_proto::convert::from_timestamp;
+use mediamon_proto::error::check_line;
 use mediamon_proto::v1::{
     ArticleMetadata, DatePrecision, IngestArticleRequest, ingest_article_request::Content,
 };
@@ -28,15 +30,18 @@ pub struct Prepared {
 /// the page says, field by field.
 pub fn prepare(
     req: IngestArticleRequest,
-    max_bytes: usize,
+    limits: &IngestLimits,
     feed_date: Option<NaiveDate>,
 ) -> Result<Prepared, IngestError> {
+    let max_bytes = limits.max_body_bytes;
     if req.idempotency_key.len() > MAX_IDEMPOTENCY_KEY {
         return Err(IngestError::invalid(
             "idempotency_key",
             format!("longer than {MAX_IDEMPOTENCY_KEY} bytes"),
         ));
     }
+    check_line("idempotency_key", &req.idempotency_key)?;
+    check_line("content_type", &req.content_type)?;
     let meta = req.metadata.unwrap_or_default();
     let caller = validate_metadata(&meta)?;
     let hints = Hints {
@@ -114,6 +119,12 @@ pub fn prepare(
         .collect();
     finding.record("mentions", mentions.len());
     drop(finding);
+    if mentions.len() > limits.max_mentions {
+        return Err(IngestError::TooManyMentions {
+            found: mentions.len(),
+            limit: limits.max_mentions,
+        });
+    }
     let non_empty = |s: String| (!s.trim().is_empty()).then(|| s.trim().to_string());
     let short = |s: Option<String>| s.filter(|s| s.len() <= MAX_SHORT_FIELD);
     // What the page says is kept only where it would pass the caller's checks.
@@ -132,7 +143,7 @@ pub fn prepare(
     };
     let (published_at, published_precision, published_source) = match caller.published {
         Some((at, precision)) => (Some(at), Some(precision), Some("caller")),
-        None => match found.published {
+        None => match found.published.filter(|p| plausible_publication(p.at)) {
             Some(p) => (
                 Some(p.at),
                 Some(p.precision.as_str()),
@@ -191,6 +202,20 @@ pub(crate) fn is_web_url(url: &str) -> bool {
     url.starts_with("http://") || url.starts_with("https://")
 }
 
+/// Whether a publication time is one a news article can have: from 1800
+/// (older archives are scanned, not born digital) to a day from now (time
+/// zones, embargoed stories). A year-10,000 stamp sorted first in every
+/// search and broke JSON output.
+fn plausible_publication(at: DateTime<Utc>) -> bool {
+    let earliest = DateTime::<Utc>::from_naive_utc_and_offset(
+        NaiveDate::from_ymd_opt(1800, 1, 1)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .unwrap_or_default(),
+        Utc,
+    );
+    at >= earliest && at <= Utc::now() + chrono::Duration::days(1)
+}
+
 /// The caller's metadata, checked.
 struct CallerMetadata {
     published: Option<(DateTime<Utc>, &'static str)>,
@@ -202,9 +227,14 @@ fn validate_metadata(meta: &ArticleMetadata) -> Result<CallerMetadata, IngestErr
     })?;
     let published = match &meta.publish_time {
         Some(t) => {
-            let at = from_timestamp(t).ok_or_else(|| {
-                IngestError::invalid("metadata.publish_time", "not a valid timestamp")
-            })?;
+            let at = from_timestamp(t)
+                .filter(|at| plausible_publication(*at))
+                .ok_or_else(|| {
+                    IngestError::invalid(
+                        "metadata.publish_time",
+                        "must be a valid time between 1800 and a day from now",
+                    )
+                })?;
             let precision = match precision {
                 DatePrecision::Unspecified | DatePrecision::Time => "time",
                 DatePrecision::Day => "day",
@@ -226,6 +256,13 @@ fn validate_metadata(meta: &ArticleMetadata) -> Result<CallerMetadata, IngestErr
             "metadata.publish_time_source",
             "is set by ingest; leave it unset",
         ));
+    }
+    check_line("metadata.url", &meta.url)?;
+    check_line("metadata.outlet", &meta.outlet)?;
+    check_line("metadata.dateline", &meta.dateline)?;
+    check_line("metadata.language", &meta.language)?;
+    for (i, author) in meta.authors.iter().enumerate() {
+        check_line(&format!("metadata.authors[{i}]"), author)?;
     }
     if meta.url.len() > MAX_URL {
         return Err(IngestError::invalid(
@@ -292,6 +329,13 @@ mod tests {
         }
     }
 
+    fn limits(max_body_bytes: usize) -> IngestLimits {
+        IngestLimits {
+            max_body_bytes,
+            ..IngestLimits::default()
+        }
+    }
+
     fn field_of(err: IngestError) -> String {
         match err {
             IngestError::InvalidArgument(e) => e.field,
@@ -301,8 +345,12 @@ mod tests {
 
     #[test]
     fn splits_and_annotates() {
-        let p =
-            prepare(text("Title here\n\nZalmay Khalilzad said so."), 1000, None).expect("valid");
+        let p = prepare(
+            text("Title here\n\nZalmay Khalilzad said so."),
+            &limits(1000),
+            None,
+        )
+        .expect("valid");
         assert_eq!(p.article.title, "Title here");
         assert_eq!(p.mentions.len(), 1);
         assert_eq!(p.mentions[0].text, "Zalmay Khalilzad");
@@ -312,19 +360,19 @@ mod tests {
     fn bad_input_names_the_field() {
         let empty = IngestArticleRequest::default();
         assert_eq!(
-            field_of(prepare(empty, 1000, None).expect_err("no content")),
+            field_of(prepare(empty, &limits(1000), None).expect_err("no content")),
             "text"
         );
         assert_eq!(
-            field_of(prepare(text("  \n "), 1000, None).expect_err("blank")),
+            field_of(prepare(text("  \n "), &limits(1000), None).expect_err("blank")),
             "text"
         );
         assert_eq!(
-            field_of(prepare(text("Only a title"), 1000, None).expect_err("no body")),
+            field_of(prepare(text("Only a title"), &limits(1000), None).expect_err("no body")),
             "text"
         );
         assert_eq!(
-            field_of(prepare(text("T\n\nbin\u{0}ary"), 1000, None).expect_err("nul")),
+            field_of(prepare(text("T\n\nbin\u{0}ary"), &limits(1000), None).expect_err("nul")),
             "text"
         );
         let mut bad_time = text("T\n\nBody.");
@@ -336,15 +384,107 @@ mod tests {
             ..Default::default()
         });
         assert_eq!(
-            field_of(prepare(bad_time, 1000, None).expect_err("time")),
+            field_of(prepare(bad_time, &limits(1000), None).expect_err("time")),
             "metadata.publish_time"
         );
     }
 
+    /// Issue 19: NUL in metadata gave INTERNAL (Postgres refused it), a
+    /// URL with CR/LF was stored as sent, and publication times in year
+    /// 10,000 (or far before year 1) were stored or gave INTERNAL.
+    #[test]
+    fn metadata_is_checked_field_by_field() {
+        let with = |meta: ArticleMetadata| {
+            let mut r = text("T\n\nZalmay Khalilzad spoke in Kabul.");
+            r.metadata = Some(meta);
+            r
+        };
+        let cases = [
+            (
+                ArticleMetadata {
+                    outlet: "Kabul\u{0}Times".into(),
+                    ..Default::default()
+                },
+                "metadata.outlet",
+            ),
+            (
+                ArticleMetadata {
+                    authors: vec!["A".into(), "B\u{0}".into()],
+                    ..Default::default()
+                },
+                "metadata.authors[1]",
+            ),
+            (
+                ArticleMetadata {
+                    dateline: "KABUL\u{0}".into(),
+                    ..Default::default()
+                },
+                "metadata.dateline",
+            ),
+            (
+                ArticleMetadata {
+                    url: "https://example.org/a\r\nSet-Cookie: x=1".into(),
+                    ..Default::default()
+                },
+                "metadata.url",
+            ),
+        ];
+        for (meta, field) in cases {
+            assert_eq!(
+                field_of(prepare(with(meta), &limits(1000), None).expect_err(field)),
+                field
+            );
+        }
+        let mut keyed = text("T\n\nBody.");
+        keyed.idempotency_key = "k\u{0}".into();
+        assert_eq!(
+            field_of(prepare(keyed, &limits(1000), None).expect_err("key")),
+            "idempotency_key"
+        );
+        for seconds in [253_402_300_800, 253_402_300_799, -62_135_596_800, i64::MIN] {
+            let meta = ArticleMetadata {
+                publish_time: Some(prost_types::Timestamp { seconds, nanos: 0 }),
+                ..Default::default()
+            };
+            assert_eq!(
+                field_of(prepare(with(meta), &limits(1000), None).expect_err("time")),
+                "metadata.publish_time",
+                "{seconds}"
+            );
+        }
+        let in_1850 = ArticleMetadata {
+            publish_time: Some(prost_types::Timestamp {
+                seconds: -3_786_825_600,
+                nanos: 0,
+            }),
+            ..Default::default()
+        };
+        prepare(with(in_1850), &limits(1000), None).expect("1850 is a fine date");
+    }
+
     #[test]
     fn oversized_is_resource_exhausted() {
-        let err = prepare(text("Title\n\nlong body text"), 10, None).expect_err("too large");
+        let err =
+            prepare(text("Title\n\nlong body text"), &limits(10), None).expect_err("too large");
         assert!(matches!(err, IngestError::TooLarge { limit: 10, .. }));
+    }
+
+    /// Issue 19: an article naming ~48,000 names was accepted and its
+    /// resolution could never succeed (the request outgrew the message
+    /// limit); it is refused at ingest instead.
+    #[test]
+    fn too_many_mentions_is_resource_exhausted() {
+        let story = "Title\n\nZalmay Khalilzad met Amir Khan Muttaqi in Kabul.";
+        let few = IngestLimits {
+            max_mentions: 2,
+            ..IngestLimits::default()
+        };
+        let err = prepare(text(story), &few, None).expect_err("too many names");
+        assert!(
+            matches!(err, IngestError::TooManyMentions { limit: 2, found: 3 }),
+            "{err}"
+        );
+        prepare(text(story), &IngestLimits::default(), None).expect("within the default");
     }
 
     #[test]

@@ -1,15 +1,18 @@
 //! The gRPC handler of IngestService.
 
 use chrono::NaiveDate;
-use futures::{StreamExt as _, TryStreamExt as _};
+use futures::StreamExt as _;
 use mediamon_config::{FeedSettings, IngestLimits};
-use mediamon_proto::error::ApiError as _;
+use mediamon_proto::convert::timestamp;
+use mediamon_proto::error::{ApiError as _, Invalid, check_line};
+use mediamon_proto::page::{self, PageLimits};
 use mediamon_proto::v1::ingest_service_server::IngestService;
 use mediamon_proto::v1::{
-    IngestArticleRequest, IngestArticleResponse, IngestBatchRequest, IngestBatchResponse,
-    IngestBatchResult, IngestOutcome, ItemError, ListFeedsRequest, ListFeedsResponse,
-    NearDuplicate, RegisterFeedRequest, RegisterFeedResponse, RemoveFeedRequest,
-    RemoveFeedResponse, ingest_batch_result,
+    FailedResolution, IngestArticleRequest, IngestArticleResponse, IngestBatchRequest,
+    IngestBatchResponse, IngestBatchResult, IngestOutcome, ItemError, ListFailedResolutionsRequest,
+    ListFailedResolutionsResponse, ListFeedsRequest, ListFeedsResponse, NearDuplicate,
+    RegisterFeedRequest, RegisterFeedResponse, RemoveFeedRequest, RemoveFeedResponse,
+    RetryFailedResolutionsRequest, RetryFailedResolutionsResponse, ingest_batch_result,
 };
 use mediamon_store::{Inserted, Store, TraceCarrier};
 use tonic::{Request, Response, Status, Streaming};
@@ -25,6 +28,14 @@ pub struct Ingest {
     pub(crate) limits: IngestLimits,
     pub(crate) feeds: FeedSettings,
 }
+
+/// Pages of ListFailedResolutions.
+const FAILED_PAGES: PageLimits = PageLimits {
+    default: 50,
+    max: 500,
+};
+/// Most ids one RetryFailedResolutions may name.
+const MAX_RETRY_IDS: usize = 1_000;
 
 /// Longest poll interval a feed may ask for: a week.
 const MAX_POLL_INTERVAL_SECS: u32 = 7 * 24 * 3600;
@@ -52,12 +63,11 @@ impl Ingest {
         feed_date: Option<NaiveDate>,
     ) -> Result<IngestArticleResponse, IngestError> {
         // Extraction and name finding are CPU work: off the async executor.
-        let max_bytes = self.limits.max_body_bytes;
+        let limits = self.limits.clone();
         let span = tracing::info_span!("ingest.prepare");
-        let prepared = tokio::task::spawn_blocking(move || {
-            span.in_scope(|| prepare(req, max_bytes, feed_date))
-        })
-        .await??;
+        let prepared =
+            tokio::task::spawn_blocking(move || span.in_scope(|| prepare(req, &limits, feed_date)))
+                .await??;
         let span = tracing::Span::current();
         span.record("bytes", prepared.article.body.len());
         span.record("mentions", prepared.mentions.len());
@@ -100,6 +110,18 @@ impl Ingest {
     }
 }
 
+/// Why a stream item could not be read. tonic answers OUT_OF_RANGE for a
+/// message over the size limit: for the caller that is a quota, not a bug.
+fn unreadable(status: &Status) -> IngestError {
+    IngestError::Unreadable {
+        reason: status.message().to_string(),
+        exhausted: matches!(
+            status.code(),
+            tonic::Code::OutOfRange | tonic::Code::ResourceExhausted
+        ),
+    }
+}
+
 /// A failed item's error, as IngestArticle would have answered it.
 fn item_error(err: &IngestError) -> ItemError {
     let status = mediamon_proto::error::to_status(err);
@@ -132,32 +154,42 @@ impl IngestService for Ingest {
     ) -> Result<Response<IngestBatchResponse>, Status> {
         let limit = self.limits.max_batch_items;
         // Items are prepared and stored a few at a time; results keep the
-        // order of the stream. A broken stream ends the call, but what was
-        // stored stays stored (each item commits on its own).
-        let results: Vec<IngestBatchResult> = request
-            .into_inner()
+        // order of the stream. An item that cannot be read (larger than a
+        // message may be, not protobuf) gets its own error and ends the
+        // stream; every item before it is answered as usual (each item
+        // commits on its own).
+        let items = request.into_inner().scan(false, |ended, item| {
+            let next = (!*ended).then(|| {
+                *ended = item.is_err();
+                item
+            });
+            futures::future::ready(next)
+        });
+        let results: Vec<IngestBatchResult> = items
             .enumerate()
             .map(|(index, item)| async move {
-                let article = item?.article;
-                let result = match article {
-                    _ if index >= limit => Err(IngestError::BatchTooLong { limit }),
-                    None => Err(IngestError::invalid(
+                let result = match item {
+                    Err(status) => Err(unreadable(&status)),
+                    Ok(_) if index >= limit => Err(IngestError::BatchTooLong { limit }),
+                    Ok(IngestBatchRequest { article: None }) => Err(IngestError::invalid(
                         "article",
                         "each item needs an article",
                     )),
-                    Some(req) => self.ingest_one(req, None).await,
+                    Ok(IngestBatchRequest { article: Some(req) }) => {
+                        self.ingest_one(req, None).await
+                    }
                 };
-                Ok::<_, Status>(IngestBatchResult {
+                IngestBatchResult {
                     index: u32::try_from(index).unwrap_or(u32::MAX),
                     result: Some(match result {
                         Ok(reply) => ingest_batch_result::Result::Article(reply),
                         Err(err) => ingest_batch_result::Result::Error(item_error(&err)),
                     }),
-                })
+                }
             })
             .buffered(self.limits.batch_concurrency)
-            .try_collect()
-            .await?;
+            .collect()
+            .await;
         tracing::Span::current().record("items", results.len());
         let mut reply = IngestBatchResponse::default();
         for r in &results {
@@ -182,6 +214,7 @@ impl IngestService for Ingest {
     ) -> Result<Response<RegisterFeedResponse>, Status> {
         let req = request.into_inner();
         let url = req.url.trim();
+        check_line("url", url)?;
         if url.is_empty()
             || url.len() > MAX_URL
             || !is_web_url(url)
@@ -241,5 +274,80 @@ impl IngestService for Ingest {
             .map_err(IngestError::from)?;
         tracing::info!(feed = %id, "feed removed");
         Ok(Response::new(RemoveFeedResponse {}))
+    }
+
+    async fn list_failed_resolutions(
+        &self,
+        request: Request<ListFailedResolutionsRequest>,
+    ) -> Result<Response<ListFailedResolutionsResponse>, Status> {
+        let req = request.into_inner();
+        let (offset, limit) = page::parse(req.page_size, &req.page_token, FAILED_PAGES)
+            .map_err(|e| IngestError::invalid(e.field(), e.to_string()))?;
+        let rows = self
+            .store
+            .failed_outbox(offset, limit)
+            .await
+            .map_err(IngestError::from)?;
+        let total = self
+            .store
+            .outbox_failed_count()
+            .await
+            .map_err(IngestError::from)?;
+        Ok(Response::new(ListFailedResolutionsResponse {
+            next_page_token: page::next_token(offset, limit, rows.len()),
+            total: u64::try_from(total).unwrap_or(0),
+            failed: rows
+                .into_iter()
+                .map(|r| FailedResolution {
+                    article_id: r.article_id.to_string(),
+                    title: r.title,
+                    attempts: u32::try_from(r.attempts).unwrap_or(0),
+                    last_error: r.last_error,
+                    create_time: Some(timestamp(r.created_at)),
+                    fail_time: Some(timestamp(r.failed_at)),
+                })
+                .collect(),
+        }))
+    }
+
+    async fn retry_failed_resolutions(
+        &self,
+        request: Request<RetryFailedResolutionsRequest>,
+    ) -> Result<Response<RetryFailedResolutionsResponse>, Status> {
+        let req = request.into_inner();
+        if req.all != req.article_ids.is_empty() {
+            return Err(IngestError::invalid(
+                "article_ids",
+                "name the articles to retry, or set `all` (not both)",
+            )
+            .into());
+        }
+        if req.article_ids.len() > MAX_RETRY_IDS {
+            return Err(IngestError::invalid(
+                "article_ids",
+                format!("at most {MAX_RETRY_IDS} ids at once"),
+            )
+            .into());
+        }
+        let ids = req
+            .article_ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| {
+                mediamon_wire::parse_id(id).ok_or_else(|| {
+                    IngestError::InvalidArgument(Invalid::new(
+                        format!("article_ids[{i}]"),
+                        "not an article id (a UUID)",
+                    ))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let retried = self
+            .store
+            .retry_failed_outbox(&ids)
+            .await
+            .map_err(IngestError::from)?;
+        tracing::info!(retried, "failed resolutions queued again");
+        Ok(Response::new(RetryFailedResolutionsResponse { retried }))
     }
 }

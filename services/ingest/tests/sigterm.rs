@@ -5,7 +5,7 @@
 use std::process::Stdio;
 use std::time::Duration;
 
-use mediamon_pgcluster::Cluster;
+use mediamon_pgcluster::{Cluster, Durability};
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 use tokio::process::Command;
@@ -13,7 +13,7 @@ use tokio::process::Command;
 #[tokio::test]
 async fn serves_then_exits_cleanly_on_sigterm() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let cluster = Cluster::start(dir.path()).await?;
+    let cluster = Cluster::start(dir.path(), Durability::Unsafe).await?;
     mediamon_store::create_database(&cluster.url("postgres"), "ingest_bin").await?;
     let url = cluster.url("ingest_bin");
     let store = mediamon_store::Store::connect(&url, 2, Duration::from_secs(5)).await?;

@@ -2,6 +2,7 @@
 
 use mediamon_client::ResolverClient;
 use mediamon_proto::convert::from_timestamp;
+use mediamon_proto::error::{check_line, check_text};
 use mediamon_proto::page::{self, PageLimits};
 use mediamon_proto::v1::query_service_server::QueryService;
 use mediamon_proto::v1::{
@@ -65,8 +66,12 @@ impl Query {
 }
 
 fn parse_uuid(field: &str, value: &str) -> Result<Uuid, QueryError> {
-    mediamon_wire::parse_id(value)
-        .ok_or_else(|| QueryError::invalid(field, format!("{value:?} is not a UUID")))
+    mediamon_wire::parse_id(value).ok_or_else(|| {
+        QueryError::invalid(
+            field,
+            format!("{} is not a UUID", mediamon_proto::error::quote(value)),
+        )
+    })
 }
 
 fn entity_uuid(m: &EntityMatch) -> Option<Uuid> {
@@ -83,6 +88,9 @@ impl QueryService for Query {
         request: Request<SearchArticlesRequest>,
     ) -> Result<Response<SearchArticlesResponse>, Status> {
         let req = request.into_inner();
+        check_text("text", &req.text)?;
+        check_line("entity_name", &req.entity_name)?;
+        check_line("outlet", &req.outlet)?;
         if req.text.len() > MAX_TEXT_BYTES {
             return Err(
                 QueryError::invalid("text", format!("longer than {MAX_TEXT_BYTES} bytes")).into(),
@@ -190,6 +198,7 @@ impl QueryService for Query {
                 (parse_uuid("entity_id", &id)?, Vec::new())
             }
             Some(get_entity_profile_request::Entity::Name(name)) => {
+                check_line("name", &name)?;
                 if name.trim().is_empty() {
                     return Err(QueryError::invalid("name", "must not be empty").into());
                 }
@@ -197,7 +206,7 @@ impl QueryService for Query {
                 if matches.is_empty() {
                     return Err(QueryError::NotFound {
                         what: "entity named",
-                        id: format!("{name:?}"),
+                        id: mediamon_proto::error::quote(&name),
                     }
                     .into());
                 }

@@ -6,6 +6,7 @@ use mediamon_names::decide::{Candidate, Decision, decide};
 use mediamon_names::{
     Relation, analyze, compare, has_acronyms, initialism, is_acronym, token_similarity,
 };
+use mediamon_proto::error::{check_line, check_text};
 use mediamon_proto::page::{self, PageLimits};
 use mediamon_proto::v1::{
     AddAliasRequest, CandidateExplanation, CurationLogEntry, Entity, ExplainResolutionRequest,
@@ -27,8 +28,12 @@ const PAGES: PageLimits = PageLimits {
 };
 
 fn uuid(field: &str, value: &str) -> Result<Uuid, ResolverError> {
-    mediamon_wire::parse_id(value)
-        .ok_or_else(|| ResolverError::invalid(field, format!("{value:?} is not a UUID")))
+    mediamon_wire::parse_id(value).ok_or_else(|| {
+        ResolverError::invalid(
+            field,
+            format!("{} is not a UUID", mediamon_proto::error::quote(value)),
+        )
+    })
 }
 
 /// The audit record of a call: the caller's key name and the reason given.
@@ -37,6 +42,7 @@ pub fn audit<'a>(
     reason: &'a str,
 ) -> Result<Audit<'a>, ResolverError> {
     let reason = reason.trim();
+    check_text("reason", reason)?;
     if reason.is_empty() {
         return Err(ResolverError::invalid(
             "reason",
@@ -57,6 +63,7 @@ pub fn audit<'a>(
 
 fn name_field(field: &str, value: &str) -> Result<String, ResolverError> {
     let value = value.trim();
+    check_line(field, value)?;
     if value.is_empty() || analyze(value, "").is_empty() {
         return Err(ResolverError::invalid(field, "must contain a name"));
     }

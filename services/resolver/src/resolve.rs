@@ -20,6 +20,7 @@ use std::sync::Arc;
 use quick_cache::sync::Cache;
 use tracing::Instrument;
 
+use mediamon_config::MAX_MENTIONS_PER_ARTICLE;
 use mediamon_names::decide::{
     Candidate, Context, Decision, Reason, by_context, decide, link_in_article, relatives_in_article,
 };
@@ -541,6 +542,27 @@ pub async fn resolve_article(
     let stored = txn.mentions().to_vec();
     let span = tracing::Span::current();
     span.record("mentions", stored.len());
+    // What ingest stored is bounded; these guard the resolver's time and
+    // memory against rows written any other way.
+    if stored.len() > MAX_MENTIONS_PER_ARTICLE {
+        return Err(ResolverError::invalid(
+            "article_id",
+            format!("article {article_id} has more than {MAX_MENTIONS_PER_ARTICLE} mentions"),
+        ));
+    }
+    if let Some(long) = stored
+        .iter()
+        .find(|m| m.text.chars().count() > mediamon_names::MAX_NAME_CHARS)
+    {
+        return Err(ResolverError::invalid(
+            "mentions",
+            format!(
+                "mention {} is longer than a name can be ({} characters)",
+                long.id,
+                mediamon_names::MAX_NAME_CHARS
+            ),
+        ));
+    }
     for (i, id) in claimed.iter().enumerate() {
         if !stored.iter().any(|m| m.id == *id) {
             return Err(ResolverError::invalid(

@@ -1,7 +1,9 @@
 //! The gRPC handlers of EntityResolutionService.
 
 use mediamon_auth::Principal;
+use mediamon_config::MAX_MENTIONS_PER_ARTICLE;
 use mediamon_proto::convert::entity_type_code;
+use mediamon_proto::error::check_line;
 use mediamon_proto::page::{self, PageLimits};
 use mediamon_proto::v1::entity_resolution_service_server::EntityResolutionService;
 use mediamon_proto::v1::{
@@ -57,8 +59,12 @@ impl Resolver {
 }
 
 fn parse_uuid(field: &str, value: &str) -> Result<Uuid, ResolverError> {
-    mediamon_wire::parse_id(value)
-        .ok_or_else(|| ResolverError::invalid(field, format!("{value:?} is not a UUID")))
+    mediamon_wire::parse_id(value).ok_or_else(|| {
+        ResolverError::invalid(
+            field,
+            format!("{} is not a UUID", mediamon_proto::error::quote(value)),
+        )
+    })
 }
 
 fn parse_type(field: &str, value: i32) -> Result<Option<&'static str>, ResolverError> {
@@ -76,6 +82,13 @@ impl EntityResolutionService for Resolver {
     ) -> Result<Response<ResolveMentionsResponse>, Status> {
         let req = request.into_inner();
         let article_id = parse_uuid("article_id", &req.article_id)?;
+        if req.mentions.len() > MAX_MENTIONS_PER_ARTICLE {
+            return Err(ResolverError::invalid(
+                "mentions",
+                format!("more than {MAX_MENTIONS_PER_ARTICLE} mentions in one article"),
+            )
+            .into());
+        }
         let claimed = req
             .mentions
             .iter()
@@ -137,6 +150,7 @@ impl EntityResolutionService for Resolver {
         request: Request<SearchEntitiesRequest>,
     ) -> Result<Response<SearchEntitiesResponse>, Status> {
         let req = request.into_inner();
+        check_line("query", &req.query)?;
         if req.query.len() > MAX_QUERY_BYTES {
             return Err(ResolverError::invalid(
                 "query",

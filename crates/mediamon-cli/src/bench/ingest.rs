@@ -17,6 +17,8 @@ use mediamon_proto::v1::{
 use mediamon_store::Store;
 use tokio::net::TcpListener;
 
+use mediamon_pgcluster::Durability;
+
 use super::BenchDb;
 use super::generate;
 
@@ -24,6 +26,8 @@ pub struct Options {
     pub articles: usize,
     pub clients: usize,
     pub batch: usize,
+    /// Trade durability for speed in the private cluster.
+    pub no_fsync: bool,
     pub json: bool,
 }
 
@@ -64,7 +68,12 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
     eprintln!("generating {} pages", o.articles);
     let pages = generate::pages(o.articles, 2025);
     eprintln!("starting Postgres and the three services");
-    let db = BenchDb::start().await?;
+    let db = BenchDb::start(if o.no_fsync {
+        Durability::Unsafe
+    } else {
+        Durability::Durable
+    })
+    .await?;
     let store = Store::connect(&db.url, 4, Duration::from_secs(10)).await?;
     store.migrate().await?;
     let (token, service_token) = (generate_token(), generate_token());

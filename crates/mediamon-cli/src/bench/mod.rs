@@ -16,7 +16,7 @@ pub struct BenchDb {
 }
 
 impl BenchDb {
-    pub async fn start() -> anyhow::Result<Self> {
+    pub async fn start(durability: mediamon_pgcluster::Durability) -> anyhow::Result<Self> {
         let dir = tempfile::tempdir()?;
         let (url, cluster) = match mediamon_config::database_url_from_env() {
             Some(admin) => {
@@ -35,7 +35,8 @@ impl BenchDb {
                     // The private cluster may run as another user.
                     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755))?;
                 }
-                let cluster = mediamon_pgcluster::Cluster::start(&dir.path().join("pg")).await?;
+                let cluster =
+                    mediamon_pgcluster::Cluster::start(&dir.path().join("pg"), durability).await?;
                 mediamon_store::create_database(&cluster.url("postgres"), "bench").await?;
                 (cluster.url("bench"), Some(cluster))
             }

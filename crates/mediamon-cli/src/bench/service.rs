@@ -118,7 +118,7 @@ pub async fn run(
     preload: usize,
     concurrency: usize,
 ) -> anyhow::Result<(Row, Vec<usize>)> {
-    let db = super::BenchDb::start().await?;
+    let db = super::BenchDb::start(mediamon_pgcluster::Durability::Durable).await?;
     let url = db.url.clone();
     let store = Store::connect(&url, 8, Duration::from_secs(10)).await?;
     store.migrate().await?;

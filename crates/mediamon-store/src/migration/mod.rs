@@ -38,6 +38,7 @@ mod m20261129_000006_near_duplicates;
 mod m20261129_000007_feeds;
 mod m20261129_000008_article_bands;
 mod m20261129_000009_blocked_by_name;
+mod m20261206_000010_outbox_failed;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000007_feeds::Migration),
             Box::new(m20261129_000008_article_bands::Migration),
             Box::new(m20261129_000009_blocked_by_name::Migration),
+            Box::new(m20261206_000010_outbox_failed::Migration),
         ]
     }
 }

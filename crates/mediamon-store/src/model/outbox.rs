@@ -16,6 +16,10 @@ pub struct Model {
     pub last_error: Option<String>,
     pub created_at: DateTimeUtc,
     pub done_at: Option<DateTimeUtc>,
+    /// Attempts that failed for a reason other than an unreachable resolver.
+    pub failures: i32,
+    /// Set aside after too many failures; not claimed until retried.
+    pub failed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

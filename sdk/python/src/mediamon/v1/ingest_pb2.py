@@ -26,41 +26,51 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from mediamon.v1 import common_pb2 as mediamon_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18mediamon/v1/ingest.proto\x12\x0bmediamon.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18mediamon/v1/common.proto\"[\n\x13RegisterFeedRequest\x12\x10\n\x03url\x18\x01 \x01(\tR\x03url\x12\x32\n\x15poll_interval_seconds\x18\x02 \x01(\rR\x13pollIntervalSeconds\"=\n\x14RegisterFeedResponse\x12%\n\x04\x66\x65\x65\x64\x18\x01 \x01(\x0b\x32\x11.mediamon.v1.FeedR\x04\x66\x65\x65\x64\"\x12\n\x10ListFeedsRequest\"<\n\x11ListFeedsResponse\x12\'\n\x05\x66\x65\x65\x64s\x18\x01 \x03(\x0b\x32\x11.mediamon.v1.FeedR\x05\x66\x65\x65\x64s\",\n\x11RemoveFeedRequest\x12\x17\n\x07\x66\x65\x65\x64_id\x18\x01 \x01(\tR\x06\x66\x65\x65\x64Id\"\x14\n\x12RemoveFeedResponse\"\xdd\x02\n\x04\x46\x65\x65\x64\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\x12\x10\n\x03url\x18\x02 \x01(\tR\x03url\x12\x32\n\x15poll_interval_seconds\x18\x03 \x01(\rR\x13pollIntervalSeconds\x12;\n\x0b\x63reate_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\ncreateTime\x12@\n\x0elast_poll_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0clastPollTime\x12\x1f\n\x0blast_status\x18\x06 \x01(\tR\nlastStatus\x12@\n\x0enext_poll_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0cnextPollTime\x12\x1d\n\nitem_count\x18\x08 \x01(\x04R\titemCount\"Q\n\x12IngestBatchRequest\x12;\n\x07\x61rticle\x18\x01 \x01(\x0b\x32!.mediamon.v1.IngestArticleRequestR\x07\x61rticle\"\xa1\x01\n\x13IngestBatchResponse\x12\x38\n\x07results\x18\x01 \x03(\x0b\x32\x1e.mediamon.v1.IngestBatchResultR\x07results\x12\x18\n\x07\x63reated\x18\x02 \x01(\rR\x07\x63reated\x12\x1e\n\nduplicates\x18\x03 \x01(\rR\nduplicates\x12\x16\n\x06\x66\x61iled\x18\x04 \x01(\rR\x06\x66\x61iled\"\xa3\x01\n\x11IngestBatchResult\x12\x14\n\x05index\x18\x01 \x01(\rR\x05index\x12>\n\x07\x61rticle\x18\x02 \x01(\x0b\x32\".mediamon.v1.IngestArticleResponseH\x00R\x07\x61rticle\x12.\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x16.mediamon.v1.ItemErrorH\x00R\x05\x65rrorB\x08\n\x06result\"O\n\tItemError\x12\x12\n\x04\x63ode\x18\x01 \x01(\x05R\x04\x63ode\x12\x18\n\x07message\x18\x02 \x01(\tR\x07message\x12\x14\n\x05\x66ield\x18\x03 \x01(\tR\x05\x66ield\"\xd3\x01\n\x14IngestArticleRequest\x12\x14\n\x04text\x18\x01 \x01(\tH\x00R\x04text\x12\x14\n\x04html\x18\x04 \x01(\x0cH\x00R\x04html\x12\x38\n\x08metadata\x18\x02 \x01(\x0b\x32\x1c.mediamon.v1.ArticleMetadataR\x08metadata\x12\'\n\x0fidempotency_key\x18\x03 \x01(\tR\x0eidempotencyKey\x12!\n\x0c\x63ontent_type\x18\x05 \x01(\tR\x0b\x63ontentTypeB\t\n\x07\x63ontent\"\xd9\x01\n\x15IngestArticleResponse\x12\x1d\n\narticle_id\x18\x01 \x01(\tR\tarticleId\x12\x34\n\x07outcome\x18\x02 \x01(\x0e\x32\x1a.mediamon.v1.IngestOutcomeR\x07outcome\x12#\n\rmention_count\x18\x03 \x01(\rR\x0cmentionCount\x12\x46\n\x11near_duplicate_of\x18\x04 \x01(\x0b\x32\x1a.mediamon.v1.NearDuplicateR\x0fnearDuplicateOf*i\n\rIngestOutcome\x12\x1e\n\x1aINGEST_OUTCOME_UNSPECIFIED\x10\x00\x12\x1a\n\x16INGEST_OUTCOME_CREATED\x10\x01\x12\x1c\n\x18INGEST_OUTCOME_DUPLICATE\x10\x02\x32\xab\x03\n\rIngestService\x12V\n\rIngestArticle\x12!.mediamon.v1.IngestArticleRequest\x1a\".mediamon.v1.IngestArticleResponse\x12R\n\x0bIngestBatch\x12\x1f.mediamon.v1.IngestBatchRequest\x1a .mediamon.v1.IngestBatchResponse(\x01\x12S\n\x0cRegisterFeed\x12 .mediamon.v1.RegisterFeedRequest\x1a!.mediamon.v1.RegisterFeedResponse\x12J\n\tListFeeds\x12\x1d.mediamon.v1.ListFeedsRequest\x1a\x1e.mediamon.v1.ListFeedsResponse\x12M\n\nRemoveFeed\x12\x1e.mediamon.v1.RemoveFeedRequest\x1a\x1f.mediamon.v1.RemoveFeedResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18mediamon/v1/ingest.proto\x12\x0bmediamon.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18mediamon/v1/common.proto\"Z\n\x1cListFailedResolutionsRequest\x12\x1b\n\tpage_size\x18\x01 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x02 \x01(\tR\tpageToken\"\x94\x01\n\x1dListFailedResolutionsResponse\x12\x35\n\x06\x66\x61iled\x18\x01 \x03(\x0b\x32\x1d.mediamon.v1.FailedResolutionR\x06\x66\x61iled\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x14\n\x05total\x18\x03 \x01(\x04R\x05total\"\xf8\x01\n\x10\x46\x61iledResolution\x12\x1d\n\narticle_id\x18\x01 \x01(\tR\tarticleId\x12\x14\n\x05title\x18\x02 \x01(\tR\x05title\x12\x1a\n\x08\x61ttempts\x18\x03 \x01(\rR\x08\x61ttempts\x12\x1d\n\nlast_error\x18\x04 \x01(\tR\tlastError\x12;\n\x0b\x63reate_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\ncreateTime\x12\x37\n\tfail_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x08\x66\x61ilTime\"R\n\x1dRetryFailedResolutionsRequest\x12\x1f\n\x0b\x61rticle_ids\x18\x01 \x03(\tR\narticleIds\x12\x10\n\x03\x61ll\x18\x02 \x01(\x08R\x03\x61ll\":\n\x1eRetryFailedResolutionsResponse\x12\x18\n\x07retried\x18\x01 \x01(\x04R\x07retried\"[\n\x13RegisterFeedRequest\x12\x10\n\x03url\x18\x01 \x01(\tR\x03url\x12\x32\n\x15poll_interval_seconds\x18\x02 \x01(\rR\x13pollIntervalSeconds\"=\n\x14RegisterFeedResponse\x12%\n\x04\x66\x65\x65\x64\x18\x01 \x01(\x0b\x32\x11.mediamon.v1.FeedR\x04\x66\x65\x65\x64\"\x12\n\x10ListFeedsRequest\"<\n\x11ListFeedsResponse\x12\'\n\x05\x66\x65\x65\x64s\x18\x01 \x03(\x0b\x32\x11.mediamon.v1.FeedR\x05\x66\x65\x65\x64s\",\n\x11RemoveFeedRequest\x12\x17\n\x07\x66\x65\x65\x64_id\x18\x01 \x01(\tR\x06\x66\x65\x65\x64Id\"\x14\n\x12RemoveFeedResponse\"\xdd\x02\n\x04\x46\x65\x65\x64\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\x12\x10\n\x03url\x18\x02 \x01(\tR\x03url\x12\x32\n\x15poll_interval_seconds\x18\x03 \x01(\rR\x13pollIntervalSeconds\x12;\n\x0b\x63reate_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\ncreateTime\x12@\n\x0elast_poll_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0clastPollTime\x12\x1f\n\x0blast_status\x18\x06 \x01(\tR\nlastStatus\x12@\n\x0enext_poll_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0cnextPollTime\x12\x1d\n\nitem_count\x18\x08 \x01(\x04R\titemCount\"Q\n\x12IngestBatchRequest\x12;\n\x07\x61rticle\x18\x01 \x01(\x0b\x32!.mediamon.v1.IngestArticleRequestR\x07\x61rticle\"\xa1\x01\n\x13IngestBatchResponse\x12\x38\n\x07results\x18\x01 \x03(\x0b\x32\x1e.mediamon.v1.IngestBatchResultR\x07results\x12\x18\n\x07\x63reated\x18\x02 \x01(\rR\x07\x63reated\x12\x1e\n\nduplicates\x18\x03 \x01(\rR\nduplicates\x12\x16\n\x06\x66\x61iled\x18\x04 \x01(\rR\x06\x66\x61iled\"\xa3\x01\n\x11IngestBatchResult\x12\x14\n\x05index\x18\x01 \x01(\rR\x05index\x12>\n\x07\x61rticle\x18\x02 \x01(\x0b\x32\".mediamon.v1.IngestArticleResponseH\x00R\x07\x61rticle\x12.\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x16.mediamon.v1.ItemErrorH\x00R\x05\x65rrorB\x08\n\x06result\"O\n\tItemError\x12\x12\n\x04\x63ode\x18\x01 \x01(\x05R\x04\x63ode\x12\x18\n\x07message\x18\x02 \x01(\tR\x07message\x12\x14\n\x05\x66ield\x18\x03 \x01(\tR\x05\x66ield\"\xd3\x01\n\x14IngestArticleRequest\x12\x14\n\x04text\x18\x01 \x01(\tH\x00R\x04text\x12\x14\n\x04html\x18\x04 \x01(\x0cH\x00R\x04html\x12\x38\n\x08metadata\x18\x02 \x01(\x0b\x32\x1c.mediamon.v1.ArticleMetadataR\x08metadata\x12\'\n\x0fidempotency_key\x18\x03 \x01(\tR\x0eidempotencyKey\x12!\n\x0c\x63ontent_type\x18\x05 \x01(\tR\x0b\x63ontentTypeB\t\n\x07\x63ontent\"\xd9\x01\n\x15IngestArticleResponse\x12\x1d\n\narticle_id\x18\x01 \x01(\tR\tarticleId\x12\x34\n\x07outcome\x18\x02 \x01(\x0e\x32\x1a.mediamon.v1.IngestOutcomeR\x07outcome\x12#\n\rmention_count\x18\x03 \x01(\rR\x0cmentionCount\x12\x46\n\x11near_duplicate_of\x18\x04 \x01(\x0b\x32\x1a.mediamon.v1.NearDuplicateR\x0fnearDuplicateOf*i\n\rIngestOutcome\x12\x1e\n\x1aINGEST_OUTCOME_UNSPECIFIED\x10\x00\x12\x1a\n\x16INGEST_OUTCOME_CREATED\x10\x01\x12\x1c\n\x18INGEST_OUTCOME_DUPLICATE\x10\x02\x32\x8e\x05\n\rIngestService\x12V\n\rIngestArticle\x12!.mediamon.v1.IngestArticleRequest\x1a\".mediamon.v1.IngestArticleResponse\x12R\n\x0bIngestBatch\x12\x1f.mediamon.v1.IngestBatchRequest\x1a .mediamon.v1.IngestBatchResponse(\x01\x12S\n\x0cRegisterFeed\x12 .mediamon.v1.RegisterFeedRequest\x1a!.mediamon.v1.RegisterFeedResponse\x12J\n\tListFeeds\x12\x1d.mediamon.v1.ListFeedsRequest\x1a\x1e.mediamon.v1.ListFeedsResponse\x12M\n\nRemoveFeed\x12\x1e.mediamon.v1.RemoveFeedRequest\x1a\x1f.mediamon.v1.RemoveFeedResponse\x12n\n\x15ListFailedResolutions\x12).mediamon.v1.ListFailedResolutionsRequest\x1a*.mediamon.v1.ListFailedResolutionsResponse\x12q\n\x16RetryFailedResolutions\x12*.mediamon.v1.RetryFailedResolutionsRequest\x1a+.mediamon.v1.RetryFailedResolutionsResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'mediamon.v1.ingest_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_INGESTOUTCOME']._serialized_start=1686
-  _globals['_INGESTOUTCOME']._serialized_end=1791
-  _globals['_REGISTERFEEDREQUEST']._serialized_start=100
-  _globals['_REGISTERFEEDREQUEST']._serialized_end=191
-  _globals['_REGISTERFEEDRESPONSE']._serialized_start=193
-  _globals['_REGISTERFEEDRESPONSE']._serialized_end=254
-  _globals['_LISTFEEDSREQUEST']._serialized_start=256
-  _globals['_LISTFEEDSREQUEST']._serialized_end=274
-  _globals['_LISTFEEDSRESPONSE']._serialized_start=276
-  _globals['_LISTFEEDSRESPONSE']._serialized_end=336
-  _globals['_REMOVEFEEDREQUEST']._serialized_start=338
-  _globals['_REMOVEFEEDREQUEST']._serialized_end=382
-  _globals['_REMOVEFEEDRESPONSE']._serialized_start=384
-  _globals['_REMOVEFEEDRESPONSE']._serialized_end=404
-  _globals['_FEED']._serialized_start=407
-  _globals['_FEED']._serialized_end=756
-  _globals['_INGESTBATCHREQUEST']._serialized_start=758
-  _globals['_INGESTBATCHREQUEST']._serialized_end=839
-  _globals['_INGESTBATCHRESPONSE']._serialized_start=842
-  _globals['_INGESTBATCHRESPONSE']._serialized_end=1003
-  _globals['_INGESTBATCHRESULT']._serialized_start=1006
-  _globals['_INGESTBATCHRESULT']._serialized_end=1169
-  _globals['_ITEMERROR']._serialized_start=1171
-  _globals['_ITEMERROR']._serialized_end=1250
-  _globals['_INGESTARTICLEREQUEST']._serialized_start=1253
-  _globals['_INGESTARTICLEREQUEST']._serialized_end=1464
-  _globals['_INGESTARTICLERESPONSE']._serialized_start=1467
-  _globals['_INGESTARTICLERESPONSE']._serialized_end=1684
-  _globals['_INGESTSERVICE']._serialized_start=1794
-  _globals['_INGESTSERVICE']._serialized_end=2221
+  _globals['_INGESTOUTCOME']._serialized_start=2324
+  _globals['_INGESTOUTCOME']._serialized_end=2429
+  _globals['_LISTFAILEDRESOLUTIONSREQUEST']._serialized_start=100
+  _globals['_LISTFAILEDRESOLUTIONSREQUEST']._serialized_end=190
+  _globals['_LISTFAILEDRESOLUTIONSRESPONSE']._serialized_start=193
+  _globals['_LISTFAILEDRESOLUTIONSRESPONSE']._serialized_end=341
+  _globals['_FAILEDRESOLUTION']._serialized_start=344
+  _globals['_FAILEDRESOLUTION']._serialized_end=592
+  _globals['_RETRYFAILEDRESOLUTIONSREQUEST']._serialized_start=594
+  _globals['_RETRYFAILEDRESOLUTIONSREQUEST']._serialized_end=676
+  _globals['_RETRYFAILEDRESOLUTIONSRESPONSE']._serialized_start=678
+  _globals['_RETRYFAILEDRESOLUTIONSRESPONSE']._serialized_end=736
+  _globals['_REGISTERFEEDREQUEST']._serialized_start=738
+  _globals['_REGISTERFEEDREQUEST']._serialized_end=829
+  _globals['_REGISTERFEEDRESPONSE']._serialized_start=831
+  _globals['_REGISTERFEEDRESPONSE']._serialized_end=892
+  _globals['_LISTFEEDSREQUEST']._serialized_start=894
+  _globals['_LISTFEEDSREQUEST']._serialized_end=912
+  _globals['_LISTFEEDSRESPONSE']._serialized_start=914
+  _globals['_LISTFEEDSRESPONSE']._serialized_end=974
+  _globals['_REMOVEFEEDREQUEST']._serialized_start=976
+  _globals['_REMOVEFEEDREQUEST']._serialized_end=1020
+  _globals['_REMOVEFEEDRESPONSE']._serialized_start=1022
+  _globals['_REMOVEFEEDRESPONSE']._serialized_end=1042
+  _globals['_FEED']._serialized_start=1045
+  _globals['_FEED']._serialized_end=1394
+  _globals['_INGESTBATCHREQUEST']._serialized_start=1396
+  _globals['_INGESTBATCHREQUEST']._serialized_end=1477
+  _globals['_INGESTBATCHRESPONSE']._serialized_start=1480
+  _globals['_INGESTBATCHRESPONSE']._serialized_end=1641
+  _globals['_INGESTBATCHRESULT']._serialized_start=1644
+  _globals['_INGESTBATCHRESULT']._serialized_end=1807
+  _globals['_ITEMERROR']._serialized_start=1809
+  _globals['_ITEMERROR']._serialized_end=1888
+  _globals['_INGESTARTICLEREQUEST']._serialized_start=1891
+  _globals['_INGESTARTICLEREQUEST']._serialized_end=2102
+  _globals['_INGESTARTICLERESPONSE']._serialized_start=2105
+  _globals['_INGESTARTICLERESPONSE']._serialized_end=2322
+  _globals['_INGESTSERVICE']._serialized_start=2432
+  _globals['_INGESTSERVICE']._serialized_end=3086
 # @@protoc_insertion_point(module_scope)

@@ -62,6 +62,16 @@ class IngestServiceStub:
                 request_serializer=mediamon_dot_v1_dot_ingest__pb2.RemoveFeedRequest.SerializeToString,
                 response_deserializer=mediamon_dot_v1_dot_ingest__pb2.RemoveFeedResponse.FromString,
                 _registered_method=True)
+        self.ListFailedResolutions = channel.unary_unary(
+                '/mediamon.v1.IngestService/ListFailedResolutions',
+                request_serializer=mediamon_dot_v1_dot_ingest__pb2.ListFailedResolutionsRequest.SerializeToString,
+                response_deserializer=mediamon_dot_v1_dot_ingest__pb2.ListFailedResolutionsResponse.FromString,
+                _registered_method=True)
+        self.RetryFailedResolutions = channel.unary_unary(
+                '/mediamon.v1.IngestService/RetryFailedResolutions',
+                request_serializer=mediamon_dot_v1_dot_ingest__pb2.RetryFailedResolutionsRequest.SerializeToString,
+                response_deserializer=mediamon_dot_v1_dot_ingest__pb2.RetryFailedResolutionsResponse.FromString,
+                _registered_method=True)
 
 
 class IngestServiceServicer:
@@ -123,6 +133,27 @@ class IngestServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListFailedResolutions(self, request, context):
+        """Lists the stored articles whose resolution failed `outbox.max_attempts`
+        times for a lasting reason (the resolver refused the article or ran out
+        of time on it; an unreachable resolver does not count), with the last
+        error. They stay stored and are not tried again until
+        RetryFailedResolutions. Errors: INVALID_ARGUMENT (page_size,
+        page_token).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RetryFailedResolutions(self, request, context):
+        """Queues failed articles for resolution again, their failure count reset.
+        Errors: INVALID_ARGUMENT (article_ids: neither ids nor `all`, or a bad
+        id).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_IngestServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -150,6 +181,16 @@ def add_IngestServiceServicer_to_server(servicer, server):
                     servicer.RemoveFeed,
                     request_deserializer=mediamon_dot_v1_dot_ingest__pb2.RemoveFeedRequest.FromString,
                     response_serializer=mediamon_dot_v1_dot_ingest__pb2.RemoveFeedResponse.SerializeToString,
+            ),
+            'ListFailedResolutions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListFailedResolutions,
+                    request_deserializer=mediamon_dot_v1_dot_ingest__pb2.ListFailedResolutionsRequest.FromString,
+                    response_serializer=mediamon_dot_v1_dot_ingest__pb2.ListFailedResolutionsResponse.SerializeToString,
+            ),
+            'RetryFailedResolutions': grpc.unary_unary_rpc_method_handler(
+                    servicer.RetryFailedResolutions,
+                    request_deserializer=mediamon_dot_v1_dot_ingest__pb2.RetryFailedResolutionsRequest.FromString,
+                    response_serializer=mediamon_dot_v1_dot_ingest__pb2.RetryFailedResolutionsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -290,6 +331,60 @@ class IngestService:
             '/mediamon.v1.IngestService/RemoveFeed',
             mediamon_dot_v1_dot_ingest__pb2.RemoveFeedRequest.SerializeToString,
             mediamon_dot_v1_dot_ingest__pb2.RemoveFeedResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListFailedResolutions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/mediamon.v1.IngestService/ListFailedResolutions',
+            mediamon_dot_v1_dot_ingest__pb2.ListFailedResolutionsRequest.SerializeToString,
+            mediamon_dot_v1_dot_ingest__pb2.ListFailedResolutionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RetryFailedResolutions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/mediamon.v1.IngestService/RetryFailedResolutions',
+            mediamon_dot_v1_dot_ingest__pb2.RetryFailedResolutionsRequest.SerializeToString,
+            mediamon_dot_v1_dot_ingest__pb2.RetryFailedResolutionsResponse.FromString,
             options,
             channel_credentials,
             insecure,

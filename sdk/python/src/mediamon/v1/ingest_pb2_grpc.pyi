@@ -68,6 +68,19 @@ class IngestServiceStub:
     """Stops polling a feed; the articles taken from it stay. Errors:
     INVALID_ARGUMENT (feed_id), NOT_FOUND.
     """
+    ListFailedResolutions: _grpc.UnaryUnaryMultiCallable[_ingest_pb2.ListFailedResolutionsRequest, _ingest_pb2.ListFailedResolutionsResponse]
+    """Lists the stored articles whose resolution failed `outbox.max_attempts`
+    times for a lasting reason (the resolver refused the article or ran out
+    of time on it; an unreachable resolver does not count), with the last
+    error. They stay stored and are not tried again until
+    RetryFailedResolutions. Errors: INVALID_ARGUMENT (page_size,
+    page_token).
+    """
+    RetryFailedResolutions: _grpc.UnaryUnaryMultiCallable[_ingest_pb2.RetryFailedResolutionsRequest, _ingest_pb2.RetryFailedResolutionsResponse]
+    """Queues failed articles for resolution again, their failure count reset.
+    Errors: INVALID_ARGUMENT (article_ids: neither ids nor `all`, or a bad
+    id).
+    """
 
 @_typing.type_check_only
 class IngestServiceAsyncStub(IngestServiceStub):
@@ -108,6 +121,19 @@ class IngestServiceAsyncStub(IngestServiceStub):
     RemoveFeed: _aio.UnaryUnaryMultiCallable[_ingest_pb2.RemoveFeedRequest, _ingest_pb2.RemoveFeedResponse]  # type: ignore[assignment]
     """Stops polling a feed; the articles taken from it stay. Errors:
     INVALID_ARGUMENT (feed_id), NOT_FOUND.
+    """
+    ListFailedResolutions: _aio.UnaryUnaryMultiCallable[_ingest_pb2.ListFailedResolutionsRequest, _ingest_pb2.ListFailedResolutionsResponse]  # type: ignore[assignment]
+    """Lists the stored articles whose resolution failed `outbox.max_attempts`
+    times for a lasting reason (the resolver refused the article or ran out
+    of time on it; an unreachable resolver does not count), with the last
+    error. They stay stored and are not tried again until
+    RetryFailedResolutions. Errors: INVALID_ARGUMENT (page_size,
+    page_token).
+    """
+    RetryFailedResolutions: _aio.UnaryUnaryMultiCallable[_ingest_pb2.RetryFailedResolutionsRequest, _ingest_pb2.RetryFailedResolutionsResponse]  # type: ignore[assignment]
+    """Queues failed articles for resolution again, their failure count reset.
+    Errors: INVALID_ARGUMENT (article_ids: neither ids nor `all`, or a bad
+    id).
     """
 
 class IngestServiceServicer(metaclass=_abc_1.ABCMeta):
@@ -176,6 +202,31 @@ class IngestServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_ingest_pb2.RemoveFeedResponse, _abc.Awaitable[_ingest_pb2.RemoveFeedResponse]]:
         """Stops polling a feed; the articles taken from it stay. Errors:
         INVALID_ARGUMENT (feed_id), NOT_FOUND.
+        """
+
+    @_abc_1.abstractmethod
+    def ListFailedResolutions(
+        self,
+        request: _ingest_pb2.ListFailedResolutionsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_ingest_pb2.ListFailedResolutionsResponse, _abc.Awaitable[_ingest_pb2.ListFailedResolutionsResponse]]:
+        """Lists the stored articles whose resolution failed `outbox.max_attempts`
+        times for a lasting reason (the resolver refused the article or ran out
+        of time on it; an unreachable resolver does not count), with the last
+        error. They stay stored and are not tried again until
+        RetryFailedResolutions. Errors: INVALID_ARGUMENT (page_size,
+        page_token).
+        """
+
+    @_abc_1.abstractmethod
+    def RetryFailedResolutions(
+        self,
+        request: _ingest_pb2.RetryFailedResolutionsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_ingest_pb2.RetryFailedResolutionsResponse, _abc.Awaitable[_ingest_pb2.RetryFailedResolutionsResponse]]:
+        """Queues failed articles for resolution again, their failure count reset.
+        Errors: INVALID_ARGUMENT (article_ids: neither ids nor `all`, or a bad
+        id).
         """
 
 def add_IngestServiceServicer_to_server(servicer: IngestServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

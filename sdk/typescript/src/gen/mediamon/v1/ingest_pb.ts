@@ -14,7 +14,175 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file mediamon/v1/ingest.proto.
  */
 export const file_mediamon_v1_ingest: GenFile = /*@__PURE__*/
-  fileDesc("ChhtZWRpYW1vbi92MS9pbmdlc3QucHJvdG8SC21lZGlhbW9uLnYxIkEKE1JlZ2lzdGVyRmVlZFJlcXVlc3QSCwoDdXJsGAEgASgJEh0KFXBvbGxfaW50ZXJ2YWxfc2Vjb25kcxgCIAEoDSI3ChRSZWdpc3RlckZlZWRSZXNwb25zZRIfCgRmZWVkGAEgASgLMhEubWVkaWFtb24udjEuRmVlZCISChBMaXN0RmVlZHNSZXF1ZXN0IjUKEUxpc3RGZWVkc1Jlc3BvbnNlEiAKBWZlZWRzGAEgAygLMhEubWVkaWFtb24udjEuRmVlZCIkChFSZW1vdmVGZWVkUmVxdWVzdBIPCgdmZWVkX2lkGAEgASgJIhQKElJlbW92ZUZlZWRSZXNwb25zZSKAAgoERmVlZBIKCgJpZBgBIAEoCRILCgN1cmwYAiABKAkSHQoVcG9sbF9pbnRlcnZhbF9zZWNvbmRzGAMgASgNEi8KC2NyZWF0ZV90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIyCg5sYXN0X3BvbGxfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLbGFzdF9zdGF0dXMYBiABKAkSMgoObmV4dF9wb2xsX3RpbWUYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCml0ZW1fY291bnQYCCABKAQiSAoSSW5nZXN0QmF0Y2hSZXF1ZXN0EjIKB2FydGljbGUYASABKAsyIS5tZWRpYW1vbi52MS5Jbmdlc3RBcnRpY2xlUmVxdWVzdCJ7ChNJbmdlc3RCYXRjaFJlc3BvbnNlEi8KB3Jlc3VsdHMYASADKAsyHi5tZWRpYW1vbi52MS5Jbmdlc3RCYXRjaFJlc3VsdBIPCgdjcmVhdGVkGAIgASgNEhIKCmR1cGxpY2F0ZXMYAyABKA0SDgoGZmFpbGVkGAQgASgNIowBChFJbmdlc3RCYXRjaFJlc3VsdBINCgVpbmRleBgBIAEoDRI1CgdhcnRpY2xlGAIgASgLMiIubWVkaWFtb24udjEuSW5nZXN0QXJ0aWNsZVJlc3BvbnNlSAASJwoFZXJyb3IYAyABKAsyFi5tZWRpYW1vbi52MS5JdGVtRXJyb3JIAEIICgZyZXN1bHQiOQoJSXRlbUVycm9yEgwKBGNvZGUYASABKAUSDwoHbWVzc2FnZRgCIAEoCRINCgVmaWVsZBgDIAEoCSKgAQoUSW5nZXN0QXJ0aWNsZVJlcXVlc3QSDgoEdGV4dBgBIAEoCUgAEg4KBGh0bWwYBCABKAxIABIuCghtZXRhZGF0YRgCIAEoCzIcLm1lZGlhbW9uLnYxLkFydGljbGVNZXRhZGF0YRIXCg9pZGVtcG90ZW5jeV9rZXkYAyABKAkSFAoMY29udGVudF90eXBlGAUgASgJQgkKB2NvbnRlbnQipgEKFUluZ2VzdEFydGljbGVSZXNwb25zZRISCgphcnRpY2xlX2lkGAEgASgJEisKB291dGNvbWUYAiABKA4yGi5tZWRpYW1vbi52MS5Jbmdlc3RPdXRjb21lEhUKDW1lbnRpb25fY291bnQYAyABKA0SNQoRbmVhcl9kdXBsaWNhdGVfb2YYBCABKAsyGi5tZWRpYW1vbi52MS5OZWFyRHVwbGljYXRlKmkKDUluZ2VzdE91dGNvbWUSHgoaSU5HRVNUX09VVENPTUVfVU5TUEVDSUZJRUQQABIaChZJTkdFU1RfT1VUQ09NRV9DUkVBVEVEEAESHAoYSU5HRVNUX09VVENPTUVfRFVQTElDQVRFEAIyqwMKDUluZ2VzdFNlcnZpY2USVgoNSW5nZXN0QXJ0aWNsZRIhLm1lZGlhbW9uLnYxLkluZ2VzdEFydGljbGVSZXF1ZXN0GiIubWVkaWFtb24udjEuSW5nZXN0QXJ0aWNsZVJlc3BvbnNlElIKC0luZ2VzdEJhdGNoEh8ubWVkaWFtb24udjEuSW5nZXN0QmF0Y2hSZXF1ZXN0GiAubWVkaWFtb24udjEuSW5nZXN0QmF0Y2hSZXNwb25zZSgBElMKDFJlZ2lzdGVyRmVlZBIgLm1lZGlhbW9uLnYxLlJlZ2lzdGVyRmVlZFJlcXVlc3QaIS5tZWRpYW1vbi52MS5SZWdpc3RlckZlZWRSZXNwb25zZRJKCglMaXN0RmVlZHMSHS5tZWRpYW1vbi52MS5MaXN0RmVlZHNSZXF1ZXN0Gh4ubWVkaWFtb24udjEuTGlzdEZlZWRzUmVzcG9uc2USTQoKUmVtb3ZlRmVlZBIeLm1lZGlhbW9uLnYxLlJlbW92ZUZlZWRSZXF1ZXN0Gh8ubWVkaWFtb24udjEuUmVtb3ZlRmVlZFJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp, file_mediamon_v1_common]);
+  fileDesc("ChhtZWRpYW1vbi92MS9pbmdlc3QucHJvdG8SC21lZGlhbW9uLnYxIkUKHExpc3RGYWlsZWRSZXNvbHV0aW9uc1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkidgodTGlzdEZhaWxlZFJlc29sdXRpb25zUmVzcG9uc2USLQoGZmFpbGVkGAEgAygLMh0ubWVkaWFtb24udjEuRmFpbGVkUmVzb2x1dGlvbhIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkSDQoFdG90YWwYAyABKAQiuwEKEEZhaWxlZFJlc29sdXRpb24SEgoKYXJ0aWNsZV9pZBgBIAEoCRINCgV0aXRsZRgCIAEoCRIQCghhdHRlbXB0cxgDIAEoDRISCgpsYXN0X2Vycm9yGAQgASgJEi8KC2NyZWF0ZV90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBItCglmYWlsX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIkEKHVJldHJ5RmFpbGVkUmVzb2x1dGlvbnNSZXF1ZXN0EhMKC2FydGljbGVfaWRzGAEgAygJEgsKA2FsbBgCIAEoCCIxCh5SZXRyeUZhaWxlZFJlc29sdXRpb25zUmVzcG9uc2USDwoHcmV0cmllZBgBIAEoBCJBChNSZWdpc3RlckZlZWRSZXF1ZXN0EgsKA3VybBgBIAEoCRIdChVwb2xsX2ludGVydmFsX3NlY29uZHMYAiABKA0iNwoUUmVnaXN0ZXJGZWVkUmVzcG9uc2USHwoEZmVlZBgBIAEoCzIRLm1lZGlhbW9uLnYxLkZlZWQiEgoQTGlzdEZlZWRzUmVxdWVzdCI1ChFMaXN0RmVlZHNSZXNwb25zZRIgCgVmZWVkcxgBIAMoCzIRLm1lZGlhbW9uLnYxLkZlZWQiJAoRUmVtb3ZlRmVlZFJlcXVlc3QSDwoHZmVlZF9pZBgBIAEoCSIUChJSZW1vdmVGZWVkUmVzcG9uc2UigAIKBEZlZWQSCgoCaWQYASABKAkSCwoDdXJsGAIgASgJEh0KFXBvbGxfaW50ZXJ2YWxfc2Vjb25kcxgDIAEoDRIvCgtjcmVhdGVfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMgoObGFzdF9wb2xsX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhMKC2xhc3Rfc3RhdHVzGAYgASgJEjIKDm5leHRfcG9sbF90aW1lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgppdGVtX2NvdW50GAggASgEIkgKEkluZ2VzdEJhdGNoUmVxdWVzdBIyCgdhcnRpY2xlGAEgASgLMiEubWVkaWFtb24udjEuSW5nZXN0QXJ0aWNsZVJlcXVlc3QiewoTSW5nZXN0QmF0Y2hSZXNwb25zZRIvCgdyZXN1bHRzGAEgAygLMh4ubWVkaWFtb24udjEuSW5nZXN0QmF0Y2hSZXN1bHQSDwoHY3JlYXRlZBgCIAEoDRISCgpkdXBsaWNhdGVzGAMgASgNEg4KBmZhaWxlZBgEIAEoDSKMAQoRSW5nZXN0QmF0Y2hSZXN1bHQSDQoFaW5kZXgYASABKA0SNQoHYXJ0aWNsZRgCIAEoCzIiLm1lZGlhbW9uLnYxLkluZ2VzdEFydGljbGVSZXNwb25zZUgAEicKBWVycm9yGAMgASgLMhYubWVkaWFtb24udjEuSXRlbUVycm9ySABCCAoGcmVzdWx0IjkKCUl0ZW1FcnJvchIMCgRjb2RlGAEgASgFEg8KB21lc3NhZ2UYAiABKAkSDQoFZmllbGQYAyABKAkioAEKFEluZ2VzdEFydGljbGVSZXF1ZXN0Eg4KBHRleHQYASABKAlIABIOCgRodG1sGAQgASgMSAASLgoIbWV0YWRhdGEYAiABKAsyHC5tZWRpYW1vbi52MS5BcnRpY2xlTWV0YWRhdGESFwoPaWRlbXBvdGVuY3lfa2V5GAMgASgJEhQKDGNvbnRlbnRfdHlwZRgFIAEoCUIJCgdjb250ZW50IqYBChVJbmdlc3RBcnRpY2xlUmVzcG9uc2USEgoKYXJ0aWNsZV9pZBgBIAEoCRIrCgdvdXRjb21lGAIgASgOMhoubWVkaWFtb24udjEuSW5nZXN0T3V0Y29tZRIVCg1tZW50aW9uX2NvdW50GAMgASgNEjUKEW5lYXJfZHVwbGljYXRlX29mGAQgASgLMhoubWVkaWFtb24udjEuTmVhckR1cGxpY2F0ZSppCg1Jbmdlc3RPdXRjb21lEh4KGklOR0VTVF9PVVRDT01FX1VOU1BFQ0lGSUVEEAASGgoWSU5HRVNUX09VVENPTUVfQ1JFQVRFRBABEhwKGElOR0VTVF9PVVRDT01FX0RVUExJQ0FURRACMo4FCg1Jbmdlc3RTZXJ2aWNlElYKDUluZ2VzdEFydGljbGUSIS5tZWRpYW1vbi52MS5Jbmdlc3RBcnRpY2xlUmVxdWVzdBoiLm1lZGlhbW9uLnYxLkluZ2VzdEFydGljbGVSZXNwb25zZRJSCgtJbmdlc3RCYXRjaBIfLm1lZGlhbW9uLnYxLkluZ2VzdEJhdGNoUmVxdWVzdBogLm1lZGlhbW9uLnYxLkluZ2VzdEJhdGNoUmVzcG9uc2UoARJTCgxSZWdpc3RlckZlZWQSIC5tZWRpYW1vbi52MS5SZWdpc3RlckZlZWRSZXF1ZXN0GiEubWVkaWFtb24udjEuUmVnaXN0ZXJGZWVkUmVzcG9uc2USSgoJTGlzdEZlZWRzEh0ubWVkaWFtb24udjEuTGlzdEZlZWRzUmVxdWVzdBoeLm1lZGlhbW9uLnYxLkxpc3RGZWVkc1Jlc3BvbnNlEk0KClJlbW92ZUZlZWQSHi5tZWRpYW1vbi52MS5SZW1vdmVGZWVkUmVxdWVzdBofLm1lZGlhbW9uLnYxLlJlbW92ZUZlZWRSZXNwb25zZRJuChVMaXN0RmFpbGVkUmVzb2x1dGlvbnMSKS5tZWRpYW1vbi52MS5MaXN0RmFpbGVkUmVzb2x1dGlvbnNSZXF1ZXN0GioubWVkaWFtb24udjEuTGlzdEZhaWxlZFJlc29sdXRpb25zUmVzcG9uc2UScQoWUmV0cnlGYWlsZWRSZXNvbHV0aW9ucxIqLm1lZGlhbW9uLnYxLlJldHJ5RmFpbGVkUmVzb2x1dGlvbnNSZXF1ZXN0GisubWVkaWFtb24udjEuUmV0cnlGYWlsZWRSZXNvbHV0aW9uc1Jlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp, file_mediamon_v1_common]);
+
+/**
+ * A page of failed resolutions.
+ *
+ * @generated from message mediamon.v1.ListFailedResolutionsRequest
+ */
+export type ListFailedResolutionsRequest = Message<"mediamon.v1.ListFailedResolutionsRequest"> & {
+  /**
+   * At most this many (default 50, at most 500).
+   *
+   * @generated from field: int32 page_size = 1;
+   */
+  pageSize: number;
+
+  /**
+   * From a previous response's next_page_token.
+   *
+   * @generated from field: string page_token = 2;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message mediamon.v1.ListFailedResolutionsRequest.
+ * Use `create(ListFailedResolutionsRequestSchema)` to create a new message.
+ */
+export const ListFailedResolutionsRequestSchema: GenMessage<ListFailedResolutionsRequest> = /*@__PURE__*/
+  messageDesc(file_mediamon_v1_ingest, 0);
+
+/**
+ * Failed resolutions, in the order they were accepted.
+ *
+ * @generated from message mediamon.v1.ListFailedResolutionsResponse
+ */
+export type ListFailedResolutionsResponse = Message<"mediamon.v1.ListFailedResolutionsResponse"> & {
+  /**
+   * The failed articles.
+   *
+   * @generated from field: repeated mediamon.v1.FailedResolution failed = 1;
+   */
+  failed: FailedResolution[];
+
+  /**
+   * Empty on the last page.
+   *
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+
+  /**
+   * How many articles are failed in all.
+   *
+   * @generated from field: uint64 total = 3;
+   */
+  total: bigint;
+};
+
+/**
+ * Describes the message mediamon.v1.ListFailedResolutionsResponse.
+ * Use `create(ListFailedResolutionsResponseSchema)` to create a new message.
+ */
+export const ListFailedResolutionsResponseSchema: GenMessage<ListFailedResolutionsResponse> = /*@__PURE__*/
+  messageDesc(file_mediamon_v1_ingest, 1);
+
+/**
+ * A stored article whose resolution was given up on.
+ *
+ * @generated from message mediamon.v1.FailedResolution
+ */
+export type FailedResolution = Message<"mediamon.v1.FailedResolution"> & {
+  /**
+   * The article.
+   *
+   * @generated from field: string article_id = 1;
+   */
+  articleId: string;
+
+  /**
+   * Its title.
+   *
+   * @generated from field: string title = 2;
+   */
+  title: string;
+
+  /**
+   * Hand-overs to the resolver tried, outages included.
+   *
+   * @generated from field: uint32 attempts = 3;
+   */
+  attempts: number;
+
+  /**
+   * Why the last attempt failed.
+   *
+   * @generated from field: string last_error = 4;
+   */
+  lastError: string;
+
+  /**
+   * When the article was accepted.
+   *
+   * @generated from field: google.protobuf.Timestamp create_time = 5;
+   */
+  createTime?: Timestamp | undefined;
+
+  /**
+   * When it was set aside.
+   *
+   * @generated from field: google.protobuf.Timestamp fail_time = 6;
+   */
+  failTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message mediamon.v1.FailedResolution.
+ * Use `create(FailedResolutionSchema)` to create a new message.
+ */
+export const FailedResolutionSchema: GenMessage<FailedResolution> = /*@__PURE__*/
+  messageDesc(file_mediamon_v1_ingest, 2);
+
+/**
+ * Which failed articles to queue again.
+ *
+ * @generated from message mediamon.v1.RetryFailedResolutionsRequest
+ */
+export type RetryFailedResolutionsRequest = Message<"mediamon.v1.RetryFailedResolutionsRequest"> & {
+  /**
+   * Articles by id (at most 1,000); ids that are not failed are ignored.
+   *
+   * @generated from field: repeated string article_ids = 1;
+   */
+  articleIds: string[];
+
+  /**
+   * Every failed article; article_ids must then be empty.
+   *
+   * @generated from field: bool all = 2;
+   */
+  all: boolean;
+};
+
+/**
+ * Describes the message mediamon.v1.RetryFailedResolutionsRequest.
+ * Use `create(RetryFailedResolutionsRequestSchema)` to create a new message.
+ */
+export const RetryFailedResolutionsRequestSchema: GenMessage<RetryFailedResolutionsRequest> = /*@__PURE__*/
+  messageDesc(file_mediamon_v1_ingest, 3);
+
+/**
+ * How many were queued.
+ *
+ * @generated from message mediamon.v1.RetryFailedResolutionsResponse
+ */
+export type RetryFailedResolutionsResponse = Message<"mediamon.v1.RetryFailedResolutionsResponse"> & {
+  /**
+   * Articles queued for resolution again.
+   *
+   * @generated from field: uint64 retried = 1;
+   */
+  retried: bigint;
+};
+
+/**
+ * Describes the message mediamon.v1.RetryFailedResolutionsResponse.
+ * Use `create(RetryFailedResolutionsResponseSchema)` to create a new message.
+ */
+export const RetryFailedResolutionsResponseSchema: GenMessage<RetryFailedResolutionsResponse> = /*@__PURE__*/
+  messageDesc(file_mediamon_v1_ingest, 4);
 
 /**
  * A feed to poll.
@@ -43,7 +211,7 @@ export type RegisterFeedRequest = Message<"mediamon.v1.RegisterFeedRequest"> & {
  * Use `create(RegisterFeedRequestSchema)` to create a new message.
  */
 export const RegisterFeedRequestSchema: GenMessage<RegisterFeedRequest> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_ingest, 0);
+  messageDesc(file_mediamon_v1_ingest, 5);
 
 /**
  * The registered feed.
@@ -64,7 +232,7 @@ export type RegisterFeedResponse = Message<"mediamon.v1.RegisterFeedResponse"> &
  * Use `create(RegisterFeedResponseSchema)` to create a new message.
  */
 export const RegisterFeedResponseSchema: GenMessage<RegisterFeedResponse> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_ingest, 1);
+  messageDesc(file_mediamon_v1_ingest, 6);
 
 /**
  * Lists every feed.
@@ -79,7 +247,7 @@ export type ListFeedsRequest = Message<"mediamon.v1.ListFeedsRequest"> & {
  * Use `create(ListFeedsRequestSchema)` to create a new message.
  */
 export const ListFeedsRequestSchema: GenMessage<ListFeedsRequest> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_ingest, 2);
+  messageDesc(file_mediamon_v1_ingest, 7);
 
 /**
  * The registered feeds, oldest first.
@@ -100,7 +268,7 @@ export type ListFeedsResponse = Message<"mediamon.v1.ListFeedsResponse"> & {
  * Use `create(ListFeedsResponseSchema)` to create a new message.
  */
 export const ListFeedsResponseSchema: GenMessage<ListFeedsResponse> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_ingest, 3);
+  messageDesc(file_mediamon_v1_ingest, 8);
 
 /**
  * Which feed to remove.
@@ -121,7 +289,7 @@ export type RemoveFeedRequest = Message<"mediamon.v1.RemoveFeedRequest"> & {
  * Use `create(RemoveFeedRequestSchema)` to create a new message.
  */
 export const RemoveFeedRequestSchema: GenMessage<RemoveFeedRequest> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_ingest, 4);
+  messageDesc(file_mediamon_v1_ingest, 9);
 
 /**
  * The feed was removed.
@@ -136,7 +304,7 @@ export type RemoveFeedResponse = Message<"mediamon.v1.RemoveFeedResponse"> & {
  * Use `create(RemoveFeedResponseSchema)` to create a new message.
  */
 export const RemoveFeedResponseSchema: GenMessage<RemoveFeedResponse> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_ingest, 5);
+  messageDesc(file_mediamon_v1_ingest, 10);
 
 /**
  * A registered feed and how its polling goes.
@@ -206,7 +374,7 @@ export type Feed = Message<"mediamon.v1.Feed"> & {
  * Use `create(FeedSchema)` to create a new message.
  */
 export const FeedSchema: GenMessage<Feed> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_ingest, 6);
+  messageDesc(file_mediamon_v1_ingest, 11);
 
 /**
  * One item of a batch.
@@ -227,7 +395,7 @@ export type IngestBatchRequest = Message<"mediamon.v1.IngestBatchRequest"> & {
  * Use `create(IngestBatchRequestSchema)` to create a new message.
  */
 export const IngestBatchRequestSchema: GenMessage<IngestBatchRequest> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_ingest, 7);
+  messageDesc(file_mediamon_v1_ingest, 12);
 
 /**
  * What happened to each item of a batch.
@@ -269,7 +437,7 @@ export type IngestBatchResponse = Message<"mediamon.v1.IngestBatchResponse"> & {
  * Use `create(IngestBatchResponseSchema)` to create a new message.
  */
 export const IngestBatchResponseSchema: GenMessage<IngestBatchResponse> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_ingest, 8);
+  messageDesc(file_mediamon_v1_ingest, 13);
 
 /**
  * The result of one item of a batch.
@@ -313,7 +481,7 @@ export type IngestBatchResult = Message<"mediamon.v1.IngestBatchResult"> & {
  * Use `create(IngestBatchResultSchema)` to create a new message.
  */
 export const IngestBatchResultSchema: GenMessage<IngestBatchResult> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_ingest, 9);
+  messageDesc(file_mediamon_v1_ingest, 14);
 
 /**
  * Why one item failed.
@@ -349,7 +517,7 @@ export type ItemError = Message<"mediamon.v1.ItemError"> & {
  * Use `create(ItemErrorSchema)` to create a new message.
  */
 export const ItemErrorSchema: GenMessage<ItemError> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_ingest, 10);
+  messageDesc(file_mediamon_v1_ingest, 15);
 
 /**
  * An article to ingest.
@@ -416,7 +584,7 @@ export type IngestArticleRequest = Message<"mediamon.v1.IngestArticleRequest"> &
  * Use `create(IngestArticleRequestSchema)` to create a new message.
  */
 export const IngestArticleRequestSchema: GenMessage<IngestArticleRequest> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_ingest, 11);
+  messageDesc(file_mediamon_v1_ingest, 16);
 
 /**
  * The result of IngestArticle.
@@ -459,7 +627,7 @@ export type IngestArticleResponse = Message<"mediamon.v1.IngestArticleResponse">
  * Use `create(IngestArticleResponseSchema)` to create a new message.
  */
 export const IngestArticleResponseSchema: GenMessage<IngestArticleResponse> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_ingest, 12);
+  messageDesc(file_mediamon_v1_ingest, 17);
 
 /**
  * What ingest did with an article.
@@ -570,6 +738,33 @@ export const IngestService: GenService<{
     methodKind: "unary";
     input: typeof RemoveFeedRequestSchema;
     output: typeof RemoveFeedResponseSchema;
+  },
+  /**
+   * Lists the stored articles whose resolution failed `outbox.max_attempts`
+   * times for a lasting reason (the resolver refused the article or ran out
+   * of time on it; an unreachable resolver does not count), with the last
+   * error. They stay stored and are not tried again until
+   * RetryFailedResolutions. Errors: INVALID_ARGUMENT (page_size,
+   * page_token).
+   *
+   * @generated from rpc mediamon.v1.IngestService.ListFailedResolutions
+   */
+  listFailedResolutions: {
+    methodKind: "unary";
+    input: typeof ListFailedResolutionsRequestSchema;
+    output: typeof ListFailedResolutionsResponseSchema;
+  },
+  /**
+   * Queues failed articles for resolution again, their failure count reset.
+   * Errors: INVALID_ARGUMENT (article_ids: neither ids nor `all`, or a bad
+   * id).
+   *
+   * @generated from rpc mediamon.v1.IngestService.RetryFailedResolutions
+   */
+  retryFailedResolutions: {
+    methodKind: "unary";
+    input: typeof RetryFailedResolutionsRequestSchema;
+    output: typeof RetryFailedResolutionsResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_mediamon_v1_ingest, 0);
