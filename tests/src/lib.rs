@@ -131,6 +131,8 @@ pub struct Stack {
     pub query_addr: SocketAddr,
     keys: KeyRing,
     resolver_settings: ResolverSettings,
+    /// `feeds.allow_internal_hosts` of every ingest replica.
+    allow_internal_hosts: Vec<String>,
     ingest: Option<Running>,
     resolver: Option<Running>,
     query: Option<Running>,
@@ -148,11 +150,18 @@ fn key(name: &str, scopes: &[Scope], token: &str) -> ApiKeyEntry {
 impl Stack {
     /// Starts a database, migrates it, and starts all three services.
     pub async fn start() -> anyhow::Result<Self> {
-        Self::start_on(TestDb::new().await?).await
+        Self::start_allowing(&[]).await
     }
 
-    /// The same on a database the caller made (a cluster of its own).
-    pub async fn start_on(db: TestDb) -> anyhow::Result<Self> {
+    /// As [`Stack::start`], with ingest allowed to fetch these internal
+    /// hosts (the loopback site of a feed test: "127.0.0.1").
+    pub async fn start_allowing(internal_hosts: &[&str]) -> anyhow::Result<Self> {
+        Self::start_on(TestDb::new().await?, internal_hosts).await
+    }
+
+    /// As [`Stack::start_allowing`], on a database the caller made (a
+    /// cluster of its own).
+    pub async fn start_on(db: TestDb, internal_hosts: &[&str]) -> anyhow::Result<Self> {
         let store = Store::connect(&db.url, 8, Duration::from_secs(5)).await?;
         store.migrate().await?;
         let (token, read_token, service_token) =
@@ -187,6 +196,7 @@ impl Stack {
             query_addr: resolver_addr,
             keys,
             resolver_settings,
+            allow_internal_hosts: internal_hosts.iter().map(|h| h.to_string()).collect(),
             ingest: None,
             resolver: None,
             query: None,
@@ -249,6 +259,7 @@ impl Stack {
         settings.feeds.min_interval_secs = 1;
         settings.feeds.host_delay_ms = 10;
         settings.feeds.timeout_secs = 5;
+        settings.feeds.allow_internal_hosts = self.allow_internal_hosts.clone();
         settings.outbox.poll_interval_ms = 50;
         settings.outbox.max_backoff_secs = 1;
         settings.outbox.lease_secs = 10;

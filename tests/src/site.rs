@@ -1,5 +1,6 @@
 //! A small web site on a loopback port for the feed poller to crawl: pages
-//! the test puts, ETags and 304s, and a log of every request it saw.
+//! the test puts, redirects, ETags and 304s, and a log of every request it
+//! saw.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -31,6 +32,8 @@ pub struct Hit {
 #[derive(Default)]
 struct State {
     pages: HashMap<String, Page>,
+    /// Path to the Location its 302 names.
+    redirects: HashMap<String, String>,
     hits: Vec<Hit>,
 }
 
@@ -75,6 +78,14 @@ impl Site {
         );
     }
 
+    /// Answers `path` with a 302 to `location`.
+    pub fn redirect(&self, path: &str, location: &str) {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        state
+            .redirects
+            .insert(path.to_string(), location.to_string());
+    }
+
     /// The requests for `path` so far.
     pub fn hits(&self, path: &str) -> Vec<Hit> {
         let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
@@ -105,9 +116,18 @@ fn answer(state: &Mutex<State>, uri: &Uri, headers: &HeaderMap) -> Response {
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
     let page = state.pages.get(&path).cloned();
-    let (status, response) = match page {
-        None => (404, plain(StatusCode::NOT_FOUND, "not here")),
-        Some(p) if if_none_match.as_deref() == Some(p.etag.as_str()) => (
+    let redirect = state.redirects.get(&path).cloned();
+    let (status, response) = match (page, redirect) {
+        (_, Some(location)) => (
+            302,
+            Response::builder()
+                .status(StatusCode::FOUND)
+                .header(header::LOCATION, location)
+                .body(Body::empty())
+                .unwrap_or_default(),
+        ),
+        (None, None) => (404, plain(StatusCode::NOT_FOUND, "not here")),
+        (Some(p), None) if if_none_match.as_deref() == Some(p.etag.as_str()) => (
             304,
             Response::builder()
                 .status(StatusCode::NOT_MODIFIED)
@@ -115,7 +135,7 @@ fn answer(state: &Mutex<State>, uri: &Uri, headers: &HeaderMap) -> Response {
                 .body(Body::empty())
                 .unwrap_or_default(),
         ),
-        Some(p) => (
+        (Some(p), None) => (
             200,
             Response::builder()
                 .header(header::CONTENT_TYPE, p.content_type)

@@ -47,9 +47,12 @@ async fn acknowledged_articles_survive_kill_9() -> anyhow::Result<()> {
     for run in 0..runs {
         let cluster = start(&dir).await?;
         mediamon_store::create_database(&cluster.url("postgres"), "crash").await?;
-        let stack = Stack::start_on(TestDb {
-            url: cluster.url("crash"),
-        })
+        let stack = Stack::start_on(
+            TestDb {
+                url: cluster.url("crash"),
+            },
+            &[],
+        )
         .await?;
         let mut ingest = stack.ingest().await?;
         // Batches until Postgres dies under them.

@@ -1,14 +1,16 @@
 //! Feeds against a local web site the test starts, serving the project's
 //! feed and page fixtures: registered, polled, each new item ingested once,
 //! an unchanged feed answered 304 on a conditional request, robots.txt
-//! obeyed, a broken feed reported and nothing stored from it.
+//! obeyed, a broken feed reported and nothing stored from it, internal
+//! addresses refused (issue 19, item 13: server-side request forgery). The
+//! site is on 127.0.0.1, so those stacks allow that host.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use mediamon_e2e::Stack;
 use mediamon_e2e::site::Site;
-use mediamon_feeds::{FetchError, FetchSettings, Fetched, Fetcher, Validators};
+use mediamon_feeds::{AllowedHosts, FetchError, FetchSettings, Fetched, Fetcher, Validators};
 use mediamon_proto::error::field_violations;
 use mediamon_proto::v1::{Feed, ListFeedsRequest, RegisterFeedRequest, RemoveFeedRequest};
 
@@ -84,7 +86,7 @@ async fn a_feed_is_polled_its_items_taken_once_and_unchanged_feeds_not_downloade
 -> anyhow::Result<()> {
     let site = Site::start().await?;
     serve_fixtures(&site)?;
-    let mut stack = Stack::start().await?;
+    let mut stack = Stack::start_allowing(&["127.0.0.1"]).await?;
     // A second replica polls too: still one download per page.
     let resolver = stack.resolver_addr;
     stack.add_ingest(resolver).await?;
@@ -242,6 +244,7 @@ async fn the_fetcher_obeys_robots_spaces_requests_and_caps_bodies() -> anyhow::R
     let fetcher = Fetcher::new(FetchSettings {
         max_bytes: 50_000,
         host_delay: Duration::from_millis(200),
+        allow_internal_hosts: AllowedHosts::new(["127.0.0.1"]),
         ..FetchSettings::default()
     })?;
     let private = format!("{}/private/memo.html", site.base);
@@ -278,5 +281,132 @@ async fn the_fetcher_obeys_robots_spaces_requests_and_caps_bodies() -> anyhow::R
         .await
         .expect_err("404");
     assert!(matches!(err, FetchError::Status(404)) && !err.is_transient());
+
+    // Issue 19, item 13: 127.0.0.1 is allowed, localhost is not, even
+    // behind a redirect from an allowed host.
+    site.redirect("/moved", &site.base.replace("127.0.0.1", "localhost"));
+    let err = fetcher
+        .get(&format!("{}/moved", site.base), &Validators::default())
+        .await
+        .expect_err("refused");
+    assert!(
+        matches!(&err, FetchError::Internal(e) if e.host == "localhost") && !err.is_transient(),
+        "{err}"
+    );
+    // Without the allow-list, not even robots.txt is asked for.
+    let strict = Fetcher::new(FetchSettings::default())?;
+    let err = strict
+        .get(&page, &Validators::default())
+        .await
+        .expect_err("refused");
+    assert_eq!(
+        err.to_string(),
+        "127.0.0.1 resolves to an internal address (127.0.0.1); refused"
+    );
+    assert_eq!(site.hits("/robots.txt").len(), 1);
+    Ok(())
+}
+
+/// Issue 19, item 13: RegisterFeed took internal addresses and the poller
+/// fetched them.
+#[tokio::test]
+async fn internal_addresses_are_refused_at_registration() -> anyhow::Result<()> {
+    let stack = Stack::start().await?;
+    let mut ingest = stack.ingest().await?;
+    for url in [
+        "http://127.0.0.1:1/",
+        "http://169.254.169.254/latest",
+        "http://10.0.0.1/",
+        "http://[::1]/",
+        "http://localhost/",
+    ] {
+        let status = ingest
+            .register_feed(RegisterFeedRequest {
+                url: url.into(),
+                poll_interval_seconds: 0,
+            })
+            .await
+            .expect_err(url);
+        assert_eq!(status.code(), tonic::Code::InvalidArgument, "{url}");
+        let violations = field_violations(&status);
+        assert_eq!(violations[0].field, "url", "{url}");
+        assert!(
+            violations[0].description.contains("internal address"),
+            "{url}: {violations:?}"
+        );
+    }
+    assert!(feeds(&stack).await?.is_empty());
+    Ok(())
+}
+
+/// Issue 19, item 13: an allowed host must not lead the poller elsewhere.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redirect_to_an_internal_host_is_not_followed() -> anyhow::Result<()> {
+    let site = Site::start().await?;
+    serve_fixtures(&site)?;
+    // The same site under a name the allow-list does not hold.
+    let elsewhere = site.base.replace("127.0.0.1", "localhost");
+    site.redirect(
+        "/feeds/moved.xml",
+        &format!("{elsewhere}/feeds/behind-localhost.xml"),
+    );
+    site.put(
+        "/feeds/behind-localhost.xml",
+        "application/rss+xml",
+        String::from_utf8(fixture("feeds/rss.xml")?)?.replace("{BASE}", &site.base),
+    );
+    site.redirect(
+        "/news/moved.html",
+        &format!("{elsewhere}/news/behind-localhost.html"),
+    );
+    site.put(
+        "/news/behind-localhost.html",
+        "text/html; charset=utf-8",
+        fixture("html/semantic.html")?,
+    );
+    site.put(
+        "/feeds/one.xml",
+        "application/rss+xml",
+        format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title>\
+             <link>{0}/</link><description>d</description><item><title>Moved</title>\
+             <link>{0}/news/moved.html</link><guid>moved</guid></item></channel></rss>",
+            site.base
+        ),
+    );
+    let stack = Stack::start_allowing(&["127.0.0.1"]).await?;
+    let mut ingest = stack.ingest().await?;
+    let (moved, one) = (
+        format!("{}/feeds/moved.xml", site.base),
+        format!("{}/feeds/one.xml", site.base),
+    );
+    // Polled once: due at once, then not for an hour.
+    for url in [&moved, &one] {
+        ingest
+            .register_feed(RegisterFeedRequest {
+                url: url.clone(),
+                poll_interval_seconds: 3600,
+            })
+            .await?;
+    }
+
+    // The feed itself redirects: the poll fails, saying why.
+    let feed = wait_for(&stack, &moved, "a poll", |f| f.last_poll_time.is_some()).await?;
+    assert_eq!(
+        feed.last_status,
+        "feed not fetched: localhost resolves to an internal address (127.0.0.1); refused"
+    );
+    assert_eq!(feed.item_count, 0);
+    // The item redirects: it is recorded as never storable, not stored.
+    let feed = wait_for(&stack, &one, "a poll", |f| f.last_poll_time.is_some()).await?;
+    assert_eq!(
+        feed.last_status,
+        "1 items: 0 new, 1 not storable, 0 to retry"
+    );
+    assert_eq!(feed.item_count, 1);
+    assert_eq!(site.hits("/news/moved.html").len(), 1);
+    assert!(site.hits("/feeds/behind-localhost.xml").is_empty());
+    assert!(site.hits("/news/behind-localhost.html").is_empty());
+    assert_eq!(stack.store.article_count().await?, 0);
     Ok(())
 }

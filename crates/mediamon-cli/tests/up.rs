@@ -213,9 +213,10 @@ async fn up_serves_the_demo_and_stops_cleanly() {
     ] {
         assert!(scraped.contains(expected), "no {expected} in:\n{scraped}");
     }
-    // Feeds: registered, listed, removed.
+    // Feeds: registered, listed, removed. Loopback would be refused (an
+    // internal address); a name under .invalid never resolves.
     let ingest = format!("http://127.0.0.1:{}", ports[0]);
-    let feed = "http://127.0.0.1:9/feed.xml";
+    let feed = "http://mediamon-up-test.invalid/feed.xml";
     let (ok, out, err) = cli(
         &home,
         ports[2],

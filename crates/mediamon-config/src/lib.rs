@@ -257,6 +257,11 @@ pub struct FeedSettings {
     pub timeout_secs: u64,
     /// Sent as User-Agent and matched against robots.txt.
     pub user_agent: String,
+    /// Host names or IP literals the poller may fetch although they are
+    /// internal (loopback, private, link-local...): on-premises feeds.
+    /// Matched case-insensitively against a URL's host; in the environment,
+    /// a comma-separated list.
+    pub allow_internal_hosts: Vec<String>,
 }
 
 impl Default for FeedSettings {
@@ -271,6 +276,7 @@ impl Default for FeedSettings {
             host_delay_ms: 1_000,
             timeout_secs: 20,
             user_agent: "mediamon/0.1 (news monitoring)".into(),
+            allow_internal_hosts: Vec::new(),
         }
     }
 }
@@ -351,6 +357,16 @@ impl Validate for IngestSettings {
         }
         if feeds.user_agent.trim().is_empty() {
             return Err(invalid("feeds.user_agent", "must not be empty"));
+        }
+        if let Some(bad) = feeds
+            .allow_internal_hosts
+            .iter()
+            .find(|h| h.trim().is_empty() || h.contains(['/', ' ']))
+        {
+            return Err(invalid(
+                "feeds.allow_internal_hosts",
+                format!("{bad:?} is not a host name or IP address (ranges are not supported)"),
+            ));
         }
         if self.outbox.batch_size == 0 {
             return Err(invalid("outbox.batch_size", "must be positive"));
@@ -442,6 +458,8 @@ pub fn load_from<T: DeserializeOwned + Validate>(
             .prefix_separator("_")
             .separator("__")
             .try_parsing(true)
+            .list_separator(",")
+            .with_list_parse_key("feeds.allow_internal_hosts")
             .source(Some(env)),
     );
     let settings: T = builder.build()?.try_deserialize()?;
@@ -524,6 +542,37 @@ mod tests {
         assert_eq!(d.server.listen.port(), 50052);
         assert_eq!(s.server.database.url, "postgres://env/db");
         assert_eq!(s.server.auth.keys.len(), 1);
+    }
+
+    #[test]
+    fn internal_hosts_are_allowed_by_list() {
+        let s: IngestSettings =
+            load_from(None, env(&[("DATABASE_URL", "postgres://x/y")])).expect("valid");
+        assert!(s.feeds.allow_internal_hosts.is_empty());
+        let s: IngestSettings = load_from(
+            None,
+            env(&[
+                ("DATABASE_URL", "postgres://x/y"),
+                (
+                    "MEDIAMON_FEEDS__ALLOW_INTERNAL_HOSTS",
+                    "feeds.intranet,10.0.0.5",
+                ),
+            ]),
+        )
+        .expect("valid");
+        assert_eq!(s.feeds.allow_internal_hosts, ["feeds.intranet", "10.0.0.5"]);
+        let err = load_from::<IngestSettings>(
+            None,
+            env(&[
+                ("DATABASE_URL", "postgres://x/y"),
+                ("MEDIAMON_FEEDS__ALLOW_INTERNAL_HOSTS", "10.0.0.0/8"),
+            ]),
+        )
+        .expect_err("a range");
+        assert!(
+            err.to_string().contains("feeds.allow_internal_hosts"),
+            "{err}"
+        );
     }
 
     #[test]

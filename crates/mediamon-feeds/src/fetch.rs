@@ -1,5 +1,5 @@
 //! HTTP GET with robots.txt, per-host spacing, conditional requests,
-//! bounded redirects, a timeout and a size cap.
+//! bounded redirects, a timeout, a size cap, and no internal addresses.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 use reqwest::header::{CONTENT_TYPE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED};
 use reqwest::{StatusCode, Url};
 use texting_robots::Robot;
+
+use crate::guard::{AllowedHosts, InternalAddress, PublicResolver, check_url, redirect_policy};
 
 /// How the fetcher behaves.
 #[derive(Debug, Clone)]
@@ -24,6 +26,8 @@ pub struct FetchSettings {
     pub host_delay: Duration,
     /// How long a host's robots.txt is trusted before it is asked again.
     pub robots_ttl: Duration,
+    /// Internal hosts that may be fetched all the same (on-premises feeds).
+    pub allow_internal_hosts: AllowedHosts,
 }
 
 impl Default for FetchSettings {
@@ -35,6 +39,7 @@ impl Default for FetchSettings {
             max_redirects: 5,
             host_delay: Duration::from_secs(1),
             robots_ttl: Duration::from_secs(3600),
+            allow_internal_hosts: AllowedHosts::default(),
         }
     }
 }
@@ -72,8 +77,25 @@ pub enum FetchError {
     Status(u16),
     #[error("the body is larger than {0} bytes")]
     TooLarge(usize),
+    #[error(transparent)]
+    Internal(#[from] InternalAddress),
     #[error("request failed: {0}")]
-    Http(#[from] reqwest::Error),
+    Http(#[source] reqwest::Error),
+}
+
+impl From<reqwest::Error> for FetchError {
+    /// The resolver and the redirect policy refuse an internal address
+    /// through reqwest, which wraps their error: it is found again here.
+    fn from(err: reqwest::Error) -> Self {
+        let mut cause = std::error::Error::source(&err);
+        while let Some(e) = cause {
+            if let Some(refused) = e.downcast_ref::<InternalAddress>() {
+                return Self::Internal(refused.clone());
+            }
+            cause = e.source();
+        }
+        Self::Http(err)
+    }
 }
 
 impl FetchError {
@@ -83,7 +105,10 @@ impl FetchError {
         match self {
             FetchError::Status(code) => *code >= 500 || *code == 429 || *code == 408,
             FetchError::Http(_) | FetchError::RobotsUnavailable(_) => true,
-            FetchError::Url(_) | FetchError::Disallowed(_) | FetchError::TooLarge(_) => false,
+            FetchError::Url(_)
+            | FetchError::Disallowed(_)
+            | FetchError::TooLarge(_)
+            | FetchError::Internal(_) => false,
         }
     }
 }
@@ -110,7 +135,15 @@ impl Fetcher {
             .user_agent(settings.user_agent.clone())
             .timeout(settings.timeout)
             .connect_timeout(settings.timeout.min(Duration::from_secs(10)))
-            .redirect(reqwest::redirect::Policy::limited(settings.max_redirects))
+            .redirect(redirect_policy(
+                settings.max_redirects,
+                settings.allow_internal_hosts.clone(),
+            ))
+            .dns_resolver(Arc::new(PublicResolver {
+                allowed: settings.allow_internal_hosts.clone(),
+            }))
+            // A proxy would resolve names itself, past the resolver's check.
+            .no_proxy()
             .build()?;
         Ok(Self {
             client,
@@ -122,10 +155,8 @@ impl Fetcher {
 
     /// GETs a URL, conditionally when validators are given.
     pub async fn get(&self, url: &str, validators: &Validators) -> Result<Fetched, FetchError> {
-        let parsed = Url::parse(url).map_err(|_| FetchError::Url(url.into()))?;
-        if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-            return Err(FetchError::Url(url.into()));
-        }
+        // Literal addresses never reach the resolver: checked here.
+        let parsed = check_url(url, &self.settings.allow_internal_hosts)?;
         let origin = parsed.origin().ascii_serialization();
         let crawl_delay = self.check_robots(&origin, &parsed).await?;
         self.wait_turn(&origin, crawl_delay).await;
@@ -209,7 +240,7 @@ impl Fetcher {
         let (robot, unavailable) = match cached {
             Some(found) => found,
             None => {
-                let rules = self.fetch_robots(origin).await;
+                let rules = self.fetch_robots(origin).await?;
                 let found = (rules.robot.clone(), rules.unavailable);
                 self.robots
                     .lock()
@@ -242,46 +273,48 @@ impl Fetcher {
     }
 
     /// A missing robots.txt (4xx) allows everything; a failing one (5xx,
-    /// no answer) allows nothing for a few minutes.
-    async fn fetch_robots(&self, origin: &str) -> Rules {
+    /// no answer) allows nothing for a few minutes. An internal address,
+    /// the host's or a redirect's, refuses the whole fetch (not cached).
+    async fn fetch_robots(&self, origin: &str) -> Result<Rules, FetchError> {
         let url = format!("{origin}/robots.txt");
         self.wait_turn(origin, Duration::ZERO).await;
         let ttl = self.settings.robots_ttl;
         let retry = Instant::now() + Duration::from_secs(300).min(ttl);
-        let response = match self.client.get(&url).send().await {
+        let response = match self.client.get(&url).send().await.map_err(FetchError::from) {
             Ok(r) => r,
+            Err(e @ FetchError::Internal(_)) => return Err(e),
             Err(e) => {
                 tracing::warn!(%url, error = %e, "robots.txt unreachable");
-                return Rules {
+                return Ok(Rules {
                     robot: None,
                     unavailable: true,
                     expires: retry,
-                };
+                });
             }
         };
         let status = response.status();
         if status.is_server_error() {
-            return Rules {
+            return Ok(Rules {
                 robot: None,
                 unavailable: true,
                 expires: retry,
-            };
+            });
         }
         let expires = Instant::now() + ttl;
         if !status.is_success() {
-            return Rules {
+            return Ok(Rules {
                 robot: None,
                 unavailable: false,
                 expires,
-            };
+            });
         }
         let mut response = response;
         let body = self.read_capped(&mut response).await.unwrap_or_default();
-        Rules {
+        Ok(Rules {
             // An unreadable robots.txt restricts nothing.
             robot: Robot::new(self.agent_token(), &body).ok().map(Arc::new),
             unavailable: false,
             expires,
-        }
+        })
     }
 }

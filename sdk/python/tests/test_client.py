@@ -212,8 +212,9 @@ def test_curation_is_audited(client: mediamon.Client, marker: str) -> None:
 
 
 def test_feeds_are_registered_listed_and_removed(client: mediamon.Client, marker: str) -> None:
-    # Port 9 (discard) on loopback: polls fail at once, nothing leaves the machine.
-    url = f"http://127.0.0.1:9/{marker}.xml"
+    # Loopback is refused (an internal address), and a name under .invalid
+    # (RFC 6761) never resolves: polls fail at once, nothing is fetched.
+    url = f"http://{marker}.invalid/feed.xml"
     feed = client.register_feed(url, poll_interval_seconds=3600)
     assert (feed.url, feed.poll_interval_seconds) == (url, 3600)
     assert feed.id in [f.id for f in client.list_feeds()]

@@ -5,8 +5,8 @@
 //! An item whose page cannot be fetched for a passing reason (timeout, 5xx)
 //! is retried at the next poll, and the feed's validators are then kept so
 //! that the next poll reads the feed again instead of getting 304. An item
-//! that can never be stored (404, no story, disallowed) is recorded with its
-//! reason and not tried again.
+//! that can never be stored (404, no story, disallowed, an internal address)
+//! is recorded with its reason and not tried again.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -30,6 +30,7 @@ pub async fn run(ingest: Ingest, mut stop: watch::Receiver<bool>) {
         timeout: Duration::from_secs(settings.timeout_secs),
         max_bytes,
         host_delay: Duration::from_millis(settings.host_delay_ms),
+        allow_internal_hosts: ingest.allowed_hosts.clone(),
         ..FetchSettings::default()
     }) {
         Ok(f) => Arc::new(f),

@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use futures::StreamExt as _;
 use mediamon_config::{FeedSettings, IngestLimits};
+use mediamon_feeds::AllowedHosts;
 use mediamon_proto::convert::timestamp;
 use mediamon_proto::error::{ApiError as _, Invalid, check_line};
 use mediamon_proto::page::{self, PageLimits};
@@ -27,6 +28,8 @@ pub struct Ingest {
     pub(crate) store: Store,
     pub(crate) limits: IngestLimits,
     pub(crate) feeds: FeedSettings,
+    /// `feeds.allow_internal_hosts`, for RegisterFeed and the poller alike.
+    pub(crate) allowed_hosts: AllowedHosts,
 }
 
 /// Pages of ListFailedResolutions.
@@ -45,6 +48,7 @@ impl Ingest {
         Self {
             store,
             limits,
+            allowed_hosts: AllowedHosts::new(&feeds.allow_internal_hosts),
             feeds,
         }
     }
@@ -225,6 +229,11 @@ impl IngestService for Ingest {
                 format!("must be an http(s) URL of at most {MAX_URL} bytes"),
             )
             .into());
+        }
+        // The poller refuses such a feed too, but only at its first poll:
+        // the caller should hear it now.
+        if let Err(e) = mediamon_feeds::check_url(url, &self.allowed_hosts) {
+            return Err(IngestError::invalid("url", e.to_string()).into());
         }
         let interval = match req.poll_interval_seconds {
             0 => self.feeds.default_interval_secs,

@@ -111,8 +111,13 @@ class IngestServiceServicer:
         """Registers an RSS or Atom feed. The ingest replicas poll it (one replica
         per poll) and ingest each new item's page once, politely: robots.txt is
         obeyed, requests to one host are spaced, and an unchanged feed is not
-        downloaded again (ETag / Last-Modified). Errors: INVALID_ARGUMENT (url,
-        poll_interval_seconds), ALREADY_EXISTS (the URL is registered).
+        downloaded again (ETag / Last-Modified). Internal addresses are refused:
+        a URL whose host is a loopback, private, link-local or similar IP
+        address, or localhost, is INVALID_ARGUMENT (url) unless the server allows
+        that host (feeds.allow_internal_hosts); a name that resolves to such an
+        address, or a redirect to one, fails the poll instead. Errors:
+        INVALID_ARGUMENT (url, poll_interval_seconds), ALREADY_EXISTS (the URL is
+        registered).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
