@@ -334,7 +334,7 @@ async fn load_demo(
     let mut client = mediamon_client::ingest(channel, mediamon_client::Outgoing::new(Some(token))?);
     eprintln!("loading the demo corpus");
     let bar = calls::progress(files.len());
-    let tally = calls::send_all(&mut client, files, &bar).await;
+    let tally = calls::send_all(&mut client, files, None, &bar).await;
     if tally.failed > 0 {
         bail!("{} demo articles were refused", tally.failed);
     }
