@@ -7,8 +7,8 @@ use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use mediamon_client::{IngestClient, Outgoing, QueryClient};
 use mediamon_proto::v1::{
-    ExplainResolutionRequest, GetArticleRequest, GetEntityProfileRequest, IngestArticleRequest,
-    IngestOutcome, SearchArticlesRequest, get_entity_profile_request::Entity,
+    ArticleMetadata, ExplainResolutionRequest, GetArticleRequest, GetEntityProfileRequest,
+    IngestArticleRequest, IngestOutcome, SearchArticlesRequest, get_entity_profile_request::Entity,
     ingest_article_request::Content,
 };
 
@@ -106,10 +106,11 @@ pub struct IngestTally {
     pub ids: Vec<String>,
 }
 
-/// Sends `(name, content)` pairs with a progress bar.
+/// Sends `(name, content)` pairs, each with `metadata`, with a progress bar.
 pub async fn send_all(
     client: &mut IngestClient,
     items: Vec<(String, Content)>,
+    metadata: Option<&ArticleMetadata>,
     bar: &ProgressBar,
 ) -> IngestTally {
     let mut tally = IngestTally::default();
@@ -117,6 +118,7 @@ pub async fn send_all(
         bar.set_message(name.clone());
         let request = IngestArticleRequest {
             content: Some(content),
+            metadata: metadata.cloned(),
             ..Default::default()
         };
         match client.ingest_article(request).await {
@@ -149,8 +151,23 @@ pub fn progress(len: usize) -> ProgressBar {
     bar
 }
 
-pub async fn ingest(conn: &Connection, paths: &[PathBuf]) -> anyhow::Result<()> {
+/// Sends files; `title` (the headline, for one file) wins over the file's.
+pub async fn ingest(
+    conn: &Connection,
+    paths: &[PathBuf],
+    title: Option<String>,
+) -> anyhow::Result<()> {
     let files = collect(paths)?;
+    if title.is_some() && files.len() != 1 {
+        bail!(
+            "--title names one article, but {} files were given",
+            files.len()
+        );
+    }
+    let metadata = title.map(|title| ArticleMetadata {
+        title,
+        ..Default::default()
+    });
     let mut client = ingest_client(conn).await?;
     let bar = progress(files.len());
     let mut items = Vec::new();
@@ -171,7 +188,7 @@ pub async fn ingest(conn: &Connection, paths: &[PathBuf]) -> anyhow::Result<()> 
             }
         }
     }
-    let tally = send_all(&mut client, items, &bar).await;
+    let tally = send_all(&mut client, items, metadata.as_ref(), &bar).await;
     println!(
         "{} created, {} duplicates, {} failed",
         tally.created,

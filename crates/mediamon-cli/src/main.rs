@@ -109,6 +109,10 @@ enum Command {
         /// Files or directories.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// The headline, when it is not in the file (one file only); wins
+        /// over the title the file shows.
+        #[arg(long)]
+        title: Option<String>,
         #[command(flatten)]
         connection: Connection,
     },
@@ -413,7 +417,11 @@ async fn main() -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Ingest { paths, connection } => calls::ingest(&connection, &paths).await,
+        Command::Ingest {
+            paths,
+            title,
+            connection,
+        } => calls::ingest(&connection, &paths, title).await,
         Command::Feed(FeedCommand::Add {
             url,
             every,

@@ -338,7 +338,7 @@ async fn load_demo(
     let mut client = mediamon_client::ingest(channel, mediamon_client::Outgoing::new(Some(token))?);
     eprintln!("loading the demo corpus");
     let bar = calls::progress(files.len());
-    let tally = calls::send_all(&mut client, files, &bar).await;
+    let tally = calls::send_all(&mut client, files, None, &bar).await;
     // Wait for the resolver while it makes progress, at most a minute. Items
     // left from before (a crash, a poison article set aside) do not keep
     // `up` from serving: the banner reports them.

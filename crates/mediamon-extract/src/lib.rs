@@ -76,8 +76,9 @@ pub fn from_html(bytes: &[u8], hints: &Hints) -> Result<Article, ExtractError> {
     })
 }
 
-/// Extracts the story of a text rendering (or of plain text: the first line
-/// is then the title).
+/// Extracts the story of a text rendering or of plain text. Every line of
+/// prose is story; the title is a headline line when there is one, else the
+/// story's first words (left in the body too).
 pub fn from_text(text: &str, hints: &Hints) -> Result<Article, ExtractError> {
     if text.contains('\0') {
         return Err(ExtractError::Binary);
@@ -101,7 +102,7 @@ pub fn from_text(text: &str, hints: &Hints) -> Result<Article, ExtractError> {
         ..Metadata::default()
     };
     Ok(Article {
-        title: story.title,
+        title: story.title.unwrap_or_else(|| first_words(&story.body)),
         body: story.body,
         metadata,
     })
@@ -131,4 +132,100 @@ fn first_words(body: &str) -> String {
         words.push("…");
     }
     words.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(t: &str) -> Article {
+        from_text(t, &Hints::default()).unwrap_or_else(|e| panic!("{t:?} refused: {e}"))
+    }
+
+    // Issue 19, item 12: one paragraph of prose was refused ("no story text
+    // is left"), its only line taken for the title.
+    #[test]
+    fn one_paragraph_of_prose_is_the_story() {
+        let para = "Aid workers in Zaranj said on Tuesday that the border crossing \
+            had reopened after three days. Trucks carrying flour waited in a line \
+            that stretched past the customs house. Farida Noori, who runs a clinic \
+            near the market, said medicine had run short.";
+        let a = text(para);
+        assert_eq!(a.body, para);
+        assert!(a.title.starts_with("Aid workers in Zaranj"), "{}", a.title);
+        let a = text(&format!("\n{para}\n\nNobody was hurt, the police said.\n"));
+        assert!(a.body.starts_with(para), "{}", a.body);
+        assert!(a.body.ends_with("the police said."), "{}", a.body);
+        // Dates with slashes read as a breadcrumb, a notice as furniture:
+        // neither makes a paragraph of prose furniture.
+        let dated = format!("Updated 4 / 9 / 2025 . {para} © 2025 Courier. All rights reserved.");
+        assert_eq!(text(&dated).body, dated);
+    }
+
+    // As ECB+ lays out a page: its address, tokens split by spaces, then
+    // the story in one paragraph.
+    #[test]
+    fn an_address_line_then_a_paragraph_keeps_the_paragraph() {
+        let para = "Samiullah Zadran , a trader in Khost , said that the new \
+            market would open in March . The governor of Paktia province , Malik \
+            Sher Zaman , was expected at the opening .";
+        let a = text(&format!(
+            "http : / / www . courier . example / news / region / khost - market - opens\n{para}\n"
+        ));
+        assert_eq!(a.body, para);
+        for name in ["Samiullah Zadran", "Khost", "Paktia", "Malik Sher Zaman"] {
+            assert!(a.body.contains(name), "{name} lost");
+        }
+        assert!(!a.title.contains("http"), "{}", a.title);
+    }
+
+    #[test]
+    fn a_headline_above_prose_is_the_title() {
+        let a = text(
+            "Khost market opens after two years\n\
+             Samiullah Zadran, a trader in Khost, said the new market opened on Sunday.\n",
+        );
+        assert_eq!(a.title, "Khost market opens after two years");
+        assert!(a.body.starts_with("Samiullah Zadran"), "{}", a.body);
+        for headline in [
+            "Traders say Khost market is “too small, too late”",
+            "Will the Khost market open before winter?",
+        ] {
+            let a = text(&format!(
+                "{headline}
+
+The market was due to open in March.
+"
+            ));
+            assert_eq!(a.title, headline);
+            assert_eq!(a.body, "The market was due to open in March.");
+        }
+        let a = text(
+            "The market opened.
+
+Traders came from Gardez and Matun.
+",
+        );
+        assert!(
+            a.body.starts_with("The market opened."),
+            "a sentence is story"
+        );
+        let long_first = format!("{} ends here", "word ".repeat(60));
+        let a = text(&format!("{long_first}\nThe second line is a sentence.\n"));
+        assert!(
+            a.body.starts_with("word word"),
+            "a long line is not a title"
+        );
+    }
+
+    #[test]
+    fn text_without_prose_is_refused() {
+        for t in ["", " \n\t\n", "Only a title", "Share\nTweet\n"] {
+            assert_eq!(
+                from_text(t, &Hints::default()).map(|a| a.body),
+                Err(ExtractError::Empty),
+                "{t:?}"
+            );
+        }
+    }
 }

@@ -2,8 +2,11 @@
 //! language name and related headline is a line of its own. Each line is
 //! classed; the story is the run of lines with the most prose in it, never
 //! crossing a line that opens a block of furniture ("Related Articles",
-//! "Leave a Reply"); its title is the first line when nothing but the title
-//! precedes the story, else the headline-like line nearest above it.
+//! "Leave a Reply"). Its title is a headline: a short line that is not a
+//! sentence, the first line when nothing but it precedes the story, else the
+//! nearest above it. Prose is never taken for a title: text sent as text is
+//! the story, so a story that opens with prose, or is one paragraph, keeps
+//! all of it in the body (where the name finder reads).
 
 use crate::furniture::{ends_sentence, is_furniture_text, is_language_name, word_count};
 
@@ -51,10 +54,23 @@ enum Kind {
     Opener,
 }
 
+/// Furniture is short (menus, buttons, notices): a sentence-like line this
+/// long is story, even when it writes dates with slashes ("4 / 9 / 2007",
+/// read as a breadcrumb) or a story sent as one paragraph ends with its
+/// copyright notice.
+const LONG_PROSE_WORDS: usize = 30;
+
+/// A line of this many words is prose, however it ends.
+const PROSE_WORDS: usize = 16;
+
+/// The longest line taken for a headline.
+const MAX_TITLE_CHARS: usize = 200;
+
 /// A text rendering split into title and story.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TextStory {
-    pub title: String,
+    /// The headline, if a line reads as one.
+    pub title: Option<String>,
     /// Story lines, line breaks kept (a blank line between paragraphs).
     pub body: String,
     /// The lines above the story (masthead, breadcrumb, dates) joined, and
@@ -79,14 +95,14 @@ pub fn extract(text: &str) -> Option<TextStory> {
         .iter()
         .any(|k| matches!(k, Kind::Furniture | Kind::Opener));
     let (title_at, body_from) = if furniture_above {
-        match headline_above(&lines, &kinds, start) {
-            Some(t) => (t, start),
-            None => (start, start + 1),
-        }
+        (headline_above(&lines, &kinds, start), start)
+    } else if is_headline(lines[first], kinds[first]) {
+        (Some(first), first + 1)
     } else {
-        (first, first + 1)
+        // The text opens with prose: it is story, not a title (issue 19,
+        // item 12: one paragraph of prose was refused for want of a body).
+        (None, first)
     };
-    let title = lines[title_at].to_string();
     let end = end.max(body_from);
     let mut body: Vec<&str> = Vec::new();
     for (line, kind) in lines[body_from..end].iter().zip(&kinds[body_from..end]) {
@@ -104,12 +120,12 @@ pub fn extract(text: &str) -> Option<TextStory> {
         body.pop();
     }
     Some(TextStory {
-        title,
+        title: title_at.map(|i| lines[i].to_string()),
         body: body.join("\n"),
         above: lines[..start]
             .iter()
             .enumerate()
-            .filter(|(i, _)| *i != title_at)
+            .filter(|(i, _)| Some(*i) != title_at)
             .map(|(_, l)| *l)
             .collect::<Vec<_>>()
             .join("\n"),
@@ -132,6 +148,9 @@ fn classify(line: &str) -> Kind {
     }
     let words = word_count(content);
     let sentence_end = ends_sentence(content);
+    if sentence_end && words >= LONG_PROSE_WORDS {
+        return Kind::Prose;
+    }
     if is_furniture_text(content)
         || is_language_name(content)
         || (bullet && words <= 4 && !sentence_end)
@@ -142,7 +161,7 @@ fn classify(line: &str) -> Kind {
     {
         return Kind::Furniture;
     }
-    if (sentence_end && words >= 3) || words >= 16 {
+    if (sentence_end && words >= 3) || words >= PROSE_WORDS {
         Kind::Prose
     } else {
         Kind::Other
@@ -232,6 +251,22 @@ fn best_run(lines: &[&str], kinds: &[Kind]) -> Option<(usize, usize)> {
     Some((start, end))
 }
 
+/// Whether a line reads as a headline: short, not furniture, and not a
+/// sentence. A short line that ends in a question or a quotation
+/// ("... is “growing, not shrinking”") is a headline; one that ends in a
+/// full stop is the story's first sentence.
+fn is_headline(line: &str, kind: Kind) -> bool {
+    let full_stop = line
+        .trim_end_matches(['"', '”', '’', '\'', '»', ')', '」', '』'])
+        .ends_with(['.', '…', '。']);
+    line.chars().count() <= MAX_TITLE_CHARS
+        && match kind {
+            Kind::Other => true,
+            Kind::Prose => word_count(line) < PROSE_WORDS && !full_stop,
+            _ => false,
+        }
+}
+
 /// The headline above the story: the nearest line above it, past dates and
 /// buttons, that reads like a headline (three words or more).
 fn headline_above(lines: &[&str], kinds: &[Kind], start: usize) -> Option<usize> {
@@ -239,7 +274,7 @@ fn headline_above(lines: &[&str], kinds: &[Kind], start: usize) -> Option<usize>
         .rev()
         .filter(|&i| kinds[i] != Kind::Blank)
         .take(8)
-        .find(|&i| kinds[i] == Kind::Other && lines[i].split_whitespace().count() >= 3)
+        .find(|&i| is_headline(lines[i], kinds[i]) && lines[i].split_whitespace().count() >= 3)
 }
 
 #[cfg(test)]
@@ -249,10 +284,10 @@ mod tests {
     #[test]
     fn clean_text_is_title_and_body() {
         let s = extract("\n  Envoy warns of talks \n\nFirst para.\n\nSecond.\n").expect("text");
-        assert_eq!(s.title, "Envoy warns of talks");
+        assert_eq!(s.title.as_deref(), Some("Envoy warns of talks"));
         assert_eq!(s.body, "First para.\n\nSecond.");
         let s = extract("T\n\nBody").expect("text");
-        assert_eq!((s.title.as_str(), s.body.as_str()), ("T", "Body"));
+        assert_eq!((s.title.as_deref(), s.body.as_str()), (Some("T"), "Body"));
         assert!(extract(" \n\t\n").is_none());
     }
 
@@ -269,7 +304,7 @@ mod tests {
             12/03/2025\n- ADVERTISEMENT -\nLorem ipsum dolor sit amet, consectetur adipiscing elit.\n\
             English | Français\n© 2025 Courier. All Rights Reserved.\nLog in to your account\n";
         let s = extract(page).expect("text");
-        assert_eq!(s.title, "Envoy warns of new talks in Doha");
+        assert_eq!(s.title.as_deref(), Some("Envoy warns of new talks in Doha"));
         assert!(s.body.starts_with("The envoy said on Friday"), "{}", s.body);
         assert!(s.body.contains("Key points"));
         assert!(
@@ -287,7 +322,7 @@ mod tests {
             • No statement followed the meeting.\n\nThe talks in Tehran ended on Sunday without \
             an agreement, a participant said.\n\nLeave a Reply\n\nYour name will not be published.\n";
         let s = extract(page).expect("text");
-        assert_eq!(s.title, "Talks end without result");
+        assert_eq!(s.title.as_deref(), Some("Talks end without result"));
         assert!(s.body.starts_with("• The two sides met"), "{}", s.body);
         assert!(!s.body.contains("Leave a Reply"));
     }

@@ -132,6 +132,7 @@ pub fn article_summary(row: &ArticleRow) -> v1::ArticleSummary {
                 .map_or(v1::PublishTimeSource::Unspecified, publish_time_source)
                 as i32,
             dateline: row.dateline.clone().unwrap_or_default(),
+            title: row.title.clone(),
         }),
         ingest_time: Some(timestamp(row.ingested_at)),
         resolution_state: resolution_state(&row.resolution_state) as i32,

@@ -84,6 +84,8 @@ export interface ArticleInit {
   html?: Uint8Array;
   /** For html: the HTTP Content-Type it was served with. */
   contentType?: string;
+  /** The headline, when the newsroom keeps it apart from the body; wins over the content's. */
+  title?: string;
   url?: string;
   outlet?: string;
   authors?: string[];
@@ -101,6 +103,7 @@ export function article(init: ArticleInit): IngestArticleRequest {
     contentType: init.contentType ?? "",
     idempotencyKey: init.idempotencyKey ?? "",
     metadata: create(ArticleMetadataSchema, {
+      title: init.title ?? "",
       url: init.url ?? "",
       outlet: init.outlet ?? "",
       authors: init.authors ?? [],

@@ -88,10 +88,13 @@ pub fn prepare(
         }
     };
     let Article {
-        title,
+        title: found_title,
         body,
         metadata: found,
     } = extracted;
+    let title = Some(meta.title.trim())
+        .filter(|t| !t.is_empty())
+        .map_or(found_title, str::to_string);
     if let Some(language) = &found.language {
         extracting.record("language", language.as_str());
     }
@@ -276,6 +279,13 @@ fn validate_metadata(meta: &ArticleMetadata) -> Result<CallerMetadata, IngestErr
             "must be an http(s) URL",
         ));
     }
+    if meta.title.len() > MAX_SHORT_FIELD {
+        return Err(IngestError::invalid(
+            "metadata.title",
+            format!("longer than {MAX_SHORT_FIELD} bytes"),
+        ));
+    }
+    check_line("metadata.title", &meta.title)?;
     if meta.outlet.len() > MAX_SHORT_FIELD {
         return Err(IngestError::invalid("metadata.outlet", "too long"));
     }
@@ -460,6 +470,37 @@ mod tests {
             ..Default::default()
         };
         prepare(with(in_1850), &limits(1000), None).expect("1850 is a fine date");
+    }
+
+    // Issue 19, item 12: a newsroom system that keeps the headline apart
+    // from the body could not send it.
+    #[test]
+    fn the_callers_title_wins_and_is_checked() {
+        let with_title = |t: &str| {
+            let mut req = text("Page headline\n\nZalmay Khalilzad said so on Friday.");
+            req.metadata = Some(ArticleMetadata {
+                title: t.into(),
+                ..Default::default()
+            });
+            req
+        };
+        let p = prepare(with_title("  Envoy speaks "), &limits(1000), None).expect("valid");
+        assert_eq!(p.article.title, "Envoy speaks");
+        assert_eq!(p.article.body, "Zalmay Khalilzad said so on Friday.");
+        assert_eq!(
+            p.article.content_hash,
+            content_hash("Envoy speaks", &p.article.body)
+        );
+        let p = prepare(with_title(""), &limits(1000), None).expect("valid");
+        assert_eq!(p.article.title, "Page headline");
+        for bad in ["x".repeat(301), "Envoy\nspeaks".into(), "Envoy\u{0}".into()] {
+            assert_eq!(
+                field_of(prepare(with_title(&bad), &limits(1000), None).expect_err("bad title")),
+                "metadata.title",
+                "{bad:?}"
+            );
+        }
+        assert!(prepare(with_title(&"é".repeat(150)), &limits(1000), None).is_ok());
     }
 
     #[test]

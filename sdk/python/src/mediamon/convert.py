@@ -24,6 +24,7 @@ def article(
     text: str | None = None,
     html: bytes | None = None,
     content_type: str = "",
+    title: str = "",
     url: str = "",
     outlet: str = "",
     authors: Sequence[str] = (),
@@ -34,10 +35,12 @@ def article(
 ) -> ingest_pb2.IngestArticleRequest:
     """An article to ingest: exactly one of ``text`` (plain text or a page saved
     as text) or ``html`` (a page as fetched, in any charset). Metadata left
-    empty is read from the content where possible."""
+    empty is read from the content where possible; a ``title`` given wins
+    over the headline the content shows."""
     if (text is None) == (html is None):
         raise ValueError("give exactly one of text and html")
     metadata = common_pb2.ArticleMetadata(
+        title=title,
         url=url,
         outlet=outlet,
         authors=authors,

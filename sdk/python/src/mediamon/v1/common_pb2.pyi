@@ -387,7 +387,9 @@ Global___Entity: _TypeAlias = Entity  # noqa: Y015
 
 @_typing.final
 class ArticleMetadata(_message.Message):
-    """Publication metadata of an article."""
+    """Publication metadata of an article. In IngestArticle each field the caller
+    sets wins over what the content says.
+    """
 
     DESCRIPTOR: _descriptor.Descriptor
 
@@ -399,6 +401,7 @@ class ArticleMetadata(_message.Message):
     PUBLISH_TIME_PRECISION_FIELD_NUMBER: _builtins.int
     PUBLISH_TIME_SOURCE_FIELD_NUMBER: _builtins.int
     DATELINE_FIELD_NUMBER: _builtins.int
+    TITLE_FIELD_NUMBER: _builtins.int
     url: _builtins.str
     """The article's canonical URL, if known."""
     outlet: _builtins.str
@@ -413,6 +416,12 @@ class ArticleMetadata(_message.Message):
     """Where publish_time came from (output only: ingest sets it)."""
     dateline: _builtins.str
     """The place named in the story's dateline ("PESHAWAR"), if any."""
+    title: _builtins.str
+    """The headline, for a newsroom system that keeps it apart from the body.
+    As for the other fields, the caller's title wins over the one the
+    content shows. At most 300 bytes, no control characters. Mentions are
+    found in the body only.
+    """
     @_builtins.property
     def authors(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """Bylines, in order."""
@@ -434,10 +443,11 @@ class ArticleMetadata(_message.Message):
         publish_time_precision: Global___DatePrecision.ValueType = ...,
         publish_time_source: Global___PublishTimeSource.ValueType = ...,
         dateline: _builtins.str = ...,
+        title: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["publish_time", b"publish_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["authors", b"authors", "dateline", b"dateline", "language", b"language", "outlet", b"outlet", "publish_time", b"publish_time", "publish_time_precision", b"publish_time_precision", "publish_time_source", b"publish_time_source", "url", b"url"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["authors", b"authors", "dateline", b"dateline", "language", b"language", "outlet", b"outlet", "publish_time", b"publish_time", "publish_time_precision", b"publish_time_precision", "publish_time_source", b"publish_time_source", "title", b"title", "url", b"url"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
