@@ -96,6 +96,10 @@ fn collect(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// One article to send: a name for the progress bar, its content, and the
+/// metadata the caller knows.
+pub type Item = (String, Content, Option<ArticleMetadata>);
+
 /// Counts of what one ingest run did.
 #[derive(Debug, Default)]
 pub struct IngestTally {
@@ -109,16 +113,15 @@ pub struct IngestTally {
 /// Sends `(name, content)` pairs, each with `metadata`, with a progress bar.
 pub async fn send_all(
     client: &mut IngestClient,
-    items: Vec<(String, Content)>,
-    metadata: Option<&ArticleMetadata>,
+    items: Vec<Item>,
     bar: &ProgressBar,
 ) -> IngestTally {
     let mut tally = IngestTally::default();
-    for (name, content) in items {
+    for (name, content, metadata) in items {
         bar.set_message(name.clone());
         let request = IngestArticleRequest {
             content: Some(content),
-            metadata: metadata.cloned(),
+            metadata,
             ..Default::default()
         };
         match client.ingest_article(request).await {
@@ -181,14 +184,14 @@ pub async fn ingest(
             std::fs::read_to_string(&file).map(Content::Text)
         };
         match content {
-            Ok(content) => items.push((name, content)),
+            Ok(content) => items.push((name, content, metadata.clone())),
             Err(err) => {
                 unreadable += 1;
                 bar.println(format!("{name}: unreadable ({err})"));
             }
         }
     }
-    let tally = send_all(&mut client, items, metadata.as_ref(), &bar).await;
+    let tally = send_all(&mut client, items, &bar).await;
     println!(
         "{} created, {} duplicates, {} failed",
         tally.created,

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
+use chrono::{NaiveDate, NaiveTime};
 use include_dir::{Dir, include_dir};
 use mediamon_auth::{KeyRing, Scope, generate_token, hash_token};
 use mediamon_config::{
@@ -12,7 +13,9 @@ use mediamon_config::{
     TelemetrySettings,
 };
 use mediamon_pgcluster::{Cluster, Durability};
+use mediamon_proto::convert::timestamp;
 use mediamon_proto::v1::ingest_article_request::Content;
+use mediamon_proto::v1::{ArticleMetadata, DatePrecision};
 use mediamon_store::Store;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -318,13 +321,23 @@ async fn load_demo(
     token: &str,
     store: &Store,
 ) -> anyhow::Result<DemoLoad> {
-    let mut files: Vec<(String, Content)> = DEMO
+    let dates = demo_dates()?;
+    let mut files: Vec<calls::Item> = DEMO
         .files()
         .filter(|f| f.path().extension().is_some_and(|x| x == "txt"))
         .filter_map(|f| {
+            let name = f.path().display().to_string();
+            // Sent with its day, as a newsroom feed would: the texts name
+            // days without a year.
+            let metadata = dates.get(&name).map(|day| ArticleMetadata {
+                publish_time: Some(timestamp(day.and_time(NaiveTime::MIN).and_utc())),
+                publish_time_precision: DatePrecision::Day as i32,
+                ..Default::default()
+            });
             Some((
-                f.path().display().to_string(),
+                name,
                 Content::Text(f.contents_utf8()?.to_string()),
+                metadata,
             ))
         })
         .collect();
@@ -338,7 +351,7 @@ async fn load_demo(
     let mut client = mediamon_client::ingest(channel, mediamon_client::Outgoing::new(Some(token))?);
     eprintln!("loading the demo corpus");
     let bar = calls::progress(files.len());
-    let tally = calls::send_all(&mut client, files, None, &bar).await;
+    let tally = calls::send_all(&mut client, files, &bar).await;
     // Wait for the resolver while it makes progress, at most a minute. Items
     // left from before (a crash, a poison article set aside) do not keep
     // `up` from serving: the banner reports them.
@@ -367,6 +380,26 @@ async fn load_demo(
         refused: tally.failed,
         first_id: tally.ids.first().cloned(),
     })
+}
+
+/// The publication day of each demo file (`published.tsv`).
+fn demo_dates() -> anyhow::Result<std::collections::HashMap<String, NaiveDate>> {
+    let table = DEMO
+        .get_file("published.tsv")
+        .and_then(|f| f.contents_utf8())
+        .context("demo/corpus/published.tsv is missing")?;
+    table
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|line| {
+            let (file, day) = line
+                .split_once('\t')
+                .with_context(|| format!("published.tsv: no tab in {line:?}"))?;
+            let day = NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d")
+                .with_context(|| format!("published.tsv: bad date in {line:?}"))?;
+            Ok((file.to_string(), day))
+        })
+        .collect()
 }
 
 /// Seconds without one article resolved after which `up` stops waiting for

@@ -147,6 +147,15 @@ async fn up_serves_the_demo_and_stops_cleanly() {
         "{aliases}"
     );
     assert_eq!(reply["articles"].as_array().map(Vec::len), Some(6));
+    // Issue 19: the demo showed today's date for articles that name a day
+    // without its year; each is sent with its publication day.
+    for article in reply["articles"].as_array().into_iter().flatten() {
+        let published = article["metadata"]["publishTime"].as_str().unwrap_or("");
+        assert!(
+            published.starts_with("2025-0") && published.ends_with("T00:00:00Z"),
+            "{article}"
+        );
+    }
     let (ok, out, err) = cli(&home, ports[2], &["entity", "Ahmad Massoud"]).await;
     assert!(ok, "{err}");
     // The son, under whichever of his spellings was resolved first (the
