@@ -223,7 +223,11 @@ impl Stack {
             &query_settings.server,
         )?;
         let (stop, signal) = stop_pair();
-        let (store, keys) = (stack.store.clone(), stack.keys.clone());
+        // Query's own pool, as deployed: a flood of searches cannot take
+        // ingest's connections.
+        query_settings.server.database.max_connections = 8;
+        let store = Store::from_settings(&query_settings.server.database).await?;
+        let keys = stack.keys.clone();
         stack.query = Some(Running {
             stop: Some(stop),
             task: tokio::spawn(async move {

@@ -492,3 +492,93 @@ async fn request_strings_with_nul_name_their_field() -> anyhow::Result<()> {
     assert_eq!(field_of(&bad), "content_type");
     stack.shutdown().await
 }
+
+/// Item 6: ten concurrent pathological searches (a 50-word query over a
+/// 1 MB article: each `ts_headline` took 15 s, and they held the shared
+/// pool for two minutes) leave IngestArticle and GetArticle answering
+/// within a second.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pathological_searches_do_not_starve_the_others() -> anyhow::Result<()> {
+    let stack = Stack::start().await?;
+    let words: Vec<String> = (0..50)
+        .map(|i| {
+            format!(
+                "{}{}",
+                ["water", "roads", "schools", "clinics", "wells"][i % 5],
+                i
+            )
+        })
+        .collect();
+    let paragraph = format!(
+        "Officials in Herat said the council discussed {} at length on Tuesday.",
+        words.join(", ")
+    );
+    let id = stack
+        .ingest()
+        .await?
+        .ingest_article(text_request(&format!(
+            "Council agenda\n\n{paragraph}\n\nThe governor thanked the members for their work."
+        )))
+        .await?
+        .into_inner()
+        .article_id;
+    stack.wait_resolved(Duration::from_secs(20)).await?;
+    // A 1 MB story, written behind ingest's back (its limit in the harness
+    // is 64 KiB; a deployment's is 1 MiB).
+    let db = Database::connect(&stack.db.url).await?;
+    db.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE articles SET body = repeat($2, 1000000 / length($2)) WHERE id = $1::uuid",
+        [id.clone().into(), format!("{paragraph}\n\n").into()],
+    ))
+    .await?;
+    db.close().await?;
+
+    let query_text = words.join(" ");
+    let until = Instant::now() + Duration::from_secs(8);
+    let mut flood = Vec::new();
+    for _ in 0..10 {
+        let mut query = stack.query().await?;
+        let text = query_text.clone();
+        flood.push(tokio::spawn(async move {
+            while Instant::now() < until {
+                let _ = query
+                    .search_articles(SearchArticlesRequest {
+                        text: text.clone(),
+                        ..Default::default()
+                    })
+                    .await;
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mut query = stack.query().await?;
+    let mut ingest = stack.ingest().await?;
+    let mut latencies = Vec::new();
+    for n in 0..20 {
+        let started = Instant::now();
+        query
+            .get_article(GetArticleRequest {
+                article_id: id.clone(),
+            })
+            .await?;
+        latencies.push(("GetArticle", started.elapsed()));
+        let started = Instant::now();
+        ingest
+            .ingest_article(text_request(&format!(
+                "Meeting {n}\n\nThe provincial council of Herat met on Tuesday for meeting \
+                 number {n}. Officials said the members agreed on the budget."
+            )))
+            .await?;
+        latencies.push(("IngestArticle", started.elapsed()));
+    }
+    for task in flood {
+        task.await?;
+    }
+    let slowest = latencies.iter().max_by_key(|l| l.1).copied();
+    assert!(
+        slowest.is_some_and(|(_, t)| t < Duration::from_secs(1)),
+        "slowest call under the flood: {slowest:?}"
+    );
+    stack.shutdown().await
+}

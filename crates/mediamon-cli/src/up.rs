@@ -136,9 +136,10 @@ async fn run_stack(
     private: bool,
     started: Instant,
 ) -> anyhow::Result<()> {
-    let store = Store::connect(url, 10, Duration::from_secs(5)).await?;
+    // `up`'s own small pool: migrations, then the outbox backlog for the
+    // banner. Each service has a pool of its own (see spawn_services).
+    let store = Store::connect(url, 2, Duration::from_secs(5)).await?;
     store.migrate().await?;
-    mediamon_server::observe_pool(&store);
     let token = dev_token(home)?;
     let service_token = generate_token();
     let keys = keyring(&[
@@ -150,7 +151,7 @@ async fn run_stack(
         addrs,
         stop_tx,
         mut tasks,
-    } = spawn_services(&store, url, &keys, &service_token, listeners).await?;
+    } = spawn_services(url, &keys, &service_token, listeners).await?;
     let ready_in = started.elapsed();
 
     let shutdown = mediamon_server::shutdown_signal();
@@ -221,9 +222,10 @@ pub struct Services {
 }
 
 /// Starts ingest, resolver and query on the given listeners (in that
-/// order) over one database, and waits until all three serve.
+/// order) over one database, each with a pool of its own (a flood of
+/// searches cannot take ingest's connections), and waits until all three
+/// serve.
 pub async fn spawn_services(
-    store: &Store,
     url: &str,
     keys: &KeyRing,
     service_token: &str,
@@ -259,6 +261,15 @@ pub async fn spawn_services(
     }
     ingest.resolver = resolver_client.clone();
     query.resolver = resolver_client;
+    let pools = [
+        Store::from_settings(&resolver.server.database).await?,
+        Store::from_settings(&ingest.server.database).await?,
+        Store::from_settings(&query.server.database).await?,
+    ];
+    // The scrape endpoint reports one pool: ingest's, whose waits delay
+    // the newsroom's calls.
+    mediamon_server::observe_pool(&pools[1]);
+    let [resolver_store, ingest_store, query_store] = pools;
 
     let (stop_tx, stop_rx) = watch::channel(false);
     let stop = |rx: &watch::Receiver<bool>| {
@@ -269,7 +280,7 @@ pub async fn spawn_services(
     };
     let mut tasks: JoinSet<anyhow::Result<&'static str>> = JoinSet::new();
     {
-        let (store, keys, signal) = (store.clone(), keys.clone(), stop(&stop_rx));
+        let (store, keys, signal) = (resolver_store, keys.clone(), stop(&stop_rx));
         tasks.spawn(async move {
             mediamon_resolver::serve(resolver_listener, &resolver, store, keys, signal).await?;
             Ok("resolver")
@@ -277,7 +288,7 @@ pub async fn spawn_services(
     }
     {
         let client = mediamon_client::resolver_from_settings(&ingest.resolver, &ingest.server)?;
-        let (store, keys, signal) = (store.clone(), keys.clone(), stop(&stop_rx));
+        let (store, keys, signal) = (ingest_store, keys.clone(), stop(&stop_rx));
         tasks.spawn(async move {
             mediamon_ingest::serve(ingest_listener, &ingest, store, keys, client, signal).await?;
             Ok("ingest")
@@ -285,7 +296,7 @@ pub async fn spawn_services(
     }
     {
         let client = mediamon_client::resolver_from_settings(&query.resolver, &query.server)?;
-        let (store, keys, signal) = (store.clone(), keys.clone(), stop(&stop_rx));
+        let (store, keys, signal) = (query_store, keys.clone(), stop(&stop_rx));
         tasks.spawn(async move {
             mediamon_query::serve(query_listener, &query, store, keys, client, signal).await?;
             Ok("query")

@@ -36,6 +36,10 @@ pub struct DatabaseSettings {
     pub max_connections: u32,
     /// Seconds to wait for a connection before failing a call with UNAVAILABLE.
     pub connect_timeout_secs: u64,
+    /// Milliseconds any one statement may run before Postgres cancels it
+    /// (0: no limit). A caller gone after its deadline would otherwise leave
+    /// its statement running, holding a connection and a core.
+    pub statement_timeout_ms: u64,
 }
 
 impl Default for DatabaseSettings {
@@ -44,6 +48,7 @@ impl Default for DatabaseSettings {
             url: String::new(),
             max_connections: 10,
             connect_timeout_secs: 5,
+            statement_timeout_ms: 30_000,
         }
     }
 }
@@ -302,12 +307,27 @@ pub struct ResolverSettings {
 }
 
 /// `mediamon-query`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(default)]
 pub struct QuerySettings {
     #[serde(flatten)]
     pub server: ServerSettings,
     pub resolver: ResolverClientSettings,
+}
+
+/// An analyst's question that runs longer than this is cut off: a search
+/// is no batch job, and its connection is needed by the next caller.
+const QUERY_STATEMENT_TIMEOUT_MS: u64 = 10_000;
+
+impl Default for QuerySettings {
+    fn default() -> Self {
+        let mut server = ServerSettings::default();
+        server.database.statement_timeout_ms = QUERY_STATEMENT_TIMEOUT_MS;
+        Self {
+            server,
+            resolver: ResolverClientSettings::default(),
+        }
+    }
 }
 
 /// Implemented by each service's settings so [`load`] can validate them.

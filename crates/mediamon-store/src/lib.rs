@@ -75,26 +75,36 @@ pub struct Store {
 }
 
 impl Store {
-    /// Connects a pool; fails fast when the database is not reachable.
+    /// Connects a pool with no statement timeout (migrations, tools, tests);
+    /// fails fast when the database is not reachable.
     pub async fn connect(url: &str, max_connections: u32, timeout: Duration) -> Result<Self> {
-        let mut options = ConnectOptions::new(url.to_owned());
+        Self::from_settings(&mediamon_config::DatabaseSettings {
+            url: url.to_owned(),
+            max_connections,
+            connect_timeout_secs: timeout.as_secs().max(1),
+            statement_timeout_ms: 0,
+        })
+        .await
+    }
+
+    /// Connects with the pool settings of a service: its own pool, and a
+    /// statement timeout on every connection.
+    pub async fn from_settings(settings: &mediamon_config::DatabaseSettings) -> Result<Self> {
+        let timeout = Duration::from_secs(settings.connect_timeout_secs);
+        let mut options = ConnectOptions::new(settings.url.clone());
         options
-            .max_connections(max_connections)
+            .max_connections(settings.max_connections)
             .connect_timeout(timeout)
             .acquire_timeout(timeout)
             .sqlx_logging(false);
+        if settings.statement_timeout_ms > 0 {
+            let limit = format!("{}ms", settings.statement_timeout_ms);
+            options.map_sqlx_postgres_opts(move |pg| {
+                pg.options([("statement_timeout", limit.as_str())])
+            });
+        }
         let db = Database::connect(options).await?;
         Ok(Self { db })
-    }
-
-    /// Connects with the pool settings of a service.
-    pub async fn from_settings(settings: &mediamon_config::DatabaseSettings) -> Result<Self> {
-        Self::connect(
-            &settings.url,
-            settings.max_connections,
-            Duration::from_secs(settings.connect_timeout_secs),
-        )
-        .await
     }
 
     /// Connections of the pool: (open, idle, most allowed).

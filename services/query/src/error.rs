@@ -15,6 +15,9 @@ pub enum QueryError {
     Resolver(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Every search slot stayed taken while the call waited.
+    #[error("too many searches at once; try again shortly")]
+    Busy,
 }
 
 impl QueryError {
@@ -41,6 +44,7 @@ impl ApiError for QueryError {
             Self::NotFound { .. } => Code::NotFound,
             Self::ResolverUnavailable(_) => Code::Unavailable,
             Self::Resolver(_) => Code::Internal,
+            Self::Busy => Code::ResourceExhausted,
             Self::Store(e) => mediamon_wire::store_error_code(e),
         }
     }

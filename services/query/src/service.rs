@@ -27,16 +27,29 @@ const NAME_MATCHES: i32 = 5;
 /// Below this similarity a typed name is not taken to mean an entity.
 const MIN_NAME_SCORE: f64 = 0.45;
 
+/// How long a search waits for its turn before RESOURCE_EXHAUSTED.
+const SEARCH_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// QueryService over the shared store, asking the resolver to read names.
 #[derive(Clone)]
 pub struct Query {
     store: Store,
     resolver: ResolverClient,
+    /// Searches running at once: at most half the pool, so however many
+    /// costly searches arrive, reads of articles and profiles still find a
+    /// connection.
+    searches: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 impl Query {
     pub fn new(store: Store, resolver: ResolverClient) -> Self {
-        Self { store, resolver }
+        let (_, _, pool) = store.pool_usage();
+        let turns = usize::try_from(pool / 2).unwrap_or(1).max(1);
+        Self {
+            store,
+            resolver,
+            searches: std::sync::Arc::new(tokio::sync::Semaphore::new(turns)),
+        }
     }
 
     /// The entities a typed name may denote, best first.
@@ -143,6 +156,11 @@ impl QueryService for Query {
             until,
             outlet: Some(req.outlet.trim().to_string()).filter(|o| !o.is_empty()),
         };
+        let _turn = tokio::time::timeout(SEARCH_WAIT, self.searches.acquire())
+            .await
+            .ok()
+            .and_then(Result::ok)
+            .ok_or(QueryError::Busy)?;
         let rows = self
             .store
             .search_articles(&filter, offset, limit)

@@ -88,8 +88,7 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
     let listeners: [TcpListener; 3] = listeners
         .try_into()
         .map_err(|_| anyhow::anyhow!("three listeners"))?;
-    let services =
-        crate::up::spawn_services(&store, &db.url, &keys, &service_token, listeners).await?;
+    let services = crate::up::spawn_services(&db.url, &keys, &service_token, listeners).await?;
     let ingest_url = format!("http://{}", services.addrs[0].1);
 
     let batches: Vec<Vec<Vec<u8>>> = pages.chunks(o.batch).map(<[Vec<u8>]>::to_vec).collect();

@@ -57,7 +57,11 @@ class QueryServiceServicer:
     """
 
     def SearchArticles(self, request, context):
-        """Finds articles by words, by the entities they mention and by time.
+        """Finds articles by words, by the entities they mention and by time. A
+        snippet is cut from the first 10,000 characters of a story. Errors:
+        INVALID_ARGUMENT (the field), RESOURCE_EXHAUSTED (too many searches at
+        once: the service runs a bounded number so that other reads always find
+        a connection; retry shortly).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -72,8 +76,8 @@ class QueryServiceServicer:
 
     def GetEntityProfile(self, request, context):
         """An entity's record: aliases, recent mentions, articles and the entities
-        that appear with it. Errors: NOT_FOUND (unknown id, or no entity matches
-        the name).
+        that appear with it (counted over its 1,000 latest articles). Errors:
+        NOT_FOUND (unknown id, or no entity matches the name).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -34,13 +34,18 @@ class QueryServiceStub:
     @_typing.overload
     def __new__(cls, channel: _aio.Channel) -> QueryServiceAsyncStub: ...
     SearchArticles: _grpc.UnaryUnaryMultiCallable[_query_pb2.SearchArticlesRequest, _query_pb2.SearchArticlesResponse]
-    """Finds articles by words, by the entities they mention and by time."""
+    """Finds articles by words, by the entities they mention and by time. A
+    snippet is cut from the first 10,000 characters of a story. Errors:
+    INVALID_ARGUMENT (the field), RESOURCE_EXHAUSTED (too many searches at
+    once: the service runs a bounded number so that other reads always find
+    a connection; retry shortly).
+    """
     GetArticle: _grpc.UnaryUnaryMultiCallable[_query_pb2.GetArticleRequest, _query_pb2.GetArticleResponse]
     """Returns one article with its body and mentions. Errors: NOT_FOUND."""
     GetEntityProfile: _grpc.UnaryUnaryMultiCallable[_query_pb2.GetEntityProfileRequest, _query_pb2.GetEntityProfileResponse]
     """An entity's record: aliases, recent mentions, articles and the entities
-    that appear with it. Errors: NOT_FOUND (unknown id, or no entity matches
-    the name).
+    that appear with it (counted over its 1,000 latest articles). Errors:
+    NOT_FOUND (unknown id, or no entity matches the name).
     """
 
 @_typing.type_check_only
@@ -49,13 +54,18 @@ class QueryServiceAsyncStub(QueryServiceStub):
 
     def __init__(self, channel: _aio.Channel) -> None: ...
     SearchArticles: _aio.UnaryUnaryMultiCallable[_query_pb2.SearchArticlesRequest, _query_pb2.SearchArticlesResponse]  # type: ignore[assignment]
-    """Finds articles by words, by the entities they mention and by time."""
+    """Finds articles by words, by the entities they mention and by time. A
+    snippet is cut from the first 10,000 characters of a story. Errors:
+    INVALID_ARGUMENT (the field), RESOURCE_EXHAUSTED (too many searches at
+    once: the service runs a bounded number so that other reads always find
+    a connection; retry shortly).
+    """
     GetArticle: _aio.UnaryUnaryMultiCallable[_query_pb2.GetArticleRequest, _query_pb2.GetArticleResponse]  # type: ignore[assignment]
     """Returns one article with its body and mentions. Errors: NOT_FOUND."""
     GetEntityProfile: _aio.UnaryUnaryMultiCallable[_query_pb2.GetEntityProfileRequest, _query_pb2.GetEntityProfileResponse]  # type: ignore[assignment]
     """An entity's record: aliases, recent mentions, articles and the entities
-    that appear with it. Errors: NOT_FOUND (unknown id, or no entity matches
-    the name).
+    that appear with it (counted over its 1,000 latest articles). Errors:
+    NOT_FOUND (unknown id, or no entity matches the name).
     """
 
 class QueryServiceServicer(metaclass=_abc_1.ABCMeta):
@@ -67,7 +77,12 @@ class QueryServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _query_pb2.SearchArticlesRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_query_pb2.SearchArticlesResponse, _abc.Awaitable[_query_pb2.SearchArticlesResponse]]:
-        """Finds articles by words, by the entities they mention and by time."""
+        """Finds articles by words, by the entities they mention and by time. A
+        snippet is cut from the first 10,000 characters of a story. Errors:
+        INVALID_ARGUMENT (the field), RESOURCE_EXHAUSTED (too many searches at
+        once: the service runs a bounded number so that other reads always find
+        a connection; retry shortly).
+        """
 
     @_abc_1.abstractmethod
     def GetArticle(
@@ -84,8 +99,8 @@ class QueryServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_query_pb2.GetEntityProfileResponse, _abc.Awaitable[_query_pb2.GetEntityProfileResponse]]:
         """An entity's record: aliases, recent mentions, articles and the entities
-        that appear with it. Errors: NOT_FOUND (unknown id, or no entity matches
-        the name).
+        that appear with it (counted over its 1,000 latest articles). Errors:
+        NOT_FOUND (unknown id, or no entity matches the name).
         """
 
 def add_QueryServiceServicer_to_server(servicer: QueryServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

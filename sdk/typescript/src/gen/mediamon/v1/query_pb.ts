@@ -355,7 +355,11 @@ export const GetEntityProfileResponseSchema: GenMessage<GetEntityProfileResponse
  */
 export const QueryService: GenService<{
   /**
-   * Finds articles by words, by the entities they mention and by time.
+   * Finds articles by words, by the entities they mention and by time. A
+   * snippet is cut from the first 10,000 characters of a story. Errors:
+   * INVALID_ARGUMENT (the field), RESOURCE_EXHAUSTED (too many searches at
+   * once: the service runs a bounded number so that other reads always find
+   * a connection; retry shortly).
    *
    * @generated from rpc mediamon.v1.QueryService.SearchArticles
    */
@@ -376,8 +380,8 @@ export const QueryService: GenService<{
   },
   /**
    * An entity's record: aliases, recent mentions, articles and the entities
-   * that appear with it. Errors: NOT_FOUND (unknown id, or no entity matches
-   * the name).
+   * that appear with it (counted over its 1,000 latest articles). Errors:
+   * NOT_FOUND (unknown id, or no entity matches the name).
    *
    * @generated from rpc mediamon.v1.QueryService.GetEntityProfile
    */
