@@ -18,7 +18,8 @@ use mediamon_config::{
 };
 use mediamon_pgcluster::{Cluster, Durability};
 use mediamon_proto::v1::{
-    Entity, IngestArticleRequest, SearchEntitiesRequest, ingest_article_request::Content,
+    Article, Entity, GetArticleRequest, IngestArticleRequest, SearchEntitiesRequest,
+    ingest_article_request::Content,
 };
 use mediamon_store::Store;
 use tokio::net::TcpListener;
@@ -431,6 +432,19 @@ impl Stack {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// A stored article with its body and mentions, through GetArticle.
+    pub async fn article(&self, id: &str) -> anyhow::Result<Article> {
+        self.query()
+            .await?
+            .get_article(GetArticleRequest {
+                article_id: id.to_string(),
+            })
+            .await?
+            .into_inner()
+            .article
+            .context("GetArticle answered no article")
     }
 
     /// Ingests a plain-text article and waits until it is resolved; its id.

@@ -4,20 +4,12 @@
 //! unlinked.
 
 use mediamon_e2e::Stack;
-use mediamon_proto::v1::{GetArticleRequest, Mention, ResolutionDecision};
+use mediamon_proto::v1::{Mention, ResolutionDecision};
 
 /// Ingests an article, waits for its resolution, and returns its mentions.
 async fn ingest(stack: &Stack, text: &str) -> anyhow::Result<Vec<Mention>> {
     let id = stack.ingest_resolved(text).await?;
-    Ok(stack
-        .query()
-        .await?
-        .get_article(GetArticleRequest { article_id: id })
-        .await?
-        .into_inner()
-        .article
-        .map(|a| a.mentions)
-        .unwrap_or_default())
+    Ok(stack.article(&id).await?.mentions)
 }
 
 fn bare(mentions: &[Mention]) -> &Mention {

@@ -51,16 +51,7 @@ async fn poison_articles_are_refused_or_resolved() -> anyhow::Result<()> {
         .await?
         .into_inner();
     stack.wait_resolved(Duration::from_secs(60)).await?;
-    let article = stack
-        .query()
-        .await?
-        .get_article(GetArticleRequest {
-            article_id: reply.article_id.clone(),
-        })
-        .await?
-        .into_inner()
-        .article
-        .unwrap_or_default();
+    let article = stack.article(&reply.article_id).await?;
     assert!(
         article
             .mentions
@@ -237,14 +228,7 @@ async fn failing_resolution_is_set_aside_listed_and_retried() -> anyhow::Result<
     assert_eq!(retried, 1);
     stack.wait_resolved(Duration::from_secs(20)).await?;
     assert_eq!(stack.store.outbox_failed_count().await?, 0);
-    let article = stack
-        .query()
-        .await?
-        .get_article(GetArticleRequest { article_id: id })
-        .await?
-        .into_inner()
-        .article
-        .unwrap_or_default();
+    let article = stack.article(&id).await?;
     assert!(!article.mentions.is_empty());
     assert!(article.mentions.iter().all(|m| !m.entity_id.is_empty()));
     stack.shutdown().await
