@@ -67,7 +67,7 @@ async fn poison_articles_are_refused_or_resolved() -> anyhow::Result<()> {
         .into_inner()
         .articles;
     assert_eq!(listed.len(), 1, "the refused article left nothing behind");
-    assert_eq!(stack.store.outbox_failed_count().await?, 0);
+    assert_eq!(stack.store.outbox_backlog().await?.failed, 0);
     stack.shutdown().await
 }
 
@@ -227,7 +227,7 @@ async fn failing_resolution_is_set_aside_listed_and_retried() -> anyhow::Result<
         .retried;
     assert_eq!(retried, 1);
     stack.wait_resolved(Duration::from_secs(20)).await?;
-    assert_eq!(stack.store.outbox_failed_count().await?, 0);
+    assert_eq!(stack.store.outbox_backlog().await?.failed, 0);
     let article = stack.article(&id).await?;
     assert!(!article.mentions.is_empty());
     assert!(article.mentions.iter().all(|m| !m.entity_id.is_empty()));

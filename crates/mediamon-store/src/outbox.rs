@@ -164,12 +164,6 @@ impl Store {
             .await
     }
 
-    /// Items set aside after too many failures.
-    pub async fn outbox_failed_count(&self) -> Result<i64> {
-        self.count("SELECT count(*) AS n FROM outbox WHERE failed_at IS NOT NULL")
-            .await
-    }
-
     /// Items waiting (not done, not set aside), the age in seconds of the
     /// oldest (0 when none waits), and the items set aside.
     pub async fn outbox_backlog(&self) -> Result<Backlog> {

@@ -3,6 +3,7 @@
 //! same whichever service sends it.
 
 use mediamon_proto::convert::{entity_type_from_code, timestamp};
+use mediamon_proto::error::{Invalid, quote};
 use mediamon_proto::v1;
 use mediamon_store::model::mention;
 use mediamon_store::{ArticleRow, CoMentionRow, EntityMatchRow, EntityRow, MentionInContextRow};
@@ -174,6 +175,12 @@ pub fn store_error_code(err: &mediamon_store::StoreError) -> mediamon_proto::err
 /// Parses a UUID field of a request.
 pub fn parse_id(value: &str) -> Option<mediamon_store::Uuid> {
     mediamon_store::Uuid::parse_str(value.trim()).ok()
+}
+
+/// A request field that must hold an id (a UUID); else the field's
+/// violation, quoting a short prefix of what was sent.
+pub fn id_field(field: &str, value: &str) -> Result<mediamon_store::Uuid, Invalid> {
+    parse_id(value).ok_or_else(|| Invalid::new(field, format!("{} is not a UUID", quote(value))))
 }
 
 /// A registered feed.

@@ -28,7 +28,7 @@ pub use service::Ingest;
 /// so an oversized article (even UTF-16 text, or base64 inflated) is refused
 /// on its own with RESOURCE_EXHAUSTED, while what one message may make the
 /// server hold stays bounded.
-pub fn max_message_bytes(limits: &IngestLimits) -> usize {
+fn max_message_bytes(limits: &IngestLimits) -> usize {
     limits
         .max_body_bytes
         .saturating_mul(8)

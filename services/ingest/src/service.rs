@@ -5,7 +5,7 @@ use futures::StreamExt as _;
 use mediamon_config::{FeedSettings, IngestLimits};
 use mediamon_feeds::AllowedHosts;
 use mediamon_proto::convert::timestamp;
-use mediamon_proto::error::{ApiError as _, Invalid, check_line};
+use mediamon_proto::error::{ApiError as _, check_line};
 use mediamon_proto::page::{self, PageLimits};
 use mediamon_proto::v1::ingest_service_server::IngestService;
 use mediamon_proto::v1::{
@@ -299,9 +299,10 @@ impl IngestService for Ingest {
             .map_err(IngestError::from)?;
         let total = self
             .store
-            .outbox_failed_count()
+            .outbox_backlog()
             .await
-            .map_err(IngestError::from)?;
+            .map_err(IngestError::from)?
+            .failed;
         Ok(Response::new(ListFailedResolutionsResponse {
             next_page_token: page::next_token(offset, limit, rows.len()),
             total: u64::try_from(total).unwrap_or(0),
@@ -342,14 +343,7 @@ impl IngestService for Ingest {
             .article_ids
             .iter()
             .enumerate()
-            .map(|(i, id)| {
-                mediamon_wire::parse_id(id).ok_or_else(|| {
-                    IngestError::InvalidArgument(Invalid::new(
-                        format!("article_ids[{i}]"),
-                        "not an article id (a UUID)",
-                    ))
-                })
-            })
+            .map(|(i, id)| mediamon_wire::id_field(&format!("article_ids[{i}]"), id))
             .collect::<Result<Vec<_>, _>>()?;
         let retried = self
             .store

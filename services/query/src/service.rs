@@ -78,15 +78,6 @@ impl Query {
     }
 }
 
-fn parse_uuid(field: &str, value: &str) -> Result<Uuid, QueryError> {
-    mediamon_wire::parse_id(value).ok_or_else(|| {
-        QueryError::invalid(
-            field,
-            format!("{} is not a UUID", mediamon_proto::error::quote(value)),
-        )
-    })
-}
-
 fn entity_uuid(m: &EntityMatch) -> Option<Uuid> {
     m.entity
         .as_ref()
@@ -118,7 +109,7 @@ impl QueryService for Query {
             .entity_ids
             .iter()
             .enumerate()
-            .map(|(i, id)| parse_uuid(&format!("entity_ids[{i}]"), id))
+            .map(|(i, id)| mediamon_wire::id_field(&format!("entity_ids[{i}]"), id))
             .collect::<Result<Vec<_>, _>>()?;
         let (offset, limit) = page::parse(req.page_size, &req.page_token, PAGES)
             .map_err(|e| QueryError::invalid(e.field(), e.to_string()))?;
@@ -179,7 +170,7 @@ impl QueryService for Query {
         &self,
         request: Request<GetArticleRequest>,
     ) -> Result<Response<GetArticleResponse>, Status> {
-        let id = parse_uuid("article_id", &request.get_ref().article_id)?;
+        let id = mediamon_wire::id_field("article_id", &request.get_ref().article_id)?;
         let (row, body) = self
             .store
             .get_article(id)
@@ -213,7 +204,7 @@ impl QueryService for Query {
             .map_err(|_| QueryError::invalid("max_items", "must not be negative"))?;
         let (id, other_matches) = match req.entity {
             Some(get_entity_profile_request::Entity::EntityId(id)) => {
-                (parse_uuid("entity_id", &id)?, Vec::new())
+                (mediamon_wire::id_field("entity_id", &id)?, Vec::new())
             }
             Some(get_entity_profile_request::Entity::Name(name)) => {
                 check_line("name", &name)?;

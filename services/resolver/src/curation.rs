@@ -27,15 +27,6 @@ const PAGES: PageLimits = PageLimits {
     max: 100,
 };
 
-fn uuid(field: &str, value: &str) -> Result<Uuid, ResolverError> {
-    mediamon_wire::parse_id(value).ok_or_else(|| {
-        ResolverError::invalid(
-            field,
-            format!("{} is not a UUID", mediamon_proto::error::quote(value)),
-        )
-    })
-}
-
 /// The audit record of a call: the caller's key name and the reason given.
 pub fn audit<'a>(
     principal: Option<&'a Principal>,
@@ -101,7 +92,7 @@ pub async fn merge(
     req: &MergeEntitiesRequest,
     who: &Audit<'_>,
 ) -> Result<Entity, ResolverError> {
-    let target = uuid("target_entity_id", &req.target_entity_id)?;
+    let target = mediamon_wire::id_field("target_entity_id", &req.target_entity_id)?;
     if req.source_entity_ids.is_empty() {
         return Err(ResolverError::invalid(
             "source_entity_ids",
@@ -111,7 +102,7 @@ pub async fn merge(
     let mut sources = Vec::new();
     for (i, s) in req.source_entity_ids.iter().enumerate() {
         let field = format!("source_entity_ids[{i}]");
-        let id = uuid(&field, s)?;
+        let id = mediamon_wire::id_field(&field, s)?;
         if id == target || sources.contains(&id) {
             return Err(ResolverError::invalid(
                 field,
@@ -129,12 +120,12 @@ pub async fn split(
     req: &SplitEntityRequest,
     who: &Audit<'_>,
 ) -> Result<(Entity, Entity), ResolverError> {
-    let source = uuid("entity_id", &req.entity_id)?;
+    let source = mediamon_wire::id_field("entity_id", &req.entity_id)?;
     let mentions = req
         .mention_ids
         .iter()
         .enumerate()
-        .map(|(i, m)| uuid(&format!("mention_ids[{i}]"), m))
+        .map(|(i, m)| mediamon_wire::id_field(&format!("mention_ids[{i}]"), m))
         .collect::<Result<Vec<_>, _>>()?;
     let norms: Vec<String> = req
         .aliases
@@ -150,7 +141,7 @@ pub async fn split(
     let target = if req.target_entity_id.trim().is_empty() {
         None
     } else {
-        let t = uuid("target_entity_id", &req.target_entity_id)?;
+        let t = mediamon_wire::id_field("target_entity_id", &req.target_entity_id)?;
         if t == source {
             return Err(ResolverError::invalid(
                 "target_entity_id",
@@ -182,7 +173,7 @@ pub async fn add_alias(
     req: &AddAliasRequest,
     who: &Audit<'_>,
 ) -> Result<Entity, ResolverError> {
-    let id = uuid("entity_id", &req.entity_id)?;
+    let id = mediamon_wire::id_field("entity_id", &req.entity_id)?;
     let alias = name_field("alias", &req.alias)?;
     let ty = entity_type(store, id).await?;
     let keys = alias_keys(&alias, &analyze(&alias, &ty), &ty);
@@ -195,7 +186,7 @@ pub async fn remove_alias(
     req: &RemoveAliasRequest,
     who: &Audit<'_>,
 ) -> Result<Entity, ResolverError> {
-    let id = uuid("entity_id", &req.entity_id)?;
+    let id = mediamon_wire::id_field("entity_id", &req.entity_id)?;
     let alias = name_field("alias", &req.alias)?;
     store
         .curate_remove_alias(id, &mediamon_names::normalize(&alias), who)
@@ -208,7 +199,7 @@ pub async fn set_canonical_name(
     req: &SetCanonicalNameRequest,
     who: &Audit<'_>,
 ) -> Result<Entity, ResolverError> {
-    let id = uuid("entity_id", &req.entity_id)?;
+    let id = mediamon_wire::id_field("entity_id", &req.entity_id)?;
     let name = name_field("canonical_name", &req.canonical_name)?;
     let ty = entity_type(store, id).await?;
     let keys = alias_keys(&name, &analyze(&name, &ty), &ty);
@@ -223,7 +214,7 @@ pub async fn curation_log(
     let entity = if req.entity_id.is_empty() {
         None
     } else {
-        Some(uuid("entity_id", &req.entity_id)?)
+        Some(mediamon_wire::id_field("entity_id", &req.entity_id)?)
     };
     let (offset, limit) = page::parse(req.page_size, &req.page_token, PAGES)
         .map_err(|e| ResolverError::invalid(e.field(), e.to_string()))?;
@@ -284,7 +275,7 @@ pub async fn explain(
     store: &Store,
     req: &ExplainResolutionRequest,
 ) -> Result<ExplainResolutionResponse, ResolverError> {
-    let id = uuid("mention_id", &req.mention_id)?;
+    let id = mediamon_wire::id_field("mention_id", &req.mention_id)?;
     let mention = store
         .get_mention(id)
         .await?

@@ -15,7 +15,7 @@ use mediamon_proto::v1::{
     SearchEntitiesResponse, SetCanonicalNameRequest, SetCanonicalNameResponse, SplitEntityRequest,
     SplitEntityResponse,
 };
-use mediamon_store::{Store, Uuid};
+use mediamon_store::Store;
 use tonic::{Request, Response, Status};
 use tracing::instrument;
 
@@ -58,15 +58,6 @@ impl Resolver {
     }
 }
 
-fn parse_uuid(field: &str, value: &str) -> Result<Uuid, ResolverError> {
-    mediamon_wire::parse_id(value).ok_or_else(|| {
-        ResolverError::invalid(
-            field,
-            format!("{} is not a UUID", mediamon_proto::error::quote(value)),
-        )
-    })
-}
-
 fn parse_type(field: &str, value: i32) -> Result<Option<&'static str>, ResolverError> {
     EntityType::try_from(value)
         .map(entity_type_code)
@@ -81,7 +72,7 @@ impl EntityResolutionService for Resolver {
         request: Request<ResolveMentionsRequest>,
     ) -> Result<Response<ResolveMentionsResponse>, Status> {
         let req = request.into_inner();
-        let article_id = parse_uuid("article_id", &req.article_id)?;
+        let article_id = mediamon_wire::id_field("article_id", &req.article_id)?;
         if req.mentions.len() > MAX_MENTIONS_PER_ARTICLE {
             return Err(ResolverError::invalid(
                 "mentions",
@@ -93,7 +84,7 @@ impl EntityResolutionService for Resolver {
             .mentions
             .iter()
             .enumerate()
-            .map(|(i, m)| parse_uuid(&format!("mentions[{i}].id"), &m.id))
+            .map(|(i, m)| mediamon_wire::id_field(&format!("mentions[{i}].id"), &m.id))
             .collect::<Result<Vec<_>, _>>()?;
         let resolved = resolve_article(&self.store, &self.names, article_id, &claimed).await?;
         tracing::info!(
@@ -128,7 +119,7 @@ impl EntityResolutionService for Resolver {
         &self,
         request: Request<GetEntityRequest>,
     ) -> Result<Response<GetEntityResponse>, Status> {
-        let id = parse_uuid("entity_id", &request.get_ref().entity_id)?;
+        let id = mediamon_wire::id_field("entity_id", &request.get_ref().entity_id)?;
         let row = self
             .store
             .get_entities(&[id])
