@@ -228,9 +228,19 @@ enum BenchCommand {
     /// Entity resolution: pairwise and B-cubed precision / recall / F1,
     /// must-not-merge violations, mentions per second.
     Resolve {
-        /// Directory with entities.tsv, mentions.tsv and must_not_merge.tsv.
+        /// The written set: a directory with entities.tsv, mentions.tsv
+        /// and must_not_merge.tsv.
         #[arg(long, default_value_os_t = bench::resolve::default_dir())]
         data: PathBuf,
+        /// The ECB+ folder (real news; see its README in ../shared/data).
+        #[arg(long, default_value_os_t = bench::ecbplus::default_dir())]
+        ecbplus: PathBuf,
+        /// The ECB+ split scored: dev (tuning) or train.
+        #[arg(long, default_value = "dev")]
+        split: String,
+        /// Score the written set only.
+        #[arg(long)]
+        no_ecbplus: bool,
         /// Print one JSON document.
         #[arg(long)]
         json: bool,
@@ -340,11 +350,24 @@ async fn main() -> anyhow::Result<()> {
         Command::Migrate { database_url } => migrate(database_url).await,
         Command::Bench(BenchCommand::Resolve {
             data,
+            ecbplus,
+            split,
+            no_ecbplus,
             json,
             service,
             concurrency,
             errors,
-        }) => bench::resolve::run(&data, json, service, concurrency, errors).await,
+        }) => {
+            bench::resolve::run(bench::resolve::Options {
+                written: &data,
+                ecbplus: (!no_ecbplus).then_some((ecbplus.as_path(), split.as_str())),
+                json,
+                service,
+                concurrency,
+                errors,
+            })
+            .await
+        }
         Command::Bench(BenchCommand::Extract {
             data,
             json,

@@ -1,12 +1,10 @@
 //! Names: normalisation, romanisation of Arabic-script and Cyrillic names,
 //! consonant skeletons for transliteration variants, analysis (titles,
-//! joiners, generation markers), comparison, initialisms, and the resolution
-//! decision for a mention given candidate aliases.
+//! joiners, generation markers), comparison and initialisms. Deciding what a
+//! name refers to is `mediamon-resolution`'s job.
 //!
-//! Invariant: pure functions only, no IO; the resolver service and
-//! `mediamon bench resolve` decide through the same code.
+//! Invariant: pure functions only, no IO.
 
-pub mod decide;
 pub mod key;
 pub mod name;
 pub mod romanize;

@@ -12,6 +12,8 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+pub use mediamon_resolution::{AliasKeys, PROBE_CAP, Probe};
+
 use crate::{Result, Store, StoreError};
 
 /// An open resolution transaction for one article.
@@ -61,38 +63,6 @@ pub struct AliasRow {
     pub blocked: Vec<String>,
 }
 
-/// The lookup keys of a name (computed by mediamon-names).
-#[derive(Debug, Clone, Default)]
-pub struct AliasKeys {
-    /// The normalised name (exact match and trigram search).
-    pub norm: String,
-    /// Consonant skeletons of all tokens and of the last.
-    pub skeleton: String,
-    pub last_skeleton: String,
-    /// An organisation's acronym or initialism.
-    pub initialism: Option<String>,
-}
-
-/// At most this many aliases are read per blocking key value: a common key
-/// ("Khan", "Council") then costs a bounded read, and a caller can tell a
-/// crowded key (this many hits) from a rare one.
-pub const PROBE_CAP: usize = 64;
-
-/// What a resolution looks up, for all its mentions at once.
-#[derive(Debug, Clone, Default)]
-pub struct Probe {
-    /// Entity types of the mentions: only these compete.
-    pub types: Vec<String>,
-    /// Aliases with exactly these normalised names...
-    pub norms: Vec<String>,
-    /// ...or these full-name skeletons...
-    pub skeletons: Vec<String>,
-    /// ...or these surname skeletons (for bare surnames)...
-    pub surnames: Vec<String>,
-    /// ...or these acronyms / initialisms.
-    pub initialisms: Vec<String>,
-}
-
 /// The aliases a [`Probe`] finds (one indexed query, each key capped at
 /// [`PROBE_CAP`], oldest aliases first), with their keys and the probed names
 /// an analyst took away from their entity.
@@ -120,24 +90,23 @@ pub(crate) async fn candidates_on<C: ConnectionTrait>(
     // quarters of the query, measured).
     let sql = format!(
         "WITH hits AS ({} UNION {} UNION {} UNION SELECT {COLUMNS} FROM aliases \
-         WHERE initialism = ANY($5::text[])), \
+         WHERE initialism = ANY($4::text[])), \
          blocked AS MATERIALIZED (SELECT entity_id, norm FROM blocked_aliases \
-         WHERE norm = ANY($2::text[])) \
+         WHERE norm = ANY($1::text[])) \
          SELECT h.entity_id, e.entity_type, h.name, h.norm, h.skeleton, h.last_skeleton, \
          h.initialism, ARRAY(SELECT b.norm FROM blocked b WHERE b.entity_id = h.entity_id) \
          AS blocked \
          FROM hits h, LATERAL (SELECT entity_type, created_at FROM entities \
          WHERE id = h.entity_id OFFSET 0) AS e \
-         WHERE e.entity_type = ANY($1::text[]) ORDER BY e.created_at, h.id",
-        capped("norm", 2),
-        capped("skeleton", 3),
-        capped("last_skeleton", 4),
+         ORDER BY e.created_at, h.id",
+        capped("norm", 1),
+        capped("skeleton", 2),
+        capped("last_skeleton", 3),
     );
     Ok(AliasRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
         sql,
         [
-            set(&probe.types).into(),
             set(&probe.norms).into(),
             set(&probe.skeletons).into(),
             set(&probe.surnames).into(),
@@ -193,8 +162,9 @@ pub struct Writes<'a> {
     pub aliases: &'a [(Uuid, String, AliasKeys)],
     /// (mention, candidate entity, score): "possibly the same as".
     pub reviews: &'a [(Uuid, Uuid, f64)],
-    /// (mention, entity or none when unlinked, decision code).
-    pub links: &'a [(Uuid, Option<Uuid>, &'a str)],
+    /// (mention, entity or none when unlinked, decision code, evidence as
+    /// JSON).
+    pub links: &'a [(Uuid, Option<Uuid>, &'a str, &'a str)],
 }
 
 /// An entity to load in bulk, with its one alias's keys.
@@ -410,8 +380,10 @@ impl ResolutionTxn {
                    SELECT * FROM unnest($10::uuid[], $11::uuid[], $12::real[]) \
                    ON CONFLICT (mention_id, candidate_id) DO NOTHING), \
                  links AS (UPDATE mentions m SET entity_id = NULLIF(t.entity_id, '')::uuid, \
-                   decision = t.decision, resolved_at = now() \
-                   FROM unnest($13::uuid[], $14::text[], $15::text[]) AS t(id, entity_id, decision) \
+                   decision = t.decision, evidence = NULLIF(t.evidence, '')::jsonb, \
+                   resolved_at = now() \
+                   FROM unnest($13::uuid[], $14::text[], $15::text[], $17::text[]) \
+                   AS t(id, entity_id, decision, evidence) \
                    WHERE m.id = t.id AND m.article_id = $16) \
                  UPDATE articles SET resolution_state = 'resolved', resolved_at = now() \
                  WHERE id = $16",
@@ -427,7 +399,11 @@ impl ResolutionTxn {
                     alias_col(&|a| a.2.initialism.clone().unwrap_or_default()),
                     w.reviews.iter().map(|r| r.0).collect::<Vec<_>>().into(),
                     w.reviews.iter().map(|r| r.1).collect::<Vec<_>>().into(),
-                    w.reviews.iter().map(|r| r.2 as f32).collect::<Vec<_>>().into(),
+                    w.reviews
+                        .iter()
+                        .map(|r| r.2 as f32)
+                        .collect::<Vec<_>>()
+                        .into(),
                     w.links.iter().map(|l| l.0).collect::<Vec<_>>().into(),
                     // Text with '' for "unlinked": arrays of nullable uuids do not bind.
                     text(
@@ -438,6 +414,7 @@ impl ResolutionTxn {
                     ),
                     text(w.links.iter().map(|l| l.2.to_string()).collect()),
                     self.article_id.into(),
+                    text(w.links.iter().map(|l| l.3.to_string()).collect()),
                 ],
             ))
             .await?;

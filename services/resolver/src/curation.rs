@@ -2,7 +2,6 @@
 //! store in one audited transaction, answer with the changed entities.
 
 use mediamon_auth::Principal;
-use mediamon_names::decide::{Candidate, Decision, decide};
 use mediamon_names::{
     Relation, analyze, compare, has_acronyms, initialism, is_acronym, token_similarity,
 };
@@ -15,10 +14,11 @@ use mediamon_proto::v1::{
     MergeEntitiesRequest, RemoveAliasRequest, ReviewCandidate, SetCanonicalNameRequest,
     SplitEntityRequest,
 };
+use mediamon_resolution::decide::{Candidate, Decision, decide};
 use mediamon_store::{Audit, Store, Uuid};
 
 use crate::error::ResolverError;
-use crate::resolve::{Lookup, alias_keys, probe_for};
+use mediamon_resolution::keys::{Lookup, alias_keys, probe_for};
 
 const MAX_REASON: usize = 2000;
 const MAX_NAME: usize = 300;
@@ -366,7 +366,8 @@ pub async fn explain(
             name: n,
         })
         .collect();
-    let explanation = match decide(&name, &mention.text, &mention.entity_type, &candidates) {
+    let explanation = match decide(&name, &mention.text, &mention.entity_type, &candidates).decision
+    {
         Decision::Link {
             entity,
             score,

@@ -156,7 +156,7 @@ impl EntityResolutionService for Resolver {
             return Err(ResolverError::invalid("query", "must contain a name").into());
         }
         // Only a typed acronym looks up acronyms; "Ahmad Massoud" is not "AM".
-        let mut keys = crate::resolve::alias_keys(req.query.trim(), &name, "ORG");
+        let mut keys = mediamon_resolution::alias_keys(req.query.trim(), &name, "ORG");
         if !mediamon_names::is_acronym(req.query.trim()) {
             keys.initialism = None;
         }

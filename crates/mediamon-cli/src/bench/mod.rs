@@ -1,5 +1,6 @@
 //! `mediamon bench ...`: quality and speed on labeled data.
 
+pub mod ecbplus;
 pub mod extract;
 mod generate;
 pub mod ingest;

@@ -1,26 +1,27 @@
-//! `mediamon bench resolve`: entity resolution on a labeled set of mentions.
+//! `mediamon bench resolve`: entity resolution on labeled mentions, side by
+//! side on two sets: the named participants of real news (ECB+ development
+//! topics, read from `../shared/data/ecbplus`, see `ecbplus.rs`) and the
+//! project's written set (default `tests/data/resolution`: `entities.tsv`,
+//! `mentions.tsv` (doc_id, gold entity_id, type, mention, context) and
+//! `must_not_merge.tsv`).
 //!
-//! The set (default `tests/data/resolution`) has `entities.tsv`,
-//! `mentions.tsv` (doc_id, gold entity_id, type, mention) and
-//! `must_not_merge.tsv`. Documents are resolved in file order, as articles
-//! arrive: within-document coreference first, then each remaining mention
-//! against the entities known so far, with the same decision function
-//! (`mediamon_names::decide`) the resolver service uses and a blocking index
-//! shaped like the store's (skeleton keys, acronyms). The baseline row
-//! clusters by normalised exact name.
+//! Documents are resolved in order, as articles arrive, by the resolution
+//! core (`mediamon-resolution`) over an in-memory store that blocks, caps
+//! and orders candidates as the Postgres store does; with `--service`, also
+//! by the real resolver service over Postgres. The baseline row clusters by
+//! normalised exact name.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use mediamon_names::decide::relatives_in_article;
-use mediamon_names::decide::{
-    Candidate, Context as Evidence, Decision, by_context, decide, link_in_article,
-};
-use mediamon_names::{Name, analyze, is_acronym, normalize};
+use mediamon_names::{analyze, normalize};
 use mediamon_ner::EntityType;
-use mediamon_resolver::resolve::Lookup;
+use mediamon_resolution::{AliasKeys, Analysed, Known, MentionIn, PROBE_CAP, Probe, plan};
+
+use super::ecbplus::Twins;
 
 /// One labeled mention.
 pub(crate) struct Gold {
@@ -99,206 +100,106 @@ pub(crate) fn load(dir: &Path) -> anyhow::Result<(Vec<Gold>, Apart)> {
     Ok((mentions, apart))
 }
 
-/// The in-memory knowledge base the benchmark resolves against.
+/// The in-memory store the benchmark resolves against: entities and their
+/// aliases, found by the store's blocking keys with the store's caps and
+/// order, and the entities each resolved document names (for the context
+/// step). The decisions are the resolution core's, as in the service.
 #[derive(Default)]
-struct Kb {
-    /// Per entity: type and aliases (surface, analysed).
-    entities: Vec<(String, Vec<(String, Name)>)>,
-    /// Blocking keys -> (entity, alias index).
-    index: HashMap<String, Vec<(usize, usize)>>,
+struct MemStore {
+    /// Per entity, its type.
+    types: Vec<String>,
+    aliases: Vec<Known<usize>>,
+    /// (column, value) -> aliases, oldest first.
+    index: HashMap<(u8, String), Vec<usize>>,
     /// The entities each resolved document names.
     docs: Vec<BTreeSet<usize>>,
 }
 
-/// Index keys of an alias: the columns the store probes.
-fn alias_index_keys(name: &Name, surface: &str, ty: &str) -> Vec<String> {
-    let keys = mediamon_resolver::resolve::alias_keys(surface, name, ty);
-    let mut out = vec![format!("norm:{}", keys.norm)];
-    for (kind, value) in [
-        ("sk", keys.skeleton),
-        ("last", keys.last_skeleton),
-        ("acr", keys.initialism.unwrap_or_default()),
-    ] {
-        if !value.is_empty() {
-            out.push(format!("{kind}:{value}"));
+const NORM: u8 = 0;
+const SKELETON: u8 = 1;
+const LAST: u8 = 2;
+const INITIALISM: u8 = 3;
+
+impl MemStore {
+    /// What the store's candidate query returns for `probe`: each key's
+    /// first [`PROBE_CAP`] aliases (initialisms uncapped), ordered by
+    /// entity age, then alias age.
+    fn candidates(&self, probe: &Probe) -> Vec<Known<usize>> {
+        let mut hits: Vec<usize> = Vec::new();
+        for (column, values, cap) in [
+            (NORM, &probe.norms, PROBE_CAP),
+            (SKELETON, &probe.skeletons, PROBE_CAP),
+            (LAST, &probe.surnames, PROBE_CAP),
+            (INITIALISM, &probe.initialisms, usize::MAX),
+        ] {
+            for v in values.iter().filter(|v| !v.is_empty()) {
+                if let Some(found) = self.index.get(&(column, v.clone())) {
+                    hits.extend(found.iter().take(cap));
+                }
+            }
         }
+        hits.sort_unstable_by_key(|&a| (self.aliases[a].entity, a));
+        hits.dedup();
+        hits.into_iter().map(|a| self.aliases[a].clone()).collect()
     }
-    out
-}
 
-/// The index keys a mention probes: the service's `Lookup`, so both block
-/// alike.
-fn mention_probe_keys(name: &Name, surface: &str, ty: &str) -> Vec<String> {
-    let keys = mediamon_resolver::resolve::alias_keys(surface, name, ty);
-    let lookup = Lookup::new(ty, name, &keys);
-    let mut out = vec![format!("norm:{}", lookup.norm)];
-    out.extend(lookup.skeletons.iter().map(|s| format!("sk:{s}")));
-    out.extend(lookup.surnames.iter().map(|s| format!("last:{s}")));
-    out.extend(lookup.initialism.iter().map(|s| format!("acr:{s}")));
-    out
-}
-
-impl Kb {
-    /// Adds an alias; where it is, when it is new.
-    fn add_alias(&mut self, entity: usize, surface: &str, name: Name) -> Option<(usize, usize)> {
-        let ty = self.entities[entity].0.clone();
-        let aliases = &mut self.entities[entity].1;
-        if aliases.iter().any(|(s, _)| s == surface) {
-            return None;
+    fn add_alias(&mut self, entity: usize, surface: &str, keys: AliasKeys) {
+        let ty = self.types[entity].clone();
+        let at = self.aliases.len();
+        for (column, value) in [
+            (NORM, keys.norm.clone()),
+            (SKELETON, keys.skeleton.clone()),
+            (LAST, keys.last_skeleton.clone()),
+            (INITIALISM, keys.initialism.clone().unwrap_or_default()),
+        ] {
+            self.index.entry((column, value)).or_default().push(at);
         }
-        let at = aliases.len();
-        for key in alias_index_keys(&name, surface, &ty) {
-            self.index.entry(key).or_default().push((entity, at));
-        }
-        aliases.push((surface.to_string(), name));
-        Some((entity, at))
+        self.aliases.push(Known {
+            entity,
+            name: Arc::new(analyze(surface, &ty)),
+            entity_type: ty,
+            surface: surface.to_string(),
+            keys,
+            blocked: Vec::new(),
+        });
     }
 
-    /// The one entity of this type with an alias of this normalised name.
-    fn of_kind(&self, norm: &str, ty: &str) -> Option<usize> {
-        let mut entities: Vec<usize> = self
-            .index
-            .get(&format!("norm:{norm}"))
-            .into_iter()
-            .flatten()
-            .map(|&(e, _)| e)
-            .filter(|&e| self.entities[e].0 == ty)
-            .collect();
-        entities.sort_unstable();
-        entities.dedup();
-        (entities.len() == 1).then(|| entities[0])
-    }
-
-    fn create(&mut self, ty: &str, surface: &str, name: Name) -> (usize, Option<(usize, usize)>) {
-        self.entities.push((ty.to_string(), Vec::new()));
-        let id = self.entities.len() - 1;
-        (id, self.add_alias(id, surface, name))
-    }
-
-    /// Resolves one document's mentions; returns their entities.
-    fn resolve_doc(&mut self, doc: &[&Gold]) -> Vec<usize> {
-        let names: Vec<Name> = doc
+    /// Resolves one document's mentions with the resolution core; returns
+    /// each mention's entity (none when left unlinked).
+    fn resolve_doc(&mut self, doc: &[&Gold]) -> Vec<Option<usize>> {
+        let inputs: Vec<MentionIn<'_>> = doc
             .iter()
-            .map(|g| analyze(&g.surface, &g.ty).with_cues(&g.cues))
+            .map(|g| MentionIn {
+                text: &g.surface,
+                entity_type: &g.ty,
+                cues: &g.cues,
+            })
             .collect();
-        let view: Vec<(&Name, &str, &str)> = doc
-            .iter()
-            .zip(&names)
-            .map(|(g, n)| (n, g.surface.as_str(), g.ty.as_str()))
-            .collect();
-        let within = link_in_article(&view);
-        let mut out: Vec<usize> = Vec::with_capacity(doc.len());
-        let mut ambiguous: Vec<(usize, Vec<usize>)> = Vec::new();
-        // Aliases this document taught: candidates for all its later
-        // mentions, as in the service.
-        let mut here: Vec<(usize, usize)> = Vec::new();
-        for (i, g) in doc.iter().enumerate() {
-            if let Some(j) = within[i] {
-                let entity = out[j];
-                if is_acronym(&g.surface) {
-                    here.extend(self.add_alias(entity, &g.surface, names[i].clone()));
-                }
-                out.push(entity);
-                continue;
-            }
-            // A cue naming the kind of place: the one entity of that name.
-            if let Some(entity) = names[i]
-                .of_kind()
-                .and_then(|n| self.of_kind(&n.key(), &g.ty))
-            {
-                out.push(entity);
-                continue;
-            }
-            // Relatives named before in the document are not this person.
-            let relatives: Vec<usize> = relatives_in_article(&view, i)
-                .into_iter()
-                .map(|j| out[j])
-                .collect();
-            let mut seen: Vec<(usize, usize)> = here
-                .iter()
-                .copied()
-                .filter(|&(e, _)| self.entities[e].0 == g.ty)
-                .collect();
-            for key in mention_probe_keys(&names[i], &g.surface, &g.ty) {
-                for hit in self.index.get(&key).into_iter().flatten() {
-                    if !seen.contains(hit) {
-                        seen.push(*hit);
-                    }
-                }
-            }
-            seen.retain(|(e, _)| !relatives.contains(e));
-            let candidates: Vec<Candidate<'_, usize>> = seen
-                .iter()
-                .map(|&(e, a)| Candidate {
-                    entity: e,
-                    entity_type: &self.entities[e].0,
-                    surface: &self.entities[e].1[a].0,
-                    name: &self.entities[e].1[a].1,
-                })
-                .collect();
-            let entity = match decide(&names[i], &g.surface, &g.ty, &candidates) {
-                Decision::Link { entity, reason, .. } => {
-                    if reason != mediamon_names::decide::Reason::UniquePartial {
-                        here.extend(self.add_alias(entity, &g.surface, names[i].clone()));
-                    }
-                    entity
-                }
-                Decision::New { .. } => {
-                    let (entity, alias) = self.create(&g.ty, &g.surface, names[i].clone());
-                    here.extend(alias);
-                    entity
-                }
-                // Unlinked: a cluster of its own, known to no later mention.
-                Decision::Ambiguous { candidates } => {
-                    ambiguous.push((i, candidates));
-                    self.entities.push((g.ty.clone(), Vec::new()));
-                    self.entities.len() - 1
-                }
-            };
-            out.push(entity);
+        let analysed = Analysed::new(&inputs);
+        let fetched = self.candidates(&analysed.probe());
+        let mut next = self.types.len();
+        let mut p = plan(&analysed, &fetched, &mut || {
+            next += 1;
+            next - 1
+        });
+        if let Some((_, neighbours)) = p.context_question() {
+            let docs = &self.docs;
+            p.link_by_context(&neighbours, |c, n| {
+                docs.iter()
+                    .filter(|d| d.contains(&c) && d.contains(&n))
+                    .count() as u32
+            });
         }
-        self.link_by_context(&mut out, &ambiguous);
-        self.docs.push(out.iter().copied().collect());
+        for (entity, _, ty) in &p.entities {
+            debug_assert_eq!(*entity, self.types.len());
+            self.types.push(ty.clone());
+        }
+        for (entity, surface, keys) in p.aliases {
+            self.add_alias(entity, &surface, keys);
+        }
+        let out: Vec<Option<usize>> = p.chosen.iter().map(|c| c.entity).collect();
+        self.docs.push(out.iter().flatten().copied().collect());
         out
-    }
-
-    /// The service's context step (`by_context`) over the documents so far.
-    fn link_by_context(&self, out: &mut [usize], ambiguous: &[(usize, Vec<usize>)]) {
-        let all: Vec<usize> = ambiguous
-            .iter()
-            .flat_map(|(_, c)| c.iter().copied())
-            .collect();
-        let neighbours: BTreeSet<usize> = out
-            .iter()
-            .zip(0..)
-            .filter(|(_, i)| !ambiguous.iter().any(|(j, _)| j == i))
-            .map(|(e, _)| *e)
-            .filter(|e| !all.contains(e))
-            .collect();
-        for (i, candidates) in ambiguous.iter().filter(|(_, c)| c.len() > 1) {
-            let evidence: Vec<Evidence<usize>> = candidates
-                .iter()
-                .map(|&c| {
-                    let seen: Vec<&BTreeSet<usize>> =
-                        self.docs.iter().filter(|d| d.contains(&c)).collect();
-                    Evidence {
-                        named_here: out
-                            .iter()
-                            .zip(0..)
-                            .any(|(&e, j)| e == c && !ambiguous.iter().any(|(k, _)| *k == j)),
-                        entity: c,
-                        articles: seen.len() as u32,
-                        shared: neighbours
-                            .iter()
-                            .map(|n| seen.iter().filter(|d| d.contains(n)).count() as u32)
-                            .collect(),
-                    }
-                })
-                .collect();
-            if let Some((entity, _)) = by_context(&evidence) {
-                out[*i] = entity;
-            }
-        }
     }
 }
 
@@ -317,16 +218,33 @@ pub(crate) fn documents(mentions: &[Gold]) -> Vec<Vec<usize>> {
         .collect()
 }
 
-fn run_names(mentions: &[Gold], docs: &[Vec<usize>]) -> Vec<usize> {
-    let mut kb = Kb::default();
-    let mut predicted = vec![0; mentions.len()];
+fn run_core(mentions: &[Gold], docs: &[Vec<usize>]) -> Vec<usize> {
+    let mut store = MemStore::default();
+    let mut predicted = vec![None; mentions.len()];
     for doc in docs {
         let golds: Vec<&Gold> = doc.iter().map(|&i| &mentions[i]).collect();
-        for (&i, e) in doc.iter().zip(kb.resolve_doc(&golds)) {
+        for (&i, e) in doc.iter().zip(store.resolve_doc(&golds)) {
             predicted[i] = e;
         }
     }
-    predicted
+    clusters(&predicted)
+}
+
+/// Cluster ids for predicted entities: an unlinked mention is a cluster of
+/// its own.
+pub(crate) fn clusters(predicted: &[Option<usize>]) -> Vec<usize> {
+    let mut ids: HashMap<usize, usize> = HashMap::new();
+    let mut out = Vec::with_capacity(predicted.len());
+    for (i, p) in predicted.iter().enumerate() {
+        out.push(match p {
+            Some(e) => {
+                let next = ids.len();
+                *ids.entry(*e).or_insert(next)
+            }
+            None => predicted.len() + i,
+        });
+    }
+    out
 }
 
 fn run_baseline(mentions: &[Gold], _docs: &[Vec<usize>]) -> Vec<usize> {
@@ -367,13 +285,15 @@ fn pairs(n: usize) -> f64 {
     (n * n.saturating_sub(1) / 2) as f64
 }
 
-pub(crate) fn score(
-    system: &str,
-    mentions: &[Gold],
-    predicted: &[usize],
-    apart: &[(String, String)],
-    per_second: f64,
-) -> Row {
+/// Pairwise and B-cubed scores of `predicted` clusters against the gold
+/// entities. Mention pairs of two twin chains are not scored.
+pub(crate) fn score(system: &str, set: &Labeled, predicted: &[usize], per_second: f64) -> Row {
+    let mentions = &set.mentions;
+    let twins: HashMap<&str, Vec<&str>> = set.twins.iter().fold(HashMap::new(), |mut m, (a, b)| {
+        m.entry(a.as_str()).or_default().push(b.as_str());
+        m.entry(b.as_str()).or_default().push(a.as_str());
+        m
+    });
     let mut cell: HashMap<(usize, &str), usize> = HashMap::new();
     let mut pred_size: HashMap<usize, usize> = HashMap::new();
     let mut gold_size: HashMap<&str, usize> = HashMap::new();
@@ -382,30 +302,37 @@ pub(crate) fn score(
         *pred_size.entry(p).or_default() += 1;
         *gold_size.entry(m.entity.as_str()).or_default() += 1;
     }
+    // Mentions of a cluster that are left out of a mention's figure: those
+    // of its chain's twins.
+    let unscored = |p: usize, gold: &str| -> usize {
+        twins
+            .get(gold)
+            .into_iter()
+            .flatten()
+            .filter_map(|t| cell.get(&(p, *t)))
+            .sum()
+    };
     let tp: f64 = cell.values().map(|&n| pairs(n)).sum();
-    let pred_pairs: f64 = pred_size.values().map(|&n| pairs(n)).sum();
+    let twin_pairs: f64 = cell
+        .iter()
+        .map(|(&(p, g), &n)| (n * unscored(p, g)) as f64)
+        .sum::<f64>()
+        / 2.0;
+    let pred_pairs: f64 = pred_size.values().map(|&n| pairs(n)).sum::<f64>() - twin_pairs;
     let gold_pairs: f64 = gold_size.values().map(|&n| pairs(n)).sum();
-    let (pp, pr) = (
-        if pred_pairs > 0.0 {
-            tp / pred_pairs
-        } else {
-            1.0
-        },
-        if gold_pairs > 0.0 {
-            tp / gold_pairs
-        } else {
-            1.0
-        },
-    );
+    let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 1.0 };
+    let (pp, pr) = (ratio(tp, pred_pairs), ratio(tp, gold_pairs));
     let n = mentions.len() as f64;
     let (mut bp, mut br) = (0.0, 0.0);
     for (m, &p) in mentions.iter().zip(predicted) {
-        let both = cell[&(p, m.entity.as_str())] as f64;
-        bp += both / pred_size[&p] as f64;
-        br += both / gold_size[m.entity.as_str()] as f64;
+        let g = m.entity.as_str();
+        let both = cell[&(p, g)] as f64;
+        bp += both / (pred_size[&p] - unscored(p, g)) as f64;
+        br += both / gold_size[g] as f64;
     }
     let (bp, br) = (bp / n, br / n);
-    let violations = apart
+    let violations = set
+        .apart
         .iter()
         .filter(|(a, b)| {
             pred_size.keys().any(|p| {
@@ -445,85 +372,140 @@ pub fn default_dir() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/resolution")
 }
 
-/// Runs the benchmark; with `service`, also through a real resolver service
-/// over Postgres preloaded with that many entities.
-pub async fn run(
-    dir: &Path,
-    json: bool,
-    service: Option<usize>,
-    concurrency: usize,
-    errors: bool,
-) -> anyhow::Result<()> {
-    let (mentions, apart) = load(dir)?;
-    if mentions.is_empty() {
-        bail!("{} has no mentions", dir.display());
-    }
-    let docs = documents(&mentions);
-    let systems: [(&str, System); 2] = [
-        ("baseline (normalised exact match)", run_baseline),
-        (
-            "mediamon-names (variants, acronyms, coreference)",
-            run_names,
-        ),
-    ];
-    let mut rows: Vec<Row> = systems
-        .iter()
-        .map(|(name, system)| {
-            let (predicted, per_second) = timed(*system, &mentions, &docs);
-            score(name, &mentions, &predicted, &apart, per_second)
-        })
-        .collect();
-    let mut report = if errors {
-        error_report(&mentions, &run_names(&mentions, &docs))
-    } else {
-        String::new()
-    };
-    if let Some(preload) = service {
-        let (row, predicted) =
-            super::service::run(&mentions, &docs, &apart, preload, concurrency).await?;
-        if errors {
-            report.push_str("\nthrough the service:");
-            report.push_str(&error_report(&mentions, &predicted));
+/// A labeled set: mentions in arrival order, grouped by document.
+pub(crate) struct Labeled {
+    pub name: String,
+    pub mentions: Vec<Gold>,
+    pub docs: Vec<Vec<usize>>,
+    pub apart: Apart,
+    pub twins: Twins,
+}
+
+impl Labeled {
+    fn new(name: String, mentions: Vec<Gold>, apart: Apart, twins: Twins) -> anyhow::Result<Self> {
+        if mentions.is_empty() {
+            bail!("{name} has no mentions");
         }
-        rows.push(row);
+        Ok(Labeled {
+            docs: documents(&mentions),
+            name,
+            mentions,
+            apart,
+            twins,
+        })
     }
-    let text = if json {
-        serde_json::to_string_pretty(&serde_json::json!({
-            "data": dir.display().to_string(),
-            "mentions": mentions.len(),
-            "documents": docs.len(),
-            "must_not_merge_pairs": apart.len(),
-            "rows": rows,
-        }))? + "\n"
-    } else {
-        let mut out = format!(
-            "{} mentions in {} documents, {} must-not-merge pairs ({})\n\n",
-            mentions.len(),
-            docs.len(),
-            apart.len(),
-            dir.display()
-        );
-        out.push_str(&format!(
-            "{:<60} {:>6} {:>6} {:>6}  {:>6} {:>6} {:>6}  {:>10} {:>12}\n",
-            "system", "P", "R", "F1", "B3 P", "B3 R", "B3 F1", "violations", "mentions/s"
-        ));
-        for r in &rows {
-            out.push_str(&format!(
-                "{:<60} {:>6.3} {:>6.3} {:>6.3}  {:>6.3} {:>6.3} {:>6.3}  {:>10} {:>12.0}\n",
-                r.system,
-                r.pairwise_precision,
-                r.pairwise_recall,
-                r.pairwise_f1,
-                r.bcubed_precision,
-                r.bcubed_recall,
-                r.bcubed_f1,
-                r.must_not_merge_violations,
-                r.mentions_per_second
+}
+
+/// Where the benchmark reads its sets, and what it runs.
+pub struct Options<'a> {
+    pub written: &'a Path,
+    /// The ECB+ folder, and the split to score (`dev`).
+    pub ecbplus: Option<(&'a Path, &'a str)>,
+    pub json: bool,
+    /// Also through a real resolver service over Postgres preloaded with
+    /// this many entities.
+    pub service: Option<usize>,
+    pub concurrency: usize,
+    pub errors: bool,
+}
+
+/// Runs the benchmark on every set.
+pub async fn run(o: Options<'_>) -> anyhow::Result<()> {
+    let mut sets = Vec::new();
+    if let Some((dir, split)) = o.ecbplus {
+        let (mentions, apart, twins) = super::ecbplus::load(dir, split)?;
+        sets.push(Labeled::new(
+            format!("ECB+ {split} ({})", dir.display()),
+            mentions,
+            apart,
+            twins,
+        )?);
+    }
+    let (mentions, apart) = load(o.written)?;
+    sets.push(Labeled::new(
+        format!("written set ({})", o.written.display()),
+        mentions,
+        apart,
+        Vec::new(),
+    )?);
+    let mut text = String::new();
+    let mut reports = Vec::new();
+    for set in &sets {
+        let systems: [(&str, System); 2] = [
+            ("baseline (normalised exact match)", run_baseline),
+            ("resolution core, in memory", run_core),
+        ];
+        let mut rows: Vec<Row> = Vec::new();
+        if let Some(preload) = o.service {
+            let (row, predicted) = super::service::run(set, preload, o.concurrency).await?;
+            if o.errors {
+                text.push_str(&format!("\n{} through the service:", set.name));
+                text.push_str(&error_report(&set.mentions, &predicted));
+            }
+            rows.push(row);
+        }
+        for (name, system) in systems {
+            let (predicted, per_second) = timed(system, &set.mentions, &set.docs);
+            rows.push(score(name, set, &predicted, per_second));
+        }
+        if o.errors {
+            text.push_str(&format!("\n{} in memory:", set.name));
+            text.push_str(&error_report(
+                &set.mentions,
+                &run_core(&set.mentions, &set.docs),
             ));
+        }
+        reports.push((set, rows));
+    }
+    let table = if o.json {
+        let sets: Vec<serde_json::Value> = reports
+            .iter()
+            .map(|(set, rows)| {
+                serde_json::json!({
+                    "data": set.name,
+                    "mentions": set.mentions.len(),
+                    "documents": set.docs.len(),
+                    "must_not_merge_pairs": set.apart.len(),
+                    "twin_chain_pairs": set.twins.len(),
+                    "rows": rows,
+                })
+            })
+            .collect();
+        serde_json::to_string_pretty(&sets)? + "\n"
+    } else {
+        let mut out = String::new();
+        for (set, rows) in &reports {
+            out.push_str(&format!(
+                "{}: {} mentions in {} documents, {} must-not-merge pairs, {} twin chain pairs\n",
+                set.name,
+                set.mentions.len(),
+                set.docs.len(),
+                set.apart.len(),
+                set.twins.len(),
+            ));
+            out.push_str(&format!(
+                "{:<44} {:>6} {:>6} {:>6}  {:>6} {:>6} {:>6}  {:>10} {:>12}\n",
+                "system", "P", "R", "F1", "B3 P", "B3 R", "B3 F1", "violations", "mentions/s"
+            ));
+            for r in rows {
+                out.push_str(&format!(
+                    "{:<44} {:>6.3} {:>6.3} {:>6.3}  {:>6.3} {:>6.3} {:>6.3}  {:>10} {:>12.0}\n",
+                    r.system,
+                    r.pairwise_precision,
+                    r.pairwise_recall,
+                    r.pairwise_f1,
+                    r.bcubed_precision,
+                    r.bcubed_recall,
+                    r.bcubed_f1,
+                    r.must_not_merge_violations,
+                    r.mentions_per_second
+                ));
+            }
+            out.push('\n');
         }
         out
     };
-    crate::output::emit(&(text + &report))
+    crate::output::emit(&(table + &text))
 }
 
 /// The clusters that mix gold entities (wrong merges) and the gold entities

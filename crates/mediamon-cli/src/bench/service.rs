@@ -14,7 +14,7 @@ use mediamon_names::analyze;
 use mediamon_proto::v1::ResolveMentionsRequest;
 use mediamon_store::{NewArticle, NewEntity, NewMention, Store, TraceCarrier, Uuid};
 
-use super::resolve::{Apart, Gold, Row, score};
+use super::resolve::{Gold, Labeled, Row, score};
 
 /// Syllables for synthetic names: pronounceable, and unlike the labeled
 /// set's real names, so the preload adds candidates without adding answers.
@@ -112,12 +112,11 @@ fn article(doc: &[usize], mentions: &[Gold]) -> (NewArticle, Vec<(usize, NewMent
 }
 
 pub async fn run(
-    mentions: &[Gold],
-    docs: &[Vec<usize>],
-    apart: &Apart,
+    set: &Labeled,
     preload: usize,
     concurrency: usize,
 ) -> anyhow::Result<(Row, Vec<usize>)> {
+    let (mentions, docs) = (&set.mentions, &set.docs);
     let db = super::BenchDb::start(mediamon_pgcluster::Durability::Durable).await?;
     let url = db.url.clone();
     let store = Store::connect(&url, 8, Duration::from_secs(10)).await?;
@@ -130,7 +129,7 @@ pub async fn run(
             .iter()
             .map(|&i| {
                 let (name, ty) = synthetic_name(i);
-                let keys = mediamon_resolver::resolve::alias_keys(&name, &analyze(&name, ty), ty);
+                let keys = mediamon_resolution::alias_keys(&name, &analyze(&name, ty), ty);
                 NewEntity {
                     name,
                     entity_type: ty.to_string(),
@@ -252,10 +251,9 @@ pub async fn run(
     store.close().await?;
     db.stop().await?;
     let row = score(
-        &format!("resolver service, gRPC ({preload} entities, {concurrency} in flight)"),
-        mentions,
+        &format!("service, gRPC ({preload} preloaded, {concurrency} in flight)"),
+        set,
         &predicted,
-        apart,
         placed as f64 / elapsed.as_secs_f64(),
     );
     Ok((row, predicted))

@@ -10,7 +10,7 @@
 //! when exactly one entity could be meant; anything else above [`FLOOR`] is a
 //! review candidate.
 
-use crate::name::{Name, Relation, compare, initialism};
+use mediamon_names::{Name, Relation, compare, has_acronyms, initialism, is_acronym};
 
 /// A variant at least this similar links.
 pub const LINK: f64 = 0.86;
@@ -64,7 +64,7 @@ fn alias_score<E>(
     acronym: bool,
     c: &Candidate<'_, E>,
 ) -> Option<(f64, Reason)> {
-    let alias_is_acronym = crate::is_acronym(c.surface);
+    let alias_is_acronym = is_acronym(c.surface);
     if alias_is_acronym && c.surface == surface {
         // The same acronym, of whatever type (CPEC, a project).
         return Some((
@@ -114,46 +114,75 @@ fn alias_score<E>(
     }
 }
 
+/// A candidate entity as the decision saw it: its best alias and score.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Considered<E> {
+    pub entity: E,
+    pub alias: String,
+    pub score: f64,
+}
+
+/// A decision with the candidates it weighed, best first (at most
+/// [`KEPT`]): the evidence kept with it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decided<E> {
+    pub decision: Decision<E>,
+    pub ranked: Vec<Considered<E>>,
+}
+
+/// How many of the candidates weighed are kept as evidence.
+pub const KEPT: usize = 5;
+
 /// Decides for `mention` (surface form `surface`, type `entity_type`).
 pub fn decide<E: Copy + Eq>(
     mention: &Name,
     surface: &str,
     entity_type: &str,
     candidates: &[Candidate<'_, E>],
-) -> Decision<E> {
-    let acronym = crate::has_acronyms(entity_type) && crate::is_acronym(surface);
+) -> Decided<E> {
+    let acronym = has_acronyms(entity_type) && is_acronym(surface);
     // Best alias per entity. A conflicting alias vetoes its entity unless
     // another alias of it is this very name (an analyst put it there).
-    let mut scored: Vec<(E, f64, Reason)> = Vec::new();
+    let mut scored: Vec<(E, f64, Reason, &str)> = Vec::new();
     let mut vetoed: Vec<E> = Vec::new();
     for c in candidates.iter().filter(|c| c.entity_type == entity_type) {
         match alias_score(mention, surface, acronym, c) {
             None => vetoed.push(c.entity),
-            Some((score, reason)) => match scored.iter_mut().find(|(e, _, _)| *e == c.entity) {
+            Some((score, reason)) => match scored.iter_mut().find(|s| s.0 == c.entity) {
                 Some(best) if best.1 >= score => {}
-                Some(best) => *best = (c.entity, score, reason),
-                None => scored.push((c.entity, score, reason)),
+                Some(best) => *best = (c.entity, score, reason, c.surface),
+                None => scored.push((c.entity, score, reason, c.surface)),
             },
         }
     }
-    scored.retain(|(e, s, _)| *s >= 1.0 || !vetoed.contains(e));
-    scored.retain(|(_, s, _)| *s >= FLOOR);
+    scored.retain(|(e, s, _, _)| *s >= 1.0 || !vetoed.contains(e));
+    scored.retain(|(_, s, _, _)| *s >= FLOOR);
     scored.sort_by(|a, b| b.1.total_cmp(&a.1));
-    let Some(&(entity, score, reason)) = scored.first() else {
-        return Decision::New { review: None };
+    let ranked = scored
+        .iter()
+        .take(KEPT)
+        .map(|&(entity, score, _, alias)| Considered {
+            entity,
+            alias: alias.to_string(),
+            score,
+        })
+        .collect();
+    let decided = |decision| Decided { decision, ranked };
+    let Some(&(entity, score, reason, _)) = scored.first() else {
+        return decided(Decision::New { review: None });
     };
-    let contested = scored.get(1).is_some_and(|(_, s, _)| *s >= score - MARGIN);
+    let contested = scored.get(1).is_some_and(|s| s.1 >= score - MARGIN);
     if reason == Reason::UniquePartial && scored.len() > 1 {
-        return Decision::Ambiguous {
-            candidates: scored.iter().map(|(e, _, _)| *e).collect(),
-        };
+        return decided(Decision::Ambiguous {
+            candidates: scored.iter().map(|s| s.0).collect(),
+        });
     }
     let links = match reason {
         Reason::Exact | Reason::Acronym => !contested,
         Reason::Variant => score >= LINK && !contested,
         Reason::UniquePartial => true,
     };
-    if links {
+    decided(if links {
         Decision::Link {
             entity,
             score,
@@ -163,7 +192,7 @@ pub fn decide<E: Copy + Eq>(
         Decision::New {
             review: Some((entity, score)),
         }
-    }
+    })
 }
 
 /// What earlier articles say about one candidate of an ambiguous mention.
@@ -233,7 +262,7 @@ pub fn link_in_article(mentions: &[(&Name, &str, &str)]) -> Vec<Option<usize>> {
             links.push(None);
             continue;
         }
-        let acronym = crate::has_acronyms(ty) && crate::is_acronym(surface);
+        let acronym = has_acronyms(ty) && is_acronym(surface);
         // (antecedent, the name is its surname)
         let mut fits: Vec<(usize, bool)> = Vec::new();
         for (j, (earlier, _, ety)) in mentions[..i].iter().enumerate() {
@@ -318,7 +347,7 @@ pub fn relatives_in_article(mentions: &[(&Name, &str, &str)], i: usize) -> Vec<u
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analyze;
+    use mediamon_names::analyze;
 
     fn run(mention: &str, ty: &str, known: &[(u32, &str, &str)]) -> Decision<u32> {
         let names: Vec<Name> = known.iter().map(|(_, t, s)| analyze(s, t)).collect();
@@ -332,7 +361,7 @@ mod tests {
                 name: n,
             })
             .collect();
-        decide(&analyze(mention, ty), mention, ty, &candidates)
+        decide(&analyze(mention, ty), mention, ty, &candidates).decision
     }
 
     fn linked(d: &Decision<u32>) -> Option<u32> {

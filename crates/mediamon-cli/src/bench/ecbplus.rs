@@ -1,0 +1,319 @@
+//! Real news for `bench resolve`: the named participants of ECB+ (read at
+//! run time from `../shared/data/ecbplus`, never copied; see its README).
+//!
+//! A gold mention is a PER, ORG or place markable in a cross-document chain
+//! (in any sentence: a chain is an annotation wherever it is; the index of
+//! fully annotated sentences matters for mentions a system finds, not for
+//! given ones) whose head is a name: after a
+//! leading article and without a trailing possessive, its first and last
+//! tokens are capitalised ("Hewlett-Packard", "the U.S. Geological Survey";
+//! not "the company", "he", "U.S. officials"). Within a document each name
+//! of a chain counts once (the figure is about which entity a name in an
+//! article denotes, not how often it is repeated). The annotation gives each
+//! seminal event its own chains, so one real entity (a country) can hold a
+//! chain in each sub-topic: pairs of chains that share a name are left out
+//! of the figure ([`Twins`]). Two people of one topic with the same surname
+//! and different given names (husband and wife) must not merge.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use mediamon_names::normalize;
+use mediamon_ner::{EntityType, Tagger};
+
+use super::resolve::{Apart, Gold};
+
+/// Pairs of gold chains that share a name: their mention pairs are not
+/// scored.
+pub(crate) type Twins = Vec<(String, String)>;
+
+pub fn default_dir() -> PathBuf {
+    mediamon_testdata_dir().join("ecbplus")
+}
+
+fn mediamon_testdata_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data")
+}
+
+/// Our type for an ECB+ markable tag, for the tags that name participants.
+fn entity_type(tag: &str) -> Option<&'static str> {
+    match tag {
+        "HUMAN_PART_PER" => Some("PER"),
+        "HUMAN_PART_ORG" => Some("ORG"),
+        "HUMAN_PART_GPE" | "LOC_GEO" | "LOC_FAC" | "LOC_OTHER" => Some("LOC"),
+        _ => None,
+    }
+}
+
+fn capitalised(token: &str) -> bool {
+    token.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// The name a markable's tokens spell, or `None` when it is no name: its
+/// part before a comma (an apposition follows), without a leading article
+/// or a trailing possessive, with a first and a last token capitalised and
+/// some token that the corpus never writes in lower case (so "Police" in a
+/// headline is no name, "Chargers" is), or, outside a headline (a sentence
+/// mostly capitalised), two capitalised words ("Mount Cook"). Pronouns are
+/// no names.
+fn name_of(tokens: &[&str], lower: &HashSet<String>, headline: bool) -> Option<Vec<String>> {
+    let mut t: Vec<&str> = tokens.to_vec();
+    if let Some(comma) = t.iter().position(|w| *w == ",") {
+        t.truncate(comma);
+    }
+    while t
+        .first()
+        .is_some_and(|w| matches!(w.to_lowercase().as_str(), "the" | "a" | "an" | "in"))
+    {
+        t.remove(0);
+    }
+    while t
+        .last()
+        .is_some_and(|w| matches!(*w, "'s" | "'" | "’s" | "." | "-"))
+    {
+        t.pop();
+    }
+    let (first, last) = (t.first()?, t.last()?);
+    const PRONOUNS: &[&str] = &["i", "he", "she", "it", "they", "we", "you", "his", "her"];
+    let head = first
+        .split(['\'', '’'])
+        .next()
+        .unwrap_or_default()
+        .to_lowercase();
+    let proper = t
+        .iter()
+        .any(|w| capitalised(w) && !lower.contains(&w.to_lowercase()))
+        || (!headline && t.iter().filter(|w| capitalised(w)).count() >= 2);
+    (capitalised(first) && capitalised(last) && proper && !PRONOUNS.contains(&head.as_str()))
+        .then(|| t.iter().map(|s| s.to_string()).collect())
+}
+
+/// Words as the text had them: no space before closing punctuation and
+/// possessives, none around a hyphen between words.
+fn join(tokens: &[String]) -> String {
+    let mut out = String::new();
+    let mut glue = true;
+    for t in tokens {
+        let closing = matches!(
+            t.as_str(),
+            "." | "," | "'s" | "’s" | "'" | ":" | ";" | "!" | "?" | ")" | "%" | "n't" | "-"
+        );
+        if !out.is_empty() && !closing && !glue {
+            out.push(' ');
+        }
+        out.push_str(t);
+        glue = matches!(t.as_str(), "(" | "-" | "$");
+    }
+    out
+}
+
+/// Every word the corpus writes in lower case, somewhere.
+fn lower_case_words(xmls: &[String]) -> HashSet<String> {
+    let mut out = HashSet::new();
+    for xml in xmls {
+        for line in xml.lines() {
+            if let Some(word) = line
+                .trim()
+                .strip_prefix("<token ")
+                .and_then(|l| l.split_once('>'))
+                .and_then(|(_, rest)| rest.split_once('<'))
+                .map(|(w, _)| w)
+                && w_is_lower(word)
+            {
+                out.insert(word.to_string());
+            }
+        }
+    }
+    out
+}
+
+fn w_is_lower(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_lowercase)
+}
+
+/// One document's gold mentions: (chain, type, surface, context).
+fn read_document(
+    xml: &str,
+    lower: &HashSet<String>,
+) -> anyhow::Result<Vec<(String, &'static str, String, String)>> {
+    let doc = roxmltree::Document::parse(xml)?;
+    let root = doc.root_element();
+    let mut tokens: HashMap<&str, (u32, &str)> = HashMap::new();
+    let mut sentences: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    for t in root.children().filter(|n| n.has_tag_name("token")) {
+        let (Some(id), Some(sentence)) = (t.attribute("t_id"), t.attribute("sentence")) else {
+            continue;
+        };
+        let sentence: u32 = sentence.parse()?;
+        let text = t.text().unwrap_or_default();
+        tokens.insert(id, (sentence, text));
+        sentences
+            .entry(sentence)
+            .or_default()
+            .push(text.to_string());
+    }
+    // Markable id -> (type, its token ids).
+    let mut markables: HashMap<&str, (&'static str, Vec<&str>)> = HashMap::new();
+    if let Some(list) = root.children().find(|n| n.has_tag_name("Markables")) {
+        for m in list.children().filter(roxmltree::Node::is_element) {
+            let (Some(ty), Some(id)) = (entity_type(m.tag_name().name()), m.attribute("m_id"))
+            else {
+                continue;
+            };
+            let anchors: Vec<&str> = m
+                .children()
+                .filter(|c| c.has_tag_name("token_anchor"))
+                .filter_map(|c| c.attribute("t_id"))
+                .collect();
+            if !anchors.is_empty() {
+                markables.insert(id, (ty, anchors));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let relations = root.children().find(|n| n.has_tag_name("Relations"));
+    for rel in relations
+        .into_iter()
+        .flat_map(|r| r.children())
+        .filter(|n| n.has_tag_name("CROSS_DOC_COREF"))
+    {
+        let Some(chain) = rel.attribute("note") else {
+            continue;
+        };
+        for source in rel.children().filter(|c| c.has_tag_name("source")) {
+            let Some((ty, anchors)) = source.attribute("m_id").and_then(|m| markables.get(m))
+            else {
+                continue;
+            };
+            let words: Vec<(u32, &str)> = anchors
+                .iter()
+                .filter_map(|a| tokens.get(a))
+                .copied()
+                .collect();
+            let Some(&(sentence, _)) = words.first() else {
+                continue;
+            };
+            if words.iter().any(|w| w.0 != sentence) {
+                continue;
+            }
+            let texts: Vec<&str> = words.iter().map(|w| w.1).collect();
+            let words_of_sentence = &sentences[&sentence];
+            let capitals = words_of_sentence.iter().filter(|w| capitalised(w)).count();
+            let headline = capitals * 2 > words_of_sentence.len();
+            let Some(name) = name_of(&texts, lower, headline) else {
+                continue;
+            };
+            out.push((
+                chain.to_string(),
+                *ty,
+                join(&name),
+                join(&sentences[&sentence]),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// The gold mentions of one split (`dev` or `train`), documents in topic and
+/// file order, with the must-not-merge pairs and the twin chains.
+pub(crate) fn load(dir: &Path, split: &str) -> anyhow::Result<(Vec<Gold>, Apart, Twins)> {
+    let mut files: Vec<(u32, u32, bool, PathBuf)> = Vec::new();
+    for topic in std::fs::read_dir(dir.join(split))? {
+        for file in std::fs::read_dir(topic?.path())? {
+            let path = file?.path();
+            let stem = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default();
+            let Some((t, rest)) = stem.split_once('_') else {
+                continue;
+            };
+            let plus = rest.ends_with("ecbplus");
+            let n = rest.trim_end_matches("ecbplus").trim_end_matches("ecb");
+            files.push((t.parse()?, n.parse()?, plus, path));
+        }
+    }
+    files.sort();
+    let tagger = Tagger::builtin()?;
+    let xmls = files
+        .iter()
+        .map(|f| std::fs::read_to_string(&f.3).with_context(|| format!("{}", f.3.display())))
+        .collect::<anyhow::Result<Vec<String>>>()?;
+    let lower = lower_case_words(&xmls);
+    let mut mentions = Vec::new();
+    for ((topic, n, plus, path), xml) in files.iter().zip(&xmls) {
+        let key = format!("{topic}_{n}{}", if *plus { "ecbplus" } else { "ecb" });
+        let mut seen: HashSet<(String, String)> = HashSet::new();
+        for (chain, ty, surface, context) in
+            read_document(xml, &lower).with_context(|| format!("{}", path.display()))?
+        {
+            if !seen.insert((chain.clone(), normalize(&surface))) {
+                continue;
+            }
+            let cues = match (context.find(&surface), EntityType::from_code(ty)) {
+                (Some(at), Some(kind)) => tagger.cues_in(&context, at, at + surface.len(), kind),
+                _ => Vec::new(),
+            };
+            mentions.push(Gold {
+                doc: key.clone(),
+                entity: chain,
+                ty: ty.to_string(),
+                surface,
+                context,
+                cues,
+            });
+        }
+    }
+    let (apart, twins) = relations(&mentions);
+    Ok((mentions, apart, twins))
+}
+
+/// Must-not-merge pairs (people of one topic who share a surname but not a
+/// given name) and twin chains (chains that share a name).
+fn relations(mentions: &[Gold]) -> (Apart, Twins) {
+    let mut names: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    let mut topic: HashMap<&str, &str> = HashMap::new();
+    for m in mentions {
+        names
+            .entry(&m.entity)
+            .or_default()
+            .insert(normalize(&m.surface));
+        topic.insert(&m.entity, m.doc.split('_').next().unwrap_or_default());
+    }
+    let people: BTreeSet<&str> = mentions
+        .iter()
+        .filter(|m| m.ty == "PER")
+        .map(|m| m.entity.as_str())
+        .collect();
+    let chains: Vec<&str> = names.keys().copied().collect();
+    let (mut apart, mut twins) = (Vec::new(), Vec::new());
+    for (i, a) in chains.iter().enumerate() {
+        for b in &chains[i + 1..] {
+            let (na, nb) = (&names[a], &names[b]);
+            if !na.is_disjoint(nb) {
+                twins.push((a.to_string(), b.to_string()));
+                continue;
+            }
+            if topic[a] != topic[b] || !people.contains(a) || !people.contains(b) {
+                continue;
+            }
+            let full = |set: &BTreeSet<String>| -> BTreeSet<(String, String)> {
+                set.iter()
+                    .filter_map(|n| {
+                        let w: Vec<&str> = n.split(' ').collect();
+                        (w.len() >= 2).then(|| (w[0].to_string(), w[w.len() - 1].to_string()))
+                    })
+                    .collect()
+            };
+            let (fa, fb) = (full(na), full(nb));
+            if fa
+                .iter()
+                .any(|(ga, sa)| fb.iter().any(|(gb, sb)| sa == sb && ga != gb))
+            {
+                apart.push((a.to_string(), b.to_string()));
+            }
+        }
+    }
+    (apart, twins)
+}
