@@ -193,6 +193,19 @@ async fn analysts_decisions_are_applied_audited_and_respected() -> anyhow::Resul
             .iter()
             .any(|c| c.relation == "partial" && !c.features.is_empty())
     );
+    // The decision as it was made, read from the evidence stored with it.
+    let decided = why.decided.expect("stored evidence");
+    assert_eq!(decided.decision(), ResolutionDecision::Ambiguous);
+    assert!(decided.entity_id.is_empty(), "{decided:?}");
+    assert!(decided.note.contains("fits"), "{decided:?}");
+    assert!(decided.candidates.len() >= 2, "{decided:?}");
+    assert!(
+        decided
+            .candidates
+            .iter()
+            .all(|c| !c.alias.is_empty() && c.score > 0.0),
+        "{decided:?}"
+    );
 
     // The audit log says who merged what, and why; only curators read it.
     let log = curator

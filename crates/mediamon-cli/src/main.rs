@@ -66,7 +66,8 @@ enum Command {
     /// Start Postgres (private cluster unless DATABASE_URL is set), migrate,
     /// start the three services on loopback, load the demo corpus; Ctrl-C stops all.
     Up(up::UpArgs),
-    /// Apply every pending schema migration to DATABASE_URL (or MEDIAMON_DATABASE__URL).
+    /// Apply every pending schema migration to DATABASE_URL (or MEDIAMON_DATABASE__URL)
+    /// and load the knowledge base of known entities (idempotent; keeps curation).
     Migrate {
         /// Postgres URL; overrides the environment.
         #[arg(long)]
@@ -496,10 +497,14 @@ async fn migrate(database_url: Option<String>) -> anyhow::Result<()> {
         })?,
     };
     let store = mediamon_store::Store::connect(&url, 2, std::time::Duration::from_secs(10)).await?;
-    store.migrate().await?;
+    let known = store.migrate().await?;
     println!(
         "schema up to date: {}",
         store.applied_migrations().await?.join(", ")
+    );
+    println!(
+        "knowledge base: {} known entities ({} created, {} aliases added)",
+        known.entities, known.created, known.aliases_added
     );
     store.close().await?;
     Ok(())

@@ -173,6 +173,28 @@ pub fn explanation(out: &mut String, reply: &ExplainResolutionResponse) {
             format!(", titles {}", reply.titles.join(" "))
         }
     );
+    if let Some(d) = &reply.decided {
+        outln!(
+            out,
+            "decided: {} (score {:.2}){}",
+            d.note,
+            d.score,
+            if d.antecedent_mention_id.is_empty() {
+                String::new()
+            } else {
+                format!(", refers to mention {}", d.antecedent_mention_id)
+            }
+        );
+        for c in &d.candidates {
+            outln!(
+                out,
+                "  weighed {:<36} {:.2}  {}",
+                c.alias,
+                c.score,
+                c.entity_id
+            );
+        }
+    }
     outln!(out, "now: {}\n", reply.explanation);
     for c in &reply.candidates {
         let entity = c.entity.as_ref().map_or(String::new(), |e| {

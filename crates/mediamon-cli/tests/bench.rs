@@ -34,7 +34,7 @@ fn the_core_beats_the_baseline_on_the_written_set() {
     assert!(ok, "{err}");
     let report: serde_json::Value = serde_json::from_str(&out).expect("json");
     let rows = report[0]["rows"].as_array().expect("rows");
-    assert_eq!(rows.len(), 2);
+    assert_eq!(rows.len(), 3);
     let (baseline, core) = (&rows[0], &rows[1]);
     // Regression guards at the figures this change measured (0.957, 0).
     assert!(f1(core) >= 0.95, "{core}");

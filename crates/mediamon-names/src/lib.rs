@@ -11,7 +11,7 @@ pub mod romanize;
 
 pub use name::{
     KIN, Name, PROVINCE, RIVER, Relation, analyze, compare, has_acronyms, initialism, is_acronym,
-    token_similarity,
+    is_description, token_similarity,
 };
 
 /// The longest name, in characters, that the name finder emits and the

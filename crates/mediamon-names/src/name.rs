@@ -267,6 +267,14 @@ pub fn analyze(surface: &str, entity_type: &str) -> Name {
     while words.len() > 1 && words[0] == "the" {
         words.remove(0);
     }
+    // A company is the same with or without its legal form (Hewlett-Packard
+    // Co., Hewlett-Packard).
+    while entity_type == "ORG"
+        && words.len() > 1
+        && words.last().is_some_and(|w| LEGAL_FORMS.contains(w))
+    {
+        words.pop();
+    }
     let mut titles = Vec::new();
     let person = matches!(entity_type, "PER" | "");
     // "UN Security Council" is the "United Nations Security Council".
@@ -275,6 +283,24 @@ pub fn analyze(surface: &str, entity_type: &str) -> Name {
     }
     while person && words.len() > 1 && TITLES.contains(&words[0]) {
         titles.push(words.remove(0).to_string());
+    }
+    // A middle initial is often left out (Regina M. Benjamin, Regina
+    // Benjamin); it tells no two people apart that the names around it do.
+    // Only a letter written as a word of its own is an initial: the O of
+    // O'Brien is not.
+    let initials: Vec<String> = surface
+        .split_whitespace()
+        .map(|t| t.trim_end_matches('.'))
+        .filter(|t| t.chars().count() == 1 && t.chars().all(char::is_alphabetic))
+        .map(crate::normalize)
+        .collect();
+    if person && words.len() >= 3 && !initials.is_empty() {
+        let last = words.len() - 1;
+        let mut at = 0;
+        words.retain(|w| {
+            at += 1;
+            !(at > 1 && at <= last && initials.iter().any(|i| i == w))
+        });
     }
     let full_tokens: Vec<String> = words.iter().map(|w| w.to_string()).collect();
     // "Islamic State in Khorasan Province" is "Islamic State Khorasan
@@ -458,6 +484,139 @@ pub enum Relation {
     /// Nothing in common.
     Different,
 }
+
+/// Head words of the institutions every country has.
+const INSTITUTIONS: &[&str] = &[
+    "ministry",
+    "office",
+    "council",
+    "front",
+    "government",
+    "army",
+    "police",
+    "court",
+    "parliament",
+    "embassy",
+    "consulate",
+    "department",
+    "committee",
+    "commission",
+    "agency",
+    "cabinet",
+    "assembly",
+    "senate",
+    "military",
+    "navy",
+    "forces",
+    "force",
+    "presidency",
+    "administration",
+    "authority",
+    "directorate",
+    "bureau",
+    "service",
+    "services",
+    "secretariat",
+    "tribunal",
+    "judiciary",
+    "legislature",
+    "opposition",
+    "regime",
+];
+
+/// Words that qualify such an institution without naming whose it is.
+const QUALIFIERS: &[&str] = &[
+    "foreign",
+    "interior",
+    "defence",
+    "defense",
+    "finance",
+    "home",
+    "justice",
+    "health",
+    "education",
+    "information",
+    "security",
+    "national",
+    "supreme",
+    "high",
+    "federal",
+    "provincial",
+    "central",
+    "state",
+    "public",
+    "general",
+    "prime",
+    "minister",
+    "ministers",
+    "affairs",
+    "air",
+    "armed",
+    "special",
+    "border",
+    "intelligence",
+    "economic",
+    "commerce",
+    "trade",
+    "water",
+    "energy",
+    "culture",
+    "religious",
+    "women",
+    "refugees",
+    "election",
+    "electoral",
+    "independent",
+    "joint",
+    "constitutional",
+    "lower",
+    "upper",
+    "house",
+    "president",
+    "presidential",
+    "military",
+    "counter",
+    "terrorism",
+    "police",
+    "army",
+    "of",
+    "the",
+    "and",
+    "for",
+    "s",
+];
+
+/// Whether an organisation's name is a description that every country's
+/// institution answers to ("Foreign Ministry", "the Front", "Supreme
+/// Court", "Ministry of Foreign Affairs"): only institution and qualifier
+/// words, so the string alone names no one body.
+pub fn is_description(name: &Name) -> bool {
+    !name.full_tokens.is_empty()
+        && name
+            .full_tokens
+            .iter()
+            .any(|t| INSTITUTIONS.contains(&t.as_str()))
+        && name
+            .full_tokens
+            .iter()
+            .all(|t| INSTITUTIONS.contains(&t.as_str()) || QUALIFIERS.contains(&t.as_str()))
+}
+
+/// Legal forms that end a company's name.
+const LEGAL_FORMS: &[&str] = &[
+    "inc",
+    "incorporated",
+    "corp",
+    "corporation",
+    "co",
+    "ltd",
+    "limited",
+    "llc",
+    "plc",
+    "ag",
+    "gmbh",
+    "sa",
+];
 
 /// Compares two analysed names.
 pub fn compare(a: &Name, b: &Name) -> Relation {

@@ -2,7 +2,8 @@
 //! to an entity, record a "possibly same as" for review, or start a new
 //! entity. Pure, so the resolver service and the benchmark decide alike.
 //!
-//! Rules: only entities of the mention's type compete; an entity any of whose
+//! Rules: an entity of another type competes only with this very name, below
+//! one of the mention's type; an entity any of whose
 //! aliases *conflicts* with the mention (an inserted middle token, another
 //! generation) is out; a full-name variant at or above [`LINK`] links when no
 //! other entity comes close; an acronym links to the one organisation that
@@ -18,6 +19,8 @@ pub const LINK: f64 = 0.86;
 pub const FLOOR: f64 = 0.5;
 /// A runner-up this close to the best makes the best ambiguous.
 const MARGIN: f64 = 0.03;
+/// The score of an exact name of an entity of another type.
+const OTHER_TYPE: f64 = 0.9;
 
 /// A known alias of an entity.
 #[derive(Debug, Clone)]
@@ -104,7 +107,9 @@ fn alias_score<E>(
         } if shorter && c.entity_type == "PER" => Some((score, Reason::UniquePartial)),
         // A full name with an extra leading given name or honorific
         // (Muhammad Ishaq Dar / Ishaq Dar) is a variant of a known full name.
-        Relation::Partial { at_end: true, .. } if !shorter && c.name.tokens.len() >= 2 => {
+        Relation::Partial { at_end: true, .. }
+            if !shorter && c.entity_type == "PER" && c.name.tokens.len() >= 2 =>
+        {
             Some((LINK + 0.02, Reason::Variant))
         }
         // A longer name never joins an entity known by less than a full name.
@@ -145,8 +150,20 @@ pub fn decide<E: Copy + Eq>(
     // another alias of it is this very name (an analyst put it there).
     let mut scored: Vec<(E, f64, Reason, &str)> = Vec::new();
     let mut vetoed: Vec<E> = Vec::new();
-    for c in candidates.iter().filter(|c| c.entity_type == entity_type) {
-        match alias_score(mention, surface, acronym, c) {
+    for c in candidates {
+        let same_type = c.entity_type == entity_type;
+        let scored_alias = alias_score(mention, surface, acronym, c);
+        // The tagger's type is evidence, not a wall: an entity of another
+        // type is met by its very name (an ORG tagged LOC elsewhere), a
+        // little below one of the mention's type.
+        let scored_alias = match scored_alias {
+            _ if same_type => scored_alias,
+            Some((s, Reason::Exact | Reason::Acronym)) if s >= 1.0 => {
+                Some((OTHER_TYPE, Reason::Exact))
+            }
+            _ => continue,
+        };
+        match scored_alias {
             None => vetoed.push(c.entity),
             Some((score, reason)) => match scored.iter_mut().find(|s| s.0 == c.entity) {
                 Some(best) if best.1 >= score => {}
@@ -262,6 +279,21 @@ pub fn link_in_article(mentions: &[(&Name, &str, &str)]) -> Vec<Option<usize>> {
             links.push(None);
             continue;
         }
+        // One name, one entity per article, whatever type the tagger gave
+        // it each time (an acronym repeated, a company tagged ORG then LOC),
+        // unless a cue tells them apart ("the governor of Herat" is the
+        // province where "Herat" alone was the city).
+        if let Some(j) = (0..i).find(|&j| {
+            let earlier = mentions[j].0;
+            links[j].is_none()
+                && !earlier.kin
+                && earlier.place_kind == name.place_kind
+                && earlier.key() == name.key()
+        }) && !name.is_empty()
+        {
+            links.push(Some(j));
+            continue;
+        }
         let acronym = has_acronyms(ty) && is_acronym(surface);
         // (antecedent, the name is its surname)
         let mut fits: Vec<(usize, bool)> = Vec::new();
@@ -319,7 +351,40 @@ pub fn link_in_article(mentions: &[(&Name, &str, &str)]) -> Vec<Option<usize>> {
         let clear = ranked.get(1).is_none_or(|second| second.0 < ranked[0].0);
         links.push(ranked.first().filter(|_| clear).map(|r| r.1));
     }
+    forward_surnames(mentions, &mut links);
     links
+}
+
+/// A person's surname before any full name of them (a headline: "Zadan to
+/// produce the show", then "Craig Zadan") refers to the one full name later
+/// in the article that ends with it. Links then point at the full name,
+/// also those that pointed at the surname.
+fn forward_surnames(mentions: &[(&Name, &str, &str)], links: &mut [Option<usize>]) {
+    for i in 0..mentions.len() {
+        let (name, _, ty) = mentions[i];
+        if links[i].is_some() || name.kin || ty != "PER" || name.tokens.len() != 1 {
+            continue;
+        }
+        let mut fits = (i + 1..mentions.len()).filter(|&j| {
+            let (later, _, lty) = mentions[j];
+            links[j].is_none()
+                && lty == "PER"
+                && later.tokens.len() > 1
+                && matches!(compare(name, later), Relation::Partial { at_end: true, .. })
+        });
+        let Some(j) = fits.next() else {
+            continue;
+        };
+        let key = mentions[j].0.key();
+        if fits.all(|k| mentions[k].0.key() == key) {
+            for link in links.iter_mut() {
+                if *link == Some(i) {
+                    *link = Some(j);
+                }
+            }
+            links[i] = Some(j);
+        }
+    }
 }
 
 /// For a mention the text calls someone's relative ([`Name::kin`]), the

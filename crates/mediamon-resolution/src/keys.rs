@@ -37,7 +37,9 @@ pub struct Probe {
 /// The lookup keys of an analysed name.
 pub fn alias_keys(surface: &str, name: &Name, entity_type: &str) -> AliasKeys {
     let acronym = has_acronyms(entity_type) && is_acronym(surface);
-    let skeletons = if acronym {
+    // A code is no word to spell otherwise: a place's "MTQ" must not meet
+    // a person's "Mottaki" by its consonants.
+    let skeletons = if is_acronym(surface) {
         Vec::new()
     } else {
         name.index_skeletons()

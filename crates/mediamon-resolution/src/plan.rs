@@ -13,7 +13,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use mediamon_names::{Name, analyze, is_acronym};
+use std::fmt::Display;
+
+use mediamon_names::{Name, analyze, is_acronym, is_description};
 
 use crate::decide::{
     Candidate, Considered, Context, Decision, Reason, by_context, decide, link_in_article,
@@ -124,6 +126,8 @@ pub struct Analysed {
     /// The earlier mentions of relatives of each one (see
     /// [`relatives_in_article`]).
     relatives: Vec<Vec<usize>>,
+    /// Which mentions are descriptions ([`is_description`]).
+    descriptions: Vec<bool>,
 }
 
 impl Analysed {
@@ -153,6 +157,11 @@ impl Analysed {
             .map(|((m, n), k)| Lookup::new(m.entity_type, n, k))
             .collect();
         Analysed {
+            descriptions: mentions
+                .iter()
+                .zip(&names)
+                .map(|(m, n)| m.entity_type != "PER" && is_description(n))
+                .collect(),
             texts: mentions.iter().map(|m| m.text.to_string()).collect(),
             types: mentions.iter().map(|m| m.entity_type.to_string()).collect(),
             names,
@@ -164,14 +173,16 @@ impl Analysed {
     }
 
     /// What the store is asked for: the candidates of every mention not
-    /// linked within the article.
+    /// linked within the article (a description's depend on the article's
+    /// country: [`Plan::qualified`]).
     pub fn probe(&self) -> Probe {
         probe_for(
             self.lookups
                 .iter()
                 .zip(&self.within)
-                .filter(|(_, link)| link.is_none())
-                .map(|(l, _)| l),
+                .zip(&self.descriptions)
+                .filter(|((_, link), description)| link.is_none() && !**description)
+                .map(|((l, _), _)| l),
         )
     }
 }
@@ -186,6 +197,8 @@ pub struct Known<E> {
     pub keys: AliasKeys,
     /// Mention names an analyst took away from the entity.
     pub blocked: Vec<String>,
+    /// The entity's key in the knowledge base (`country:PAK`), when known.
+    pub kb_key: Option<String>,
 }
 
 /// The decisions for an article, before they are written.
@@ -199,10 +212,14 @@ pub struct Plan<E> {
     pub reviews: Vec<(usize, E, f64)>,
     /// One choice per mention, in order.
     pub chosen: Vec<Choice<E>>,
-    /// Mentions that start a new entity.
-    pub creators: Vec<usize>,
+    /// Mentions that start a new entity, with the keys of its name.
+    pub creators: Vec<(usize, AliasKeys)>,
     /// Ambiguous mentions and the entities they may be.
     pub ambiguous: Vec<(usize, Vec<E>)>,
+    /// The names descriptions were looked up by: the description and the
+    /// country its article names ("foreign ministry @<entity>"). The
+    /// caller fetches their candidates too and plans again when one is new.
+    pub qualified: Vec<String>,
 }
 
 /// The aliases a plan decides against: the fetched candidates, then what
@@ -272,6 +289,34 @@ impl<'a, E: Copy + Eq> Pool<'a, E> {
         (entities.len() == 1).then(|| entities[0])
     }
 
+    /// The entities with an alias of exactly this normalised name.
+    fn entities_named(&self, norm: &str) -> Vec<E> {
+        let mut out: Vec<E> = Vec::new();
+        for k in self
+            .by_norm
+            .get(norm)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.fetched[i])
+            .chain(self.learned.iter().filter(|k| k.keys.norm == norm))
+        {
+            if !out.contains(&k.entity) {
+                out.push(k.entity);
+            }
+        }
+        out
+    }
+
+    /// Whether `entity` is a country of the knowledge base.
+    fn is_country(&self, entity: E) -> bool {
+        self.fetched.iter().any(|k| {
+            k.entity == entity
+                && k.kb_key
+                    .as_deref()
+                    .is_some_and(|key| key.starts_with("country:"))
+        })
+    }
+
     /// Fetched aliases with this surname key.
     fn with_surname(&self, last_skeleton: &str) -> usize {
         self.by_last.get(last_skeleton).map_or(0, Vec::len)
@@ -314,6 +359,7 @@ impl<'a, E: Copy + Eq> Pool<'a, E> {
             name: Arc::new(name.clone()),
             keys: keys.clone(),
             blocked: Vec::new(),
+            kb_key: None,
         });
         true
     }
@@ -330,24 +376,31 @@ impl<E: Copy + Eq> Plan<E> {
     }
 
     /// The name keys to lock before writing what this plan creates.
-    pub fn lock_keys(&self, a: &Analysed) -> Vec<String> {
+    pub fn lock_keys(&self) -> Vec<String> {
         self.creators
             .iter()
-            .flat_map(|&i| lock_keys(&a.keys[i]))
+            .flat_map(|(_, k)| lock_keys(k))
             .collect()
     }
 
     /// What to read again once the new names are locked: a replica may
     /// have just created them.
     pub fn creators_probe(&self, a: &Analysed) -> Probe {
-        probe_for(self.creators.iter().map(|&i| &a.lookups[i]))
+        let mut probe = probe_for(
+            self.creators
+                .iter()
+                .filter(|(i, _)| !a.descriptions[*i])
+                .map(|(i, _)| &a.lookups[*i]),
+        );
+        probe.norms.extend(self.qualified.iter().cloned());
+        probe
     }
 }
 
 /// Decides every mention in memory against `fetched`, in body order; what
 /// the article creates joins the pool as it goes. `mint` gives the id of
 /// each new entity.
-pub fn plan<E: Copy + Eq>(
+pub fn plan<E: Copy + Eq + Display>(
     a: &Analysed,
     fetched: &[Known<E>],
     mint: &mut impl FnMut() -> E,
@@ -364,11 +417,37 @@ pub fn plan<E: Copy + Eq>(
         entities: Vec::new(),
         aliases: Vec::new(),
         reviews: Vec::new(),
-        chosen: Vec::with_capacity(a.names.len()),
+        chosen: vec![
+            Choice {
+                entity: None,
+                outcome: Outcome::Ambiguous,
+                evidence: Evidence::note("undecided"),
+            };
+            a.names.len()
+        ],
         creators: Vec::new(),
         ambiguous: Vec::new(),
+        qualified: Vec::new(),
     };
-    for (i, &crowded) in crowded.iter().enumerate() {
+    // Names in full first, then what refers to them within the article
+    // (a headline's surname may come before the full name). Descriptions
+    // wait for the country the article names.
+    let root = |i: &usize| a.within[*i].is_none();
+    const DESCRIPTIONS: usize = usize::MAX;
+    let order: Vec<usize> = (0..a.names.len())
+        .filter(|i| root(i) && !a.descriptions[*i])
+        .chain([DESCRIPTIONS])
+        .chain((0..a.names.len()).filter(|i| !root(i)))
+        .collect();
+    for i in order {
+        if i == DESCRIPTIONS {
+            let country = article_country(a, &p, &pool);
+            for d in (0..a.names.len()).filter(|d| root(d) && a.descriptions[*d]) {
+                describe(&mut p, &mut pool, a, d, country.as_ref(), mint);
+            }
+            continue;
+        }
+        let crowded = crowded[i];
         let (name, keys, ty, text) = (&a.names[i], &a.keys[i], &a.types[i], &a.texts[i]);
         if let Some(j) = a.within[i] {
             let entity = p.chosen[j].entity;
@@ -378,7 +457,7 @@ pub fn plan<E: Copy + Eq>(
             {
                 p.learn(&mut pool, a, i, e);
             }
-            p.chosen.push(Choice {
+            p.chosen[i] = Choice {
                 entity,
                 outcome: Outcome::WithinArticle,
                 evidence: Evidence {
@@ -387,19 +466,19 @@ pub fn plan<E: Copy + Eq>(
                     candidates: Vec::new(),
                     note: format!("refers to {:?} earlier in the article", a.texts[j]),
                 },
-            });
+            };
             continue;
         }
         if name.is_empty() {
-            p.chosen.push(Choice {
+            p.chosen[i] = Choice {
                 entity: None,
                 outcome: Outcome::Ambiguous,
                 evidence: Evidence::note("nothing of the name is left to compare"),
-            });
+            };
             continue;
         }
         if let Some(entity) = pool.of_kind(&a.lookups[i]) {
-            p.chosen.push(Choice {
+            p.chosen[i] = Choice {
                 entity: Some(entity),
                 outcome: Outcome::AliasMatch,
                 evidence: Evidence {
@@ -409,13 +488,13 @@ pub fn plan<E: Copy + Eq>(
                         a.lookups[i].kind_norm.as_deref().unwrap_or_default()
                     ))
                 },
-            });
+            };
             continue;
         }
         // Relatives named before in the article are not this person.
         let relatives: Vec<E> = a.relatives[i]
             .iter()
-            .filter_map(|&j| p.chosen[j].entity)
+            .filter_map(|&j| p.chosen[a.within[j].unwrap_or(j)].entity)
             .collect();
         let candidates: Vec<Candidate<'_, E>> = pool
             .found(&a.lookups[i])
@@ -470,7 +549,7 @@ pub fn plan<E: Copy + Eq>(
             Decision::New { review } => {
                 let entity = mint();
                 p.entities.push((entity, text.clone(), ty.clone()));
-                p.creators.push(i);
+                p.creators.push((i, keys.clone()));
                 p.learn(&mut pool, a, i, entity);
                 let note = match review {
                     Some((candidate, score)) => {
@@ -496,9 +575,102 @@ pub fn plan<E: Copy + Eq>(
                 }
             }
         };
-        p.chosen.push(choice);
+        p.chosen[i] = choice;
     }
     p
+}
+
+/// The country the article names most often (by its entity; failing a
+/// known country, the place it names most often), with the name it was
+/// first written with: whose institutions its descriptions are.
+fn article_country<E: Copy + Eq>(
+    a: &Analysed,
+    p: &Plan<E>,
+    pool: &Pool<'_, E>,
+) -> Option<(E, String)> {
+    let mut counts: Vec<(bool, E, usize, usize)> = Vec::new();
+    for k in 0..a.names.len() {
+        let r = a.within[k].unwrap_or(k);
+        if a.types[r] != "LOC" || a.descriptions[r] {
+            continue;
+        }
+        let Some(e) = p.chosen[r].entity else {
+            continue;
+        };
+        match counts.iter_mut().find(|c| c.1 == e) {
+            Some(c) => c.2 += 1,
+            None => counts.push((pool.is_country(e), e, 1, r)),
+        }
+    }
+    let best = counts
+        .iter()
+        .max_by_key(|c| (c.0, c.2, std::cmp::Reverse(c.3)))?;
+    Some((best.1, a.texts[best.3].clone()))
+}
+
+/// Decides description `i` ("Foreign Ministry"): the institution of the
+/// article's country, found by the description qualified with that
+/// country's entity, or a new one; with no country named, an entity of
+/// this article alone. A description is never an alias by itself, so the
+/// string alone joins nothing across articles.
+fn describe<E: Copy + Eq + Display>(
+    p: &mut Plan<E>,
+    pool: &mut Pool<'_, E>,
+    a: &Analysed,
+    i: usize,
+    country: Option<&(E, String)>,
+    mint: &mut impl FnMut() -> E,
+) {
+    let (text, ty) = (&a.texts[i], &a.types[i]);
+    let Some((place, place_name)) = country else {
+        let entity = mint();
+        let keys = AliasKeys {
+            norm: format!("{} @{entity}", a.keys[i].norm),
+            ..AliasKeys::default()
+        };
+        p.entities.push((entity, text.clone(), ty.clone()));
+        p.aliases.push((entity, text.clone(), keys));
+        p.chosen[i] = Choice {
+            entity: Some(entity),
+            outcome: Outcome::NewEntity,
+            evidence: Evidence::note(
+                "a description, and the article names no place whose it is: this article's alone",
+            ),
+        };
+        return;
+    };
+    let keys = AliasKeys {
+        norm: format!("{} @{place}", a.keys[i].norm),
+        ..AliasKeys::default()
+    };
+    p.qualified.push(keys.norm.clone());
+    let known = pool.entities_named(&keys.norm);
+    let choice = if let [entity] = known[..] {
+        Choice {
+            entity: Some(entity),
+            outcome: Outcome::AliasMatch,
+            evidence: Evidence {
+                score: 1.0,
+                ..Evidence::note(format!("a description: the {text} of {place_name}"))
+            },
+        }
+    } else {
+        let entity = mint();
+        p.entities
+            .push((entity, format!("{text} ({place_name})"), ty.clone()));
+        if pool.learn(entity, ty, text, &a.names[i], &keys) {
+            p.aliases.push((entity, text.clone(), keys.clone()));
+        }
+        p.creators.push((i, keys));
+        Choice {
+            entity: Some(entity),
+            outcome: Outcome::NewEntity,
+            evidence: Evidence::note(format!(
+                "a description: the {text} of {place_name}, not known before"
+            )),
+        }
+    };
+    p.chosen[i] = choice;
 }
 
 impl<E: Copy + Eq + Ord> Plan<E> {

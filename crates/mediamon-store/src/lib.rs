@@ -13,6 +13,7 @@ pub mod model;
 mod curation;
 mod feeds;
 mod ingest;
+mod known;
 mod outbox;
 mod read;
 mod resolution;
@@ -25,6 +26,7 @@ use sea_orm_migration::MigratorTrait;
 pub use curation::{Audit, LogRow, ReviewRow};
 pub use feeds::{FeedRow, PollOutcome};
 pub use ingest::{Inserted, MinHash, NewArticle, NewMention, TraceCarrier};
+pub use known::KnownLoad;
 pub use outbox::{Backlog, FailedItem, OutboxItem};
 pub use read::{
     ArticleFilter, ArticleRow, CoMentionRow, EntityMatchRow, EntityRow, MentionInContextRow,
@@ -115,9 +117,13 @@ impl Store {
     }
 
     /// Applies every pending migration.
-    pub async fn migrate(&self) -> Result<()> {
+    /// Applies the migrations, then loads the knowledge base shipped with
+    /// the product (idempotent: see [`Store::load_known`]).
+    pub async fn migrate(&self) -> Result<KnownLoad> {
         migration::Migrator::up(&self.db, None).await?;
-        Ok(())
+        let known = mediamon_kb::builtin()
+            .map_err(|e| StoreError::FailedPrecondition(format!("knowledge base: {e}")))?;
+        self.load_known(&known).await
     }
 
     /// Names of the migrations applied so far.

@@ -61,6 +61,8 @@ pub struct AliasRow {
     /// Names of the mentions asked about that an analyst removed from this
     /// entity: never link those to it.
     pub blocked: Vec<String>,
+    /// The entity's key in the knowledge base, when it is a known one.
+    pub kb_key: Option<String>,
 }
 
 /// The aliases a [`Probe`] finds (one indexed query, each key capped at
@@ -95,8 +97,8 @@ pub(crate) async fn candidates_on<C: ConnectionTrait>(
          WHERE norm = ANY($1::text[])) \
          SELECT h.entity_id, e.entity_type, h.name, h.norm, h.skeleton, h.last_skeleton, \
          h.initialism, ARRAY(SELECT b.norm FROM blocked b WHERE b.entity_id = h.entity_id) \
-         AS blocked \
-         FROM hits h, LATERAL (SELECT entity_type, created_at FROM entities \
+         AS blocked, e.kb_key \
+         FROM hits h, LATERAL (SELECT entity_type, created_at, kb_key FROM entities \
          WHERE id = h.entity_id OFFSET 0) AS e \
          ORDER BY e.created_at, h.id",
         capped("norm", 1),

@@ -8,16 +8,17 @@ use mediamon_names::{
 use mediamon_proto::error::{check_line, check_text};
 use mediamon_proto::page::{self, PageLimits};
 use mediamon_proto::v1::{
-    AddAliasRequest, CandidateExplanation, CurationLogEntry, Entity, ExplainResolutionRequest,
-    ExplainResolutionResponse, FeatureContribution, ListCurationLogRequest,
-    ListCurationLogResponse, ListReviewCandidatesRequest, ListReviewCandidatesResponse,
-    MergeEntitiesRequest, RemoveAliasRequest, ReviewCandidate, SetCanonicalNameRequest,
-    SplitEntityRequest,
+    AddAliasRequest, CandidateExplanation, CurationLogEntry, DecisionEvidence, Entity,
+    ExplainResolutionRequest, ExplainResolutionResponse, FeatureContribution,
+    ListCurationLogRequest, ListCurationLogResponse, ListReviewCandidatesRequest,
+    ListReviewCandidatesResponse, MergeEntitiesRequest, RemoveAliasRequest, ReviewCandidate,
+    SetCanonicalNameRequest, SplitEntityRequest, WeighedCandidate,
 };
 use mediamon_resolution::decide::{Candidate, Decision, decide};
 use mediamon_store::{Audit, Store, Uuid};
 
 use crate::error::ResolverError;
+use crate::resolve::StoredEvidence;
 use mediamon_resolution::keys::{Lookup, alias_keys, probe_for};
 
 const MAX_REASON: usize = 2000;
@@ -397,7 +398,31 @@ pub async fn explain(
     } else {
         explanation
     };
+    let decided = mention
+        .evidence
+        .clone()
+        .and_then(|json| serde_json::from_value::<StoredEvidence>(json).ok())
+        .map(|e| DecisionEvidence {
+            entity_id: mention
+                .entity_id
+                .map(|id| id.to_string())
+                .unwrap_or_default(),
+            decision: mediamon_wire::decision_from_code(mention.decision.as_deref()) as i32,
+            score: e.score,
+            antecedent_mention_id: e.antecedent.map(|id| id.to_string()).unwrap_or_default(),
+            candidates: e
+                .candidates
+                .into_iter()
+                .map(|c| WeighedCandidate {
+                    entity_id: c.entity.to_string(),
+                    alias: c.alias,
+                    score: c.score,
+                })
+                .collect(),
+            note: e.note,
+        });
     Ok(ExplainResolutionResponse {
+        decided,
         titles: name.titles.clone(),
         name_key: name.key(),
         skeleton: name.skeleton_key(),

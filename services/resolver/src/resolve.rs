@@ -80,7 +80,27 @@ fn known(row: AliasRow, names: &NameCache, hits: &mut usize) -> Known<Uuid> {
         entity_type: row.entity_type,
         surface: row.name,
         blocked: row.blocked,
+        kb_key: row.kb_key,
     }
+}
+
+/// Adds the candidates `probe` finds that the pool lacks.
+async fn read_more(
+    txn: &ResolutionTxn,
+    probe: &mediamon_resolution::Probe,
+    cache: &NameCache,
+    fetched: &mut Vec<Known<Uuid>>,
+    hits: &mut usize,
+) -> Result<(), ResolverError> {
+    for row in txn.candidates_for(probe).await? {
+        if !fetched
+            .iter()
+            .any(|k| k.entity == row.entity_id && k.keys.norm == row.norm)
+        {
+            fetched.push(known(row, cache, hits));
+        }
+    }
+    Ok(())
 }
 
 /// Links ambiguous partial names by the company their candidates keep,
@@ -189,11 +209,28 @@ pub async fn resolve_article(
         .into_iter()
         .map(|row| known(row, cache, &mut hits))
         .collect();
+    let mut qualified: BTreeSet<String> = BTreeSet::new();
     let mut p = loop {
         let p = tracing::info_span!("resolve.decide", candidates = fetched.len())
             .in_scope(|| plan(&analysed, &fetched, &mut Uuid::now_v7));
+        // Descriptions are looked up once the article's country is known.
+        let unread: Vec<String> = p
+            .qualified
+            .iter()
+            .filter(|q| !qualified.contains(*q))
+            .cloned()
+            .collect();
+        if !unread.is_empty() {
+            qualified.extend(unread.iter().cloned());
+            let probe = mediamon_resolution::Probe {
+                norms: unread,
+                ..Default::default()
+            };
+            read_more(&txn, &probe, cache, &mut fetched, &mut hits).await?;
+            continue;
+        }
         let needed: BTreeSet<String> = p
-            .lock_keys(&analysed)
+            .lock_keys()
             .into_iter()
             .filter(|k| !locked.contains(k))
             .collect();
@@ -203,14 +240,14 @@ pub async fn resolve_article(
         txn.lock_names(needed.iter().cloned().collect()).await?;
         locked.extend(needed);
         // Only the new names can have twins: read their candidates again.
-        for row in txn.candidates_for(&p.creators_probe(&analysed)).await? {
-            if !fetched
-                .iter()
-                .any(|k| k.entity == row.entity_id && k.keys.norm == row.norm)
-            {
-                fetched.push(known(row, cache, &mut hits));
-            }
-        }
+        read_more(
+            &txn,
+            &p.creators_probe(&analysed),
+            cache,
+            &mut fetched,
+            &mut hits,
+        )
+        .await?;
     };
     span.record("candidates", fetched.len());
     span.record("cache_hits", hits);
@@ -272,18 +309,21 @@ fn stored_evidence(
     let stored = StoredEvidence {
         antecedent: e.antecedent.and_then(|j| stored.get(j)).map(|m| m.id),
         score: e.score,
-        candidates: &e.candidates,
-        note: &e.note,
+        candidates: e.candidates.clone(),
+        note: e.note.clone(),
     };
     serde_json::to_string(&stored).unwrap_or_default()
 }
 
-/// The stored shape of [`mediamon_resolution::Evidence`].
-#[derive(serde::Serialize)]
-struct StoredEvidence<'a> {
-    score: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    antecedent: Option<Uuid>,
-    candidates: &'a [mediamon_resolution::decide::Considered<Uuid>],
-    note: &'a str,
+/// The stored shape of [`mediamon_resolution::Evidence`]; `ExplainResolution`
+/// reads it back.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub(crate) struct StoredEvidence {
+    pub score: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub antecedent: Option<Uuid>,
+    #[serde(default)]
+    pub candidates: Vec<mediamon_resolution::decide::Considered<Uuid>>,
+    #[serde(default)]
+    pub note: String,
 }

@@ -17,6 +17,9 @@ pub struct Model {
     pub confidence: f32,
     pub entity_id: Option<Uuid>,
     pub decision: Option<String>,
+    /// What the decision rested on (see `mediamon-resolution`'s `Evidence`),
+    /// as the resolver wrote it.
+    pub evidence: Option<Json>,
     pub resolved_at: Option<DateTimeUtc>,
 }
 

@@ -605,6 +605,80 @@ class CandidateExplanation(_message.Message):
 Global___CandidateExplanation: _TypeAlias = CandidateExplanation  # noqa: Y015
 
 @_typing.final
+class WeighedCandidate(_message.Message):
+    """A candidate entity as the decision weighed it."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENTITY_ID_FIELD_NUMBER: _builtins.int
+    ALIAS_FIELD_NUMBER: _builtins.int
+    SCORE_FIELD_NUMBER: _builtins.int
+    entity_id: _builtins.str
+    """The candidate entity."""
+    alias: _builtins.str
+    """Its alias that scored best."""
+    score: _builtins.float
+    """That alias's score."""
+    def __init__(
+        self,
+        *,
+        entity_id: _builtins.str = ...,
+        alias: _builtins.str = ...,
+        score: _builtins.float = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["alias", b"alias", "entity_id", b"entity_id", "score", b"score"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___WeighedCandidate: _TypeAlias = WeighedCandidate  # noqa: Y015
+
+@_typing.final
+class DecisionEvidence(_message.Message):
+    """What a decision rested on, stored with it when it was made."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENTITY_ID_FIELD_NUMBER: _builtins.int
+    DECISION_FIELD_NUMBER: _builtins.int
+    SCORE_FIELD_NUMBER: _builtins.int
+    ANTECEDENT_MENTION_ID_FIELD_NUMBER: _builtins.int
+    CANDIDATES_FIELD_NUMBER: _builtins.int
+    NOTE_FIELD_NUMBER: _builtins.int
+    entity_id: _builtins.str
+    """The entity chosen; empty when the mention was left unlinked."""
+    decision: _common_pb2.ResolutionDecision.ValueType
+    """How it was decided."""
+    score: _builtins.float
+    """The score of the link (or of the best candidate)."""
+    antecedent_mention_id: _builtins.str
+    """For a within-article link: the earlier mention it refers to."""
+    note: _builtins.str
+    """Why, in words."""
+    @_builtins.property
+    def candidates(self) -> _containers.RepeatedCompositeFieldContainer[Global___WeighedCandidate]:
+        """The candidates weighed, best first (at most five)."""
+
+    def __init__(
+        self,
+        *,
+        entity_id: _builtins.str = ...,
+        decision: _common_pb2.ResolutionDecision.ValueType = ...,
+        score: _builtins.float = ...,
+        antecedent_mention_id: _builtins.str = ...,
+        candidates: _abc.Iterable[Global___WeighedCandidate] | None = ...,
+        note: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["antecedent_mention_id", b"antecedent_mention_id", "candidates", b"candidates", "decision", b"decision", "entity_id", b"entity_id", "note", b"note", "score", b"score"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___DecisionEvidence: _TypeAlias = DecisionEvidence  # noqa: Y015
+
+@_typing.final
 class ExplainResolutionResponse(_message.Message):
     """The result of ExplainResolution."""
 
@@ -616,12 +690,15 @@ class ExplainResolutionResponse(_message.Message):
     SKELETON_FIELD_NUMBER: _builtins.int
     CANDIDATES_FIELD_NUMBER: _builtins.int
     EXPLANATION_FIELD_NUMBER: _builtins.int
+    DECIDED_FIELD_NUMBER: _builtins.int
     name_key: _builtins.str
     """The name as compared (folded, romanised, joiners dropped)."""
     skeleton: _builtins.str
     """Its consonant skeleton (the blocking key)."""
     explanation: _builtins.str
-    """What the resolver would decide now, and why, in words."""
+    """What the resolver would decide now, and why, in words (today's
+    aliases; it may differ from the stored decision).
+    """
     @_builtins.property
     def mention(self) -> _common_pb2.Mention:
         """The mention as stored, with its decision."""
@@ -634,6 +711,12 @@ class ExplainResolutionResponse(_message.Message):
     def candidates(self) -> _containers.RepeatedCompositeFieldContainer[Global___CandidateExplanation]:
         """Every candidate alias found through the blocking keys."""
 
+    @_builtins.property
+    def decided(self) -> Global___DecisionEvidence:
+        """The evidence stored when the mention was resolved; unset for a mention
+        resolved before evidence was kept, or not resolved yet.
+        """
+
     def __init__(
         self,
         *,
@@ -643,10 +726,11 @@ class ExplainResolutionResponse(_message.Message):
         skeleton: _builtins.str = ...,
         candidates: _abc.Iterable[Global___CandidateExplanation] | None = ...,
         explanation: _builtins.str = ...,
+        decided: Global___DecisionEvidence | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["mention", b"mention"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["decided", b"decided", "mention", b"mention"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["candidates", b"candidates", "explanation", b"explanation", "mention", b"mention", "name_key", b"name_key", "skeleton", b"skeleton", "titles", b"titles"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["candidates", b"candidates", "decided", b"decided", "explanation", b"explanation", "mention", b"mention", "name_key", b"name_key", "skeleton", b"skeleton", "titles", b"titles"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

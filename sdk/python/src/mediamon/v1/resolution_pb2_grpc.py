@@ -191,8 +191,10 @@ class EntityResolutionServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ExplainResolution(self, request, context):
-        """For one mention: how its name was analysed, the candidates, each
-        feature's contribution and the decision. Errors: NOT_FOUND.
+        """For one mention: the decision as it was made (the evidence stored with
+        it), and beside it how its name is analysed, today's candidates with
+        each feature's contribution and what would be decided now. Errors:
+        NOT_FOUND, INVALID_ARGUMENT (malformed id).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

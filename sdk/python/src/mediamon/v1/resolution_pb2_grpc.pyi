@@ -77,8 +77,10 @@ class EntityResolutionServiceStub:
     first; optionally only those that touched one entity.
     """
     ExplainResolution: _grpc.UnaryUnaryMultiCallable[_resolution_pb2.ExplainResolutionRequest, _resolution_pb2.ExplainResolutionResponse]
-    """For one mention: how its name was analysed, the candidates, each
-    feature's contribution and the decision. Errors: NOT_FOUND.
+    """For one mention: the decision as it was made (the evidence stored with
+    it), and beside it how its name is analysed, today's candidates with
+    each feature's contribution and what would be decided now. Errors:
+    NOT_FOUND, INVALID_ARGUMENT (malformed id).
     """
 
 @_typing.type_check_only
@@ -130,8 +132,10 @@ class EntityResolutionServiceAsyncStub(EntityResolutionServiceStub):
     first; optionally only those that touched one entity.
     """
     ExplainResolution: _aio.UnaryUnaryMultiCallable[_resolution_pb2.ExplainResolutionRequest, _resolution_pb2.ExplainResolutionResponse]  # type: ignore[assignment]
-    """For one mention: how its name was analysed, the candidates, each
-    feature's contribution and the decision. Errors: NOT_FOUND.
+    """For one mention: the decision as it was made (the evidence stored with
+    it), and beside it how its name is analysed, today's candidates with
+    each feature's contribution and what would be decided now. Errors:
+    NOT_FOUND, INVALID_ARGUMENT (malformed id).
     """
 
 class EntityResolutionServiceServicer(metaclass=_abc_1.ABCMeta):
@@ -246,8 +250,10 @@ class EntityResolutionServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _resolution_pb2.ExplainResolutionRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_resolution_pb2.ExplainResolutionResponse, _abc.Awaitable[_resolution_pb2.ExplainResolutionResponse]]:
-        """For one mention: how its name was analysed, the candidates, each
-        feature's contribution and the decision. Errors: NOT_FOUND.
+        """For one mention: the decision as it was made (the evidence stored with
+        it), and beside it how its name is analysed, today's candidates with
+        each feature's contribution and what would be decided now. Errors:
+        NOT_FOUND, INVALID_ARGUMENT (malformed id).
         """
 
 def add_EntityResolutionServiceServicer_to_server(servicer: EntityResolutionServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

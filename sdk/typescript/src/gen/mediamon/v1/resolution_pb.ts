@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file mediamon/v1/resolution.proto.
  */
 export const file_mediamon_v1_resolution: GenFile = /*@__PURE__*/
-  fileDesc("ChxtZWRpYW1vbi92MS9yZXNvbHV0aW9uLnByb3RvEgttZWRpYW1vbi52MSJbChRNZXJnZUVudGl0aWVzUmVxdWVzdBIYChB0YXJnZXRfZW50aXR5X2lkGAEgASgJEhkKEXNvdXJjZV9lbnRpdHlfaWRzGAIgAygJEg4KBnJlYXNvbhgDIAEoCSI8ChVNZXJnZUVudGl0aWVzUmVzcG9uc2USIwoGZW50aXR5GAEgASgLMhMubWVkaWFtb24udjEuRW50aXR5IpMBChJTcGxpdEVudGl0eVJlcXVlc3QSEQoJZW50aXR5X2lkGAEgASgJEhMKC21lbnRpb25faWRzGAIgAygJEg8KB2FsaWFzZXMYAyADKAkSGgoSbmV3X2Nhbm9uaWNhbF9uYW1lGAQgASgJEhgKEHRhcmdldF9lbnRpdHlfaWQYBSABKAkSDgoGcmVhc29uGAYgASgJIl8KE1NwbGl0RW50aXR5UmVzcG9uc2USIwoGc291cmNlGAEgASgLMhMubWVkaWFtb24udjEuRW50aXR5EiMKBnRhcmdldBgCIAEoCzITLm1lZGlhbW9uLnYxLkVudGl0eSJDCg9BZGRBbGlhc1JlcXVlc3QSEQoJZW50aXR5X2lkGAEgASgJEg0KBWFsaWFzGAIgASgJEg4KBnJlYXNvbhgDIAEoCSI3ChBBZGRBbGlhc1Jlc3BvbnNlEiMKBmVudGl0eRgBIAEoCzITLm1lZGlhbW9uLnYxLkVudGl0eSJGChJSZW1vdmVBbGlhc1JlcXVlc3QSEQoJZW50aXR5X2lkGAEgASgJEg0KBWFsaWFzGAIgASgJEg4KBnJlYXNvbhgDIAEoCSI6ChNSZW1vdmVBbGlhc1Jlc3BvbnNlEiMKBmVudGl0eRgBIAEoCzITLm1lZGlhbW9uLnYxLkVudGl0eSJUChdTZXRDYW5vbmljYWxOYW1lUmVxdWVzdBIRCgllbnRpdHlfaWQYASABKAkSFgoOY2Fub25pY2FsX25hbWUYAiABKAkSDgoGcmVhc29uGAMgASgJIj8KGFNldENhbm9uaWNhbE5hbWVSZXNwb25zZRIjCgZlbnRpdHkYASABKAsyEy5tZWRpYW1vbi52MS5FbnRpdHkiRAobTGlzdFJldmlld0NhbmRpZGF0ZXNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJIoYBCg9SZXZpZXdDYW5kaWRhdGUSJQoHbWVudGlvbhgBIAEoCzIULm1lZGlhbW9uLnYxLk1lbnRpb24SFQoNYXJ0aWNsZV90aXRsZRgCIAEoCRImCgljYW5kaWRhdGUYAyABKAsyEy5tZWRpYW1vbi52MS5FbnRpdHkSDQoFc2NvcmUYBCABKAEiaQocTGlzdFJldmlld0NhbmRpZGF0ZXNSZXNwb25zZRIwCgpjYW5kaWRhdGVzGAEgAygLMhwubWVkaWFtb24udjEuUmV2aWV3Q2FuZGlkYXRlEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJSChZMaXN0Q3VyYXRpb25Mb2dSZXF1ZXN0EhEKCWVudGl0eV9pZBgBIAEoCRIRCglwYWdlX3NpemUYAiABKAUSEgoKcGFnZV90b2tlbhgDIAEoCSKUAQoQQ3VyYXRpb25Mb2dFbnRyeRIoCgR0aW1lGAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVhY3RvchgCIAEoCRIOCgZhY3Rpb24YAyABKAkSEgoKZW50aXR5X2lkcxgEIAMoCRIOCgZyZWFzb24YBSABKAkSEwoLZGV0YWlsX2pzb24YBiABKAkiYgoXTGlzdEN1cmF0aW9uTG9nUmVzcG9uc2USLgoHZW50cmllcxgBIAMoCzIdLm1lZGlhbW9uLnYxLkN1cmF0aW9uTG9nRW50cnkSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIi4KGEV4cGxhaW5SZXNvbHV0aW9uUmVxdWVzdBISCgptZW50aW9uX2lkGAEgASgJIkUKE0ZlYXR1cmVDb250cmlidXRpb24SDwoHZmVhdHVyZRgBIAEoCRINCgV2YWx1ZRgCIAEoARIOCgZkZXRhaWwYAyABKAkinwEKFENhbmRpZGF0ZUV4cGxhbmF0aW9uEiMKBmVudGl0eRgBIAEoCzITLm1lZGlhbW9uLnYxLkVudGl0eRINCgVhbGlhcxgCIAEoCRIQCghyZWxhdGlvbhgDIAEoCRINCgVzY29yZRgEIAEoARIyCghmZWF0dXJlcxgFIAMoCzIgLm1lZGlhbW9uLnYxLkZlYXR1cmVDb250cmlidXRpb24iwgEKGUV4cGxhaW5SZXNvbHV0aW9uUmVzcG9uc2USJQoHbWVudGlvbhgBIAEoCzIULm1lZGlhbW9uLnYxLk1lbnRpb24SDgoGdGl0bGVzGAIgAygJEhAKCG5hbWVfa2V5GAMgASgJEhAKCHNrZWxldG9uGAQgASgJEjUKCmNhbmRpZGF0ZXMYBSADKAsyIS5tZWRpYW1vbi52MS5DYW5kaWRhdGVFeHBsYW5hdGlvbhITCgtleHBsYW5hdGlvbhgGIAEoCSJUChZSZXNvbHZlTWVudGlvbnNSZXF1ZXN0EhIKCmFydGljbGVfaWQYASABKAkSJgoIbWVudGlvbnMYAiADKAsyFC5tZWRpYW1vbi52MS5NZW50aW9uIm0KEU1lbnRpb25SZXNvbHV0aW9uEhIKCm1lbnRpb25faWQYASABKAkSEQoJZW50aXR5X2lkGAIgASgJEjEKCGRlY2lzaW9uGAMgASgOMh8ubWVkaWFtb24udjEuUmVzb2x1dGlvbkRlY2lzaW9uImgKF1Jlc29sdmVNZW50aW9uc1Jlc3BvbnNlEjMKC3Jlc29sdXRpb25zGAEgAygLMh4ubWVkaWFtb24udjEuTWVudGlvblJlc29sdXRpb24SGAoQYWxyZWFkeV9yZXNvbHZlZBgCIAEoCCIlChBHZXRFbnRpdHlSZXF1ZXN0EhEKCWVudGl0eV9pZBgBIAEoCSI4ChFHZXRFbnRpdHlSZXNwb25zZRIjCgZlbnRpdHkYASABKAsyEy5tZWRpYW1vbi52MS5FbnRpdHkidAoVU2VhcmNoRW50aXRpZXNSZXF1ZXN0Eg0KBXF1ZXJ5GAEgASgJEiUKBHR5cGUYAiABKA4yFy5tZWRpYW1vbi52MS5FbnRpdHlUeXBlEhEKCXBhZ2Vfc2l6ZRgDIAEoBRISCgpwYWdlX3Rva2VuGAQgASgJIlgKC0VudGl0eU1hdGNoEiMKBmVudGl0eRgBIAEoCzITLm1lZGlhbW9uLnYxLkVudGl0eRINCgVzY29yZRgCIAEoARIVCg1tYXRjaGVkX2FsaWFzGAMgASgJIlwKFlNlYXJjaEVudGl0aWVzUmVzcG9uc2USKQoHbWF0Y2hlcxgBIAMoCzIYLm1lZGlhbW9uLnYxLkVudGl0eU1hdGNoEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCTLzBwoXRW50aXR5UmVzb2x1dGlvblNlcnZpY2USXAoPUmVzb2x2ZU1lbnRpb25zEiMubWVkaWFtb24udjEuUmVzb2x2ZU1lbnRpb25zUmVxdWVzdBokLm1lZGlhbW9uLnYxLlJlc29sdmVNZW50aW9uc1Jlc3BvbnNlEkoKCUdldEVudGl0eRIdLm1lZGlhbW9uLnYxLkdldEVudGl0eVJlcXVlc3QaHi5tZWRpYW1vbi52MS5HZXRFbnRpdHlSZXNwb25zZRJZCg5TZWFyY2hFbnRpdGllcxIiLm1lZGlhbW9uLnYxLlNlYXJjaEVudGl0aWVzUmVxdWVzdBojLm1lZGlhbW9uLnYxLlNlYXJjaEVudGl0aWVzUmVzcG9uc2USVgoNTWVyZ2VFbnRpdGllcxIhLm1lZGlhbW9uLnYxLk1lcmdlRW50aXRpZXNSZXF1ZXN0GiIubWVkaWFtb24udjEuTWVyZ2VFbnRpdGllc1Jlc3BvbnNlElAKC1NwbGl0RW50aXR5Eh8ubWVkaWFtb24udjEuU3BsaXRFbnRpdHlSZXF1ZXN0GiAubWVkaWFtb24udjEuU3BsaXRFbnRpdHlSZXNwb25zZRJHCghBZGRBbGlhcxIcLm1lZGlhbW9uLnYxLkFkZEFsaWFzUmVxdWVzdBodLm1lZGlhbW9uLnYxLkFkZEFsaWFzUmVzcG9uc2USUAoLUmVtb3ZlQWxpYXMSHy5tZWRpYW1vbi52MS5SZW1vdmVBbGlhc1JlcXVlc3QaIC5tZWRpYW1vbi52MS5SZW1vdmVBbGlhc1Jlc3BvbnNlEl8KEFNldENhbm9uaWNhbE5hbWUSJC5tZWRpYW1vbi52MS5TZXRDYW5vbmljYWxOYW1lUmVxdWVzdBolLm1lZGlhbW9uLnYxLlNldENhbm9uaWNhbE5hbWVSZXNwb25zZRJrChRMaXN0UmV2aWV3Q2FuZGlkYXRlcxIoLm1lZGlhbW9uLnYxLkxpc3RSZXZpZXdDYW5kaWRhdGVzUmVxdWVzdBopLm1lZGlhbW9uLnYxLkxpc3RSZXZpZXdDYW5kaWRhdGVzUmVzcG9uc2USXAoPTGlzdEN1cmF0aW9uTG9nEiMubWVkaWFtb24udjEuTGlzdEN1cmF0aW9uTG9nUmVxdWVzdBokLm1lZGlhbW9uLnYxLkxpc3RDdXJhdGlvbkxvZ1Jlc3BvbnNlEmIKEUV4cGxhaW5SZXNvbHV0aW9uEiUubWVkaWFtb24udjEuRXhwbGFpblJlc29sdXRpb25SZXF1ZXN0GiYubWVkaWFtb24udjEuRXhwbGFpblJlc29sdXRpb25SZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_timestamp, file_mediamon_v1_common]);
+  fileDesc("ChxtZWRpYW1vbi92MS9yZXNvbHV0aW9uLnByb3RvEgttZWRpYW1vbi52MSJbChRNZXJnZUVudGl0aWVzUmVxdWVzdBIYChB0YXJnZXRfZW50aXR5X2lkGAEgASgJEhkKEXNvdXJjZV9lbnRpdHlfaWRzGAIgAygJEg4KBnJlYXNvbhgDIAEoCSI8ChVNZXJnZUVudGl0aWVzUmVzcG9uc2USIwoGZW50aXR5GAEgASgLMhMubWVkaWFtb24udjEuRW50aXR5IpMBChJTcGxpdEVudGl0eVJlcXVlc3QSEQoJZW50aXR5X2lkGAEgASgJEhMKC21lbnRpb25faWRzGAIgAygJEg8KB2FsaWFzZXMYAyADKAkSGgoSbmV3X2Nhbm9uaWNhbF9uYW1lGAQgASgJEhgKEHRhcmdldF9lbnRpdHlfaWQYBSABKAkSDgoGcmVhc29uGAYgASgJIl8KE1NwbGl0RW50aXR5UmVzcG9uc2USIwoGc291cmNlGAEgASgLMhMubWVkaWFtb24udjEuRW50aXR5EiMKBnRhcmdldBgCIAEoCzITLm1lZGlhbW9uLnYxLkVudGl0eSJDCg9BZGRBbGlhc1JlcXVlc3QSEQoJZW50aXR5X2lkGAEgASgJEg0KBWFsaWFzGAIgASgJEg4KBnJlYXNvbhgDIAEoCSI3ChBBZGRBbGlhc1Jlc3BvbnNlEiMKBmVudGl0eRgBIAEoCzITLm1lZGlhbW9uLnYxLkVudGl0eSJGChJSZW1vdmVBbGlhc1JlcXVlc3QSEQoJZW50aXR5X2lkGAEgASgJEg0KBWFsaWFzGAIgASgJEg4KBnJlYXNvbhgDIAEoCSI6ChNSZW1vdmVBbGlhc1Jlc3BvbnNlEiMKBmVudGl0eRgBIAEoCzITLm1lZGlhbW9uLnYxLkVudGl0eSJUChdTZXRDYW5vbmljYWxOYW1lUmVxdWVzdBIRCgllbnRpdHlfaWQYASABKAkSFgoOY2Fub25pY2FsX25hbWUYAiABKAkSDgoGcmVhc29uGAMgASgJIj8KGFNldENhbm9uaWNhbE5hbWVSZXNwb25zZRIjCgZlbnRpdHkYASABKAsyEy5tZWRpYW1vbi52MS5FbnRpdHkiRAobTGlzdFJldmlld0NhbmRpZGF0ZXNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJIoYBCg9SZXZpZXdDYW5kaWRhdGUSJQoHbWVudGlvbhgBIAEoCzIULm1lZGlhbW9uLnYxLk1lbnRpb24SFQoNYXJ0aWNsZV90aXRsZRgCIAEoCRImCgljYW5kaWRhdGUYAyABKAsyEy5tZWRpYW1vbi52MS5FbnRpdHkSDQoFc2NvcmUYBCABKAEiaQocTGlzdFJldmlld0NhbmRpZGF0ZXNSZXNwb25zZRIwCgpjYW5kaWRhdGVzGAEgAygLMhwubWVkaWFtb24udjEuUmV2aWV3Q2FuZGlkYXRlEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJSChZMaXN0Q3VyYXRpb25Mb2dSZXF1ZXN0EhEKCWVudGl0eV9pZBgBIAEoCRIRCglwYWdlX3NpemUYAiABKAUSEgoKcGFnZV90b2tlbhgDIAEoCSKUAQoQQ3VyYXRpb25Mb2dFbnRyeRIoCgR0aW1lGAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVhY3RvchgCIAEoCRIOCgZhY3Rpb24YAyABKAkSEgoKZW50aXR5X2lkcxgEIAMoCRIOCgZyZWFzb24YBSABKAkSEwoLZGV0YWlsX2pzb24YBiABKAkiYgoXTGlzdEN1cmF0aW9uTG9nUmVzcG9uc2USLgoHZW50cmllcxgBIAMoCzIdLm1lZGlhbW9uLnYxLkN1cmF0aW9uTG9nRW50cnkSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIi4KGEV4cGxhaW5SZXNvbHV0aW9uUmVxdWVzdBISCgptZW50aW9uX2lkGAEgASgJIkUKE0ZlYXR1cmVDb250cmlidXRpb24SDwoHZmVhdHVyZRgBIAEoCRINCgV2YWx1ZRgCIAEoARIOCgZkZXRhaWwYAyABKAkinwEKFENhbmRpZGF0ZUV4cGxhbmF0aW9uEiMKBmVudGl0eRgBIAEoCzITLm1lZGlhbW9uLnYxLkVudGl0eRINCgVhbGlhcxgCIAEoCRIQCghyZWxhdGlvbhgDIAEoCRINCgVzY29yZRgEIAEoARIyCghmZWF0dXJlcxgFIAMoCzIgLm1lZGlhbW9uLnYxLkZlYXR1cmVDb250cmlidXRpb24iQwoQV2VpZ2hlZENhbmRpZGF0ZRIRCgllbnRpdHlfaWQYASABKAkSDQoFYWxpYXMYAiABKAkSDQoFc2NvcmUYAyABKAEixwEKEERlY2lzaW9uRXZpZGVuY2USEQoJZW50aXR5X2lkGAEgASgJEjEKCGRlY2lzaW9uGAIgASgOMh8ubWVkaWFtb24udjEuUmVzb2x1dGlvbkRlY2lzaW9uEg0KBXNjb3JlGAMgASgBEh0KFWFudGVjZWRlbnRfbWVudGlvbl9pZBgEIAEoCRIxCgpjYW5kaWRhdGVzGAUgAygLMh0ubWVkaWFtb24udjEuV2VpZ2hlZENhbmRpZGF0ZRIMCgRub3RlGAYgASgJIvIBChlFeHBsYWluUmVzb2x1dGlvblJlc3BvbnNlEiUKB21lbnRpb24YASABKAsyFC5tZWRpYW1vbi52MS5NZW50aW9uEg4KBnRpdGxlcxgCIAMoCRIQCghuYW1lX2tleRgDIAEoCRIQCghza2VsZXRvbhgEIAEoCRI1CgpjYW5kaWRhdGVzGAUgAygLMiEubWVkaWFtb24udjEuQ2FuZGlkYXRlRXhwbGFuYXRpb24SEwoLZXhwbGFuYXRpb24YBiABKAkSLgoHZGVjaWRlZBgHIAEoCzIdLm1lZGlhbW9uLnYxLkRlY2lzaW9uRXZpZGVuY2UiVAoWUmVzb2x2ZU1lbnRpb25zUmVxdWVzdBISCgphcnRpY2xlX2lkGAEgASgJEiYKCG1lbnRpb25zGAIgAygLMhQubWVkaWFtb24udjEuTWVudGlvbiJtChFNZW50aW9uUmVzb2x1dGlvbhISCgptZW50aW9uX2lkGAEgASgJEhEKCWVudGl0eV9pZBgCIAEoCRIxCghkZWNpc2lvbhgDIAEoDjIfLm1lZGlhbW9uLnYxLlJlc29sdXRpb25EZWNpc2lvbiJoChdSZXNvbHZlTWVudGlvbnNSZXNwb25zZRIzCgtyZXNvbHV0aW9ucxgBIAMoCzIeLm1lZGlhbW9uLnYxLk1lbnRpb25SZXNvbHV0aW9uEhgKEGFscmVhZHlfcmVzb2x2ZWQYAiABKAgiJQoQR2V0RW50aXR5UmVxdWVzdBIRCgllbnRpdHlfaWQYASABKAkiOAoRR2V0RW50aXR5UmVzcG9uc2USIwoGZW50aXR5GAEgASgLMhMubWVkaWFtb24udjEuRW50aXR5InQKFVNlYXJjaEVudGl0aWVzUmVxdWVzdBINCgVxdWVyeRgBIAEoCRIlCgR0eXBlGAIgASgOMhcubWVkaWFtb24udjEuRW50aXR5VHlwZRIRCglwYWdlX3NpemUYAyABKAUSEgoKcGFnZV90b2tlbhgEIAEoCSJYCgtFbnRpdHlNYXRjaBIjCgZlbnRpdHkYASABKAsyEy5tZWRpYW1vbi52MS5FbnRpdHkSDQoFc2NvcmUYAiABKAESFQoNbWF0Y2hlZF9hbGlhcxgDIAEoCSJcChZTZWFyY2hFbnRpdGllc1Jlc3BvbnNlEikKB21hdGNoZXMYASADKAsyGC5tZWRpYW1vbi52MS5FbnRpdHlNYXRjaBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAky8wcKF0VudGl0eVJlc29sdXRpb25TZXJ2aWNlElwKD1Jlc29sdmVNZW50aW9ucxIjLm1lZGlhbW9uLnYxLlJlc29sdmVNZW50aW9uc1JlcXVlc3QaJC5tZWRpYW1vbi52MS5SZXNvbHZlTWVudGlvbnNSZXNwb25zZRJKCglHZXRFbnRpdHkSHS5tZWRpYW1vbi52MS5HZXRFbnRpdHlSZXF1ZXN0Gh4ubWVkaWFtb24udjEuR2V0RW50aXR5UmVzcG9uc2USWQoOU2VhcmNoRW50aXRpZXMSIi5tZWRpYW1vbi52MS5TZWFyY2hFbnRpdGllc1JlcXVlc3QaIy5tZWRpYW1vbi52MS5TZWFyY2hFbnRpdGllc1Jlc3BvbnNlElYKDU1lcmdlRW50aXRpZXMSIS5tZWRpYW1vbi52MS5NZXJnZUVudGl0aWVzUmVxdWVzdBoiLm1lZGlhbW9uLnYxLk1lcmdlRW50aXRpZXNSZXNwb25zZRJQCgtTcGxpdEVudGl0eRIfLm1lZGlhbW9uLnYxLlNwbGl0RW50aXR5UmVxdWVzdBogLm1lZGlhbW9uLnYxLlNwbGl0RW50aXR5UmVzcG9uc2USRwoIQWRkQWxpYXMSHC5tZWRpYW1vbi52MS5BZGRBbGlhc1JlcXVlc3QaHS5tZWRpYW1vbi52MS5BZGRBbGlhc1Jlc3BvbnNlElAKC1JlbW92ZUFsaWFzEh8ubWVkaWFtb24udjEuUmVtb3ZlQWxpYXNSZXF1ZXN0GiAubWVkaWFtb24udjEuUmVtb3ZlQWxpYXNSZXNwb25zZRJfChBTZXRDYW5vbmljYWxOYW1lEiQubWVkaWFtb24udjEuU2V0Q2Fub25pY2FsTmFtZVJlcXVlc3QaJS5tZWRpYW1vbi52MS5TZXRDYW5vbmljYWxOYW1lUmVzcG9uc2USawoUTGlzdFJldmlld0NhbmRpZGF0ZXMSKC5tZWRpYW1vbi52MS5MaXN0UmV2aWV3Q2FuZGlkYXRlc1JlcXVlc3QaKS5tZWRpYW1vbi52MS5MaXN0UmV2aWV3Q2FuZGlkYXRlc1Jlc3BvbnNlElwKD0xpc3RDdXJhdGlvbkxvZxIjLm1lZGlhbW9uLnYxLkxpc3RDdXJhdGlvbkxvZ1JlcXVlc3QaJC5tZWRpYW1vbi52MS5MaXN0Q3VyYXRpb25Mb2dSZXNwb25zZRJiChFFeHBsYWluUmVzb2x1dGlvbhIlLm1lZGlhbW9uLnYxLkV4cGxhaW5SZXNvbHV0aW9uUmVxdWVzdBomLm1lZGlhbW9uLnYxLkV4cGxhaW5SZXNvbHV0aW9uUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_timestamp, file_mediamon_v1_common]);
 
 /**
  * Merge entities into one.
@@ -647,6 +647,97 @@ export const CandidateExplanationSchema: GenMessage<CandidateExplanation> = /*@_
   messageDesc(file_mediamon_v1_resolution, 18);
 
 /**
+ * A candidate entity as the decision weighed it.
+ *
+ * @generated from message mediamon.v1.WeighedCandidate
+ */
+export type WeighedCandidate = Message<"mediamon.v1.WeighedCandidate"> & {
+  /**
+   * The candidate entity.
+   *
+   * @generated from field: string entity_id = 1;
+   */
+  entityId: string;
+
+  /**
+   * Its alias that scored best.
+   *
+   * @generated from field: string alias = 2;
+   */
+  alias: string;
+
+  /**
+   * That alias's score.
+   *
+   * @generated from field: double score = 3;
+   */
+  score: number;
+};
+
+/**
+ * Describes the message mediamon.v1.WeighedCandidate.
+ * Use `create(WeighedCandidateSchema)` to create a new message.
+ */
+export const WeighedCandidateSchema: GenMessage<WeighedCandidate> = /*@__PURE__*/
+  messageDesc(file_mediamon_v1_resolution, 19);
+
+/**
+ * What a decision rested on, stored with it when it was made.
+ *
+ * @generated from message mediamon.v1.DecisionEvidence
+ */
+export type DecisionEvidence = Message<"mediamon.v1.DecisionEvidence"> & {
+  /**
+   * The entity chosen; empty when the mention was left unlinked.
+   *
+   * @generated from field: string entity_id = 1;
+   */
+  entityId: string;
+
+  /**
+   * How it was decided.
+   *
+   * @generated from field: mediamon.v1.ResolutionDecision decision = 2;
+   */
+  decision: ResolutionDecision;
+
+  /**
+   * The score of the link (or of the best candidate).
+   *
+   * @generated from field: double score = 3;
+   */
+  score: number;
+
+  /**
+   * For a within-article link: the earlier mention it refers to.
+   *
+   * @generated from field: string antecedent_mention_id = 4;
+   */
+  antecedentMentionId: string;
+
+  /**
+   * The candidates weighed, best first (at most five).
+   *
+   * @generated from field: repeated mediamon.v1.WeighedCandidate candidates = 5;
+   */
+  candidates: WeighedCandidate[];
+
+  /**
+   * Why, in words.
+   *
+   * @generated from field: string note = 6;
+   */
+  note: string;
+};
+
+/**
+ * Describes the message mediamon.v1.DecisionEvidence.
+ * Use `create(DecisionEvidenceSchema)` to create a new message.
+ */
+export const DecisionEvidenceSchema: GenMessage<DecisionEvidence> = /*@__PURE__*/
+  messageDesc(file_mediamon_v1_resolution, 20);
+
+/**
  * The result of ExplainResolution.
  *
  * @generated from message mediamon.v1.ExplainResolutionResponse
@@ -688,11 +779,20 @@ export type ExplainResolutionResponse = Message<"mediamon.v1.ExplainResolutionRe
   candidates: CandidateExplanation[];
 
   /**
-   * What the resolver would decide now, and why, in words.
+   * What the resolver would decide now, and why, in words (today's
+   * aliases; it may differ from the stored decision).
    *
    * @generated from field: string explanation = 6;
    */
   explanation: string;
+
+  /**
+   * The evidence stored when the mention was resolved; unset for a mention
+   * resolved before evidence was kept, or not resolved yet.
+   *
+   * @generated from field: mediamon.v1.DecisionEvidence decided = 7;
+   */
+  decided?: DecisionEvidence | undefined;
 };
 
 /**
@@ -700,7 +800,7 @@ export type ExplainResolutionResponse = Message<"mediamon.v1.ExplainResolutionRe
  * Use `create(ExplainResolutionResponseSchema)` to create a new message.
  */
 export const ExplainResolutionResponseSchema: GenMessage<ExplainResolutionResponse> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_resolution, 19);
+  messageDesc(file_mediamon_v1_resolution, 21);
 
 /**
  * The mentions of one article, as ingest stored them.
@@ -728,7 +828,7 @@ export type ResolveMentionsRequest = Message<"mediamon.v1.ResolveMentionsRequest
  * Use `create(ResolveMentionsRequestSchema)` to create a new message.
  */
 export const ResolveMentionsRequestSchema: GenMessage<ResolveMentionsRequest> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_resolution, 20);
+  messageDesc(file_mediamon_v1_resolution, 22);
 
 /**
  * The link chosen for one mention.
@@ -763,7 +863,7 @@ export type MentionResolution = Message<"mediamon.v1.MentionResolution"> & {
  * Use `create(MentionResolutionSchema)` to create a new message.
  */
 export const MentionResolutionSchema: GenMessage<MentionResolution> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_resolution, 21);
+  messageDesc(file_mediamon_v1_resolution, 23);
 
 /**
  * The result of ResolveMentions.
@@ -791,7 +891,7 @@ export type ResolveMentionsResponse = Message<"mediamon.v1.ResolveMentionsRespon
  * Use `create(ResolveMentionsResponseSchema)` to create a new message.
  */
 export const ResolveMentionsResponseSchema: GenMessage<ResolveMentionsResponse> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_resolution, 22);
+  messageDesc(file_mediamon_v1_resolution, 24);
 
 /**
  * Which entity to return.
@@ -812,7 +912,7 @@ export type GetEntityRequest = Message<"mediamon.v1.GetEntityRequest"> & {
  * Use `create(GetEntityRequestSchema)` to create a new message.
  */
 export const GetEntityRequestSchema: GenMessage<GetEntityRequest> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_resolution, 23);
+  messageDesc(file_mediamon_v1_resolution, 25);
 
 /**
  * The result of GetEntity.
@@ -833,7 +933,7 @@ export type GetEntityResponse = Message<"mediamon.v1.GetEntityResponse"> & {
  * Use `create(GetEntityResponseSchema)` to create a new message.
  */
 export const GetEntityResponseSchema: GenMessage<GetEntityResponse> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_resolution, 24);
+  messageDesc(file_mediamon_v1_resolution, 26);
 
 /**
  * A name lookup.
@@ -875,7 +975,7 @@ export type SearchEntitiesRequest = Message<"mediamon.v1.SearchEntitiesRequest">
  * Use `create(SearchEntitiesRequestSchema)` to create a new message.
  */
 export const SearchEntitiesRequestSchema: GenMessage<SearchEntitiesRequest> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_resolution, 25);
+  messageDesc(file_mediamon_v1_resolution, 27);
 
 /**
  * One entity a name may denote.
@@ -910,7 +1010,7 @@ export type EntityMatch = Message<"mediamon.v1.EntityMatch"> & {
  * Use `create(EntityMatchSchema)` to create a new message.
  */
 export const EntityMatchSchema: GenMessage<EntityMatch> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_resolution, 26);
+  messageDesc(file_mediamon_v1_resolution, 28);
 
 /**
  * The result of SearchEntities.
@@ -938,7 +1038,7 @@ export type SearchEntitiesResponse = Message<"mediamon.v1.SearchEntitiesResponse
  * Use `create(SearchEntitiesResponseSchema)` to create a new message.
  */
 export const SearchEntitiesResponseSchema: GenMessage<SearchEntitiesResponse> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_resolution, 27);
+  messageDesc(file_mediamon_v1_resolution, 29);
 
 /**
  * The entity knowledge base: links mentions to entities and looks names up.
@@ -1064,8 +1164,10 @@ export const EntityResolutionService: GenService<{
     output: typeof ListCurationLogResponseSchema;
   },
   /**
-   * For one mention: how its name was analysed, the candidates, each
-   * feature's contribution and the decision. Errors: NOT_FOUND.
+   * For one mention: the decision as it was made (the evidence stored with
+   * it), and beside it how its name is analysed, today's candidates with
+   * each feature's contribution and what would be decided now. Errors:
+   * NOT_FOUND, INVALID_ARGUMENT (malformed id).
    *
    * @generated from rpc mediamon.v1.EntityResolutionService.ExplainResolution
    */
