@@ -103,35 +103,22 @@ impl Tagger {
             .map(|tokens| Prepared::new(tokens, &ctx, self.gaz))
             .collect();
         let decoded = self.model.decode_document(&mut prepared);
-        let names = person_name_parts(sentences, &decoded);
-        sentences
+        let mut tagged: Vec<Tagged> = decoded
             .iter()
-            .zip(decoded)
-            .map(|(tokens, (tags, scores))| {
-                let mut spans: Tagged = tags::decode(&tags)
-                    .into_iter()
-                    .map(|s| {
-                        let margin: f32 = (s.start..s.end)
-                            .map(|i| {
-                                let chosen = scores[i][tags[i]];
-                                let other = (0..tags::TAGS)
-                                    .filter(|&t| t != tags[i])
-                                    .map(|t| scores[i][t])
-                                    .fold(f32::NEG_INFINITY, f32::max);
-                                chosen - other
-                            })
-                            .sum::<f32>()
-                            / (s.end - s.start) as f32;
-                        (s, 1.0 / (1.0 + (-margin / 4.0).exp()))
-                    })
-                    .collect();
-                trim_punctuation(tokens, &mut spans);
-                acronyms_in_parentheses(tokens, &mut spans);
-                surnames_of_named_people(tokens, &names, &mut spans);
-                places_with_their_kind(tokens, self.gaz, &mut spans);
-                spans
-            })
-            .collect()
+            .map(|(tags, scores)| with_confidence(tags, scores))
+            .collect();
+        // Fixes of one sentence's spans first, so that the names the
+        // document gives in full are the fixed ones.
+        for (tokens, spans) in sentences.iter().zip(&mut tagged) {
+            trim_punctuation(tokens, spans);
+        }
+        let names = person_name_parts(sentences, &tagged);
+        for (tokens, spans) in sentences.iter().zip(&mut tagged) {
+            acronyms_in_parentheses(tokens, spans);
+            surnames_of_named_people(tokens, &names, spans);
+            places_with_their_kind(tokens, self.gaz, spans);
+        }
+        tagged
     }
 
     /// Finds the names in a plain text.
@@ -309,15 +296,35 @@ fn trim_punctuation(tokens: &[&str], spans: &mut Tagged) {
     });
 }
 
+/// The spans of a sentence's tags, each with how clearly the model chose
+/// its tags: the mean margin of each tag over the next best, squashed into
+/// (0, 1).
+fn with_confidence(tags: &[usize], scores: &[[f32; tags::TAGS]]) -> Tagged {
+    tags::decode(tags)
+        .into_iter()
+        .map(|s| {
+            let margin: f32 = (s.start..s.end)
+                .map(|i| {
+                    let chosen = scores[i][tags[i]];
+                    let other = (0..tags::TAGS)
+                        .filter(|&t| t != tags[i])
+                        .map(|t| scores[i][t])
+                        .fold(f32::NEG_INFINITY, f32::max);
+                    chosen - other
+                })
+                .sum::<f32>()
+                / (s.end - s.start) as f32;
+            (s, 1.0 / (1.0 + (-margin / 4.0).exp()))
+        })
+        .collect()
+}
+
 /// The first and last tokens of the people the document names in full
 /// ("Khalid Pashtoon": "Khalid", "Pashtoon").
-fn person_name_parts<'a>(
-    sentences: &[Vec<&'a str>],
-    decoded: &[(Vec<usize>, Vec<[f32; tags::TAGS]>)],
-) -> Vec<&'a str> {
+fn person_name_parts<'a>(sentences: &[Vec<&'a str>], tagged: &[Tagged]) -> Vec<&'a str> {
     let mut out = Vec::new();
-    for (tokens, (tags, _)) in sentences.iter().zip(decoded) {
-        for span in tags::decode(tags) {
+    for (tokens, spans) in sentences.iter().zip(tagged) {
+        for (span, _) in spans {
             if span.kind == EntityType::Per && span.end - span.start >= 2 {
                 out.push(tokens[span.start]);
                 out.push(tokens[span.end - 1]);
@@ -367,8 +374,6 @@ fn surnames_of_named_people(tokens: &[&str], names: &[&str], spans: &mut Tagged)
     }
 }
 
-/// "National Resistance Front (NRF)": the acronym takes the type of the
-/// name it spells.
 /// "Herat Province", "Panjshir Valley": a known place followed by a word for
 /// its kind is a place, whatever the tagger read (a capitalised "Province"
 /// looks like an organisation's head word to it). "Islamic State Khorasan
@@ -399,6 +404,8 @@ fn places_with_their_kind(tokens: &[&str], gaz: &Gazetteer, spans: &mut Tagged) 
     }
 }
 
+/// "National Resistance Front (NRF)": the acronym takes the type of the
+/// name it spells.
 fn acronyms_in_parentheses(tokens: &[&str], spans: &mut Tagged) {
     let mut found = Vec::new();
     for (span, confidence) in spans.iter() {
