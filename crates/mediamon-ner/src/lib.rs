@@ -111,6 +111,7 @@ impl Tagger {
         // document gives in full are the fixed ones.
         for (tokens, spans) in sentences.iter().zip(&mut tagged) {
             trim_punctuation(tokens, spans);
+            places_before_names(tokens, self.gaz, spans);
         }
         let names = person_name_parts(sentences, &tagged);
         for (tokens, spans) in sentences.iter().zip(&mut tagged) {
@@ -374,6 +375,91 @@ fn surnames_of_named_people(tokens: &[&str], names: &[&str], spans: &mut Tagged)
     }
 }
 
+/// Prepositions that tie a place to the role before it ("the envoy for
+/// Afghanistan", "the governor of Herat").
+const ROLE_PREPOSITIONS: &[&str] = &["for", "of", "to", "in"];
+
+/// "The special envoy for Afghanistan Hassan Karimi": a known place that
+/// opens a person's name is a place of its own (issue 16). Only where the
+/// rest still reads as a name and the place is unlikely to be a given name
+/// (many towns and some countries are: "Hassan", "Mary", "Chad"; CoNLL is
+/// full of such people): a country or province before a name of two words
+/// or more, or any place after a role and its preposition. After a role,
+/// a place and a name read as one organisation are split alike ("the envoy
+/// for Pakistan Mohammad Sadiq"), unless the rest has an organisation's
+/// head word ("the chairman of Herat Cricket Board").
+fn places_before_names(tokens: &[&str], gaz: &Gazetteer, spans: &mut Tagged) {
+    let bit = |k: GazKind| 1u8 << k as u8;
+    let country_or_region = bit(GazKind::Country) | bit(GazKind::Region);
+    let any_place = country_or_region | bit(GazKind::City) | bit(GazKind::BigCity);
+    let lower = |i: usize| tokens[i].to_lowercase();
+    let role_before = |start: usize| {
+        start >= 2
+            && ROLE_PREPOSITIONS.contains(&lower(start - 1).as_str())
+            && gaz.kinds(SeqHash::new().push(&lower(start - 2))) & bit(GazKind::Title) != 0
+    };
+    // A word of a name: capitalised, not an initial ("D.") nor a particle.
+    let name_word = |t: &&str| {
+        let mut c = t.chars();
+        c.next().is_some_and(char::is_uppercase)
+            && c.next().is_some_and(char::is_lowercase)
+            && !t.contains('.')
+    };
+    let mut splits = Vec::new();
+    for (i, (span, _)) in spans.iter().enumerate() {
+        if !matches!(span.kind, EntityType::Per | EntityType::Org) || span.end - span.start < 2 {
+            continue;
+        }
+        // The longest place the name starts with, leaving a word after it.
+        let mut h = SeqHash::new();
+        let mut place = None;
+        for end in span.start + 1..span.end.min(span.start + gazetteer::MAX_TOKENS + 1) {
+            h = h.push(&lower(end - 1));
+            let kinds = gaz.kinds(h) & any_place;
+            if kinds != 0 {
+                place = Some((end, kinds));
+            }
+        }
+        let Some((at, kinds)) = place else { continue };
+        let rest = span.end - at;
+        if !tokens[at..span.end].iter().all(name_word) {
+            continue;
+        }
+        let split = if span.kind == EntityType::Per {
+            role_before(span.start) || (kinds & country_or_region != 0 && rest >= 2)
+        } else {
+            // "the envoy for Pakistan Mohammad Sadiq" read as one
+            // organisation; "the head of Kabul Chamber of Commerce" is one.
+            role_before(span.start)
+                && rest >= 2
+                && (at..span.end)
+                    .all(|i| gaz.kinds(SeqHash::new().push(&lower(i))) & bit(GazKind::OrgHead) == 0)
+        };
+        if split {
+            splits.push((i, at));
+        }
+    }
+    for (i, at) in splits.into_iter().rev() {
+        let (span, confidence) = spans[i];
+        spans[i].0 = Span {
+            start: span.start,
+            end: at,
+            kind: EntityType::Loc,
+        };
+        spans.insert(
+            i + 1,
+            (
+                Span {
+                    start: at,
+                    end: span.end,
+                    kind: EntityType::Per,
+                },
+                confidence,
+            ),
+        );
+    }
+}
+
 /// "Herat Province", "Panjshir Valley": a known place followed by a word for
 /// its kind is a place, whatever the tagger read (a capitalised "Province"
 /// looks like an organisation's head word to it). "Islamic State Khorasan
@@ -555,6 +641,50 @@ mod tests {
         let got =
             found("Khalid Pashtoon spoke first. Later in the session, Pashtoon asked for a vote.");
         assert!(got.contains(&("Pashtoon".into(), "PER")), "{got:?}");
+    }
+
+    /// Issue 16: a place just before a person's name was read as the
+    /// person's first name ("Afghanistan Hassan Karimi").
+    #[test]
+    fn a_place_before_a_name_is_a_place() {
+        for (text, place, person) in [
+            (
+                "The special envoy for Afghanistan Hassan Karimi said the talks would resume.",
+                "Afghanistan",
+                "Hassan Karimi",
+            ),
+            (
+                "The ambassador to Iran Farid Nazemi left on Tuesday.",
+                "Iran",
+                "Farid Nazemi",
+            ),
+            // Read as one organisation before the fix.
+            (
+                "The governor of Herat Nasir Wardak was replaced on Sunday.",
+                "Herat",
+                "Nasir Wardak",
+            ),
+        ] {
+            let got = found(text);
+            assert!(got.contains(&(place.into(), "LOC")), "{got:?}");
+            assert!(got.contains(&(person.into(), "PER")), "{got:?}");
+        }
+        // Places that are also given names stay in the name.
+        for (text, person) in [
+            (
+                "Hassan Karimi Ahmadzai arrived late.",
+                "Hassan Karimi Ahmadzai",
+            ),
+            ("Chad Morton scored twice for the visitors.", "Chad Morton"),
+        ] {
+            let got = found(text);
+            assert!(got.contains(&(person.into(), "PER")), "{got:?}");
+        }
+        let got = found("The chairman of Herat Cricket Board resigned.");
+        assert!(
+            got.contains(&("Herat Cricket Board".into(), "ORG")),
+            "{got:?}"
+        );
     }
 
     #[test]
