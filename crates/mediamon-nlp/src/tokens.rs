@@ -136,7 +136,10 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         {
             i += 2;
         } else if matches!(c, '.' | '-' | '\u{2014}' | '\u{2013}') {
-            // Runs of one mark: "...", "--".
+            // Runs of one mark: "...", "--". An en dash is a token even
+            // between two words ("Kabul–Islamabad"): whether it pairs two
+            // names or joins the parts of one ("Hughes–Whitfield") its
+            // characters cannot say; the recogniser decides (mediamon-ner).
             i += 1;
             while at(i) == Some(c) {
                 i += 1;
@@ -301,6 +304,10 @@ mod tests {
             ["Al-Qaeda", "...", "3.5", "%", "at", "10:30"]
         );
         assert_eq!(words("احمد مسعود، کابل"), ["احمد", "مسعود", "،", "کابل"]);
+        assert_eq!(
+            words("the Kabul\u{2013}Islamabad talks"),
+            ["the", "Kabul", "\u{2013}", "Islamabad", "talks"]
+        );
     }
 
     #[test]
