@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use mediamon_e2e::Stack;
-use mediamon_proto::v1::{GetEntityRequest, Mention};
+use mediamon_proto::v1::{GetEntityRequest, Mention, RemoveAliasRequest, SetCanonicalNameRequest};
 
 /// Each distinct mention text of an article with the entities it got.
 fn entities_by_text(mentions: &[Mention]) -> HashMap<String, Vec<String>> {
@@ -99,6 +99,91 @@ async fn one_entity_per_name_per_article_and_descriptions_stay_in_their_country(
         .expect("entity");
     assert!(
         entity
+            .aliases
+            .iter()
+            .any(|a| a == "Islamic Republic of Pakistan"),
+        "{entity:?}"
+    );
+    stack.shutdown().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_entity_goes_by_the_name_news_uses_most() -> anyhow::Result<()> {
+    let stack = Stack::start().await?;
+    let mut ids = Vec::new();
+    for text in [
+        "Kabul briefing\n\nSpokesman Zabiullah Mujahid said the talks would go on.",
+        "Doha round\n\nZabihullah Mujahid said on Monday that a second round was planned.",
+        "Trade routes\n\nThe crossings will reopen, Zabihullah Mujahid told reporters.",
+    ] {
+        let id = stack.ingest_resolved(text).await?;
+        let a = entities_by_text(&stack.article(&id).await?.mentions);
+        let spelling = if text.contains("Zabiullah") {
+            "Zabiullah Mujahid"
+        } else {
+            "Zabihullah Mujahid"
+        };
+        ids.push(the_one(&a, spelling));
+    }
+    assert!(ids.iter().all(|id| *id == ids[0]), "one man: {ids:?}");
+    let entity = stack
+        .resolver_as(Some(&stack.read_token))
+        .await?
+        .get_entity(GetEntityRequest {
+            entity_id: ids[0].clone(),
+        })
+        .await?
+        .into_inner()
+        .entity
+        .expect("entity");
+    // The first spelling seen is not the name: the most frequent one is.
+    assert_eq!(entity.canonical_name, "Zabihullah Mujahid", "{entity:?}");
+    stack.shutdown().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn loading_the_knowledge_base_again_keeps_curation() -> anyhow::Result<()> {
+    let stack = Stack::start().await?;
+    let id = stack
+        .ingest_resolved("Border talks\n\nOfficials from Pakistan met in Kabul on Monday.")
+        .await?;
+    let pakistan = the_one(
+        &entities_by_text(&stack.article(&id).await?.mentions),
+        "Pakistan",
+    );
+    let mut curator = stack.resolver_as(Some(&stack.token)).await?;
+    curator
+        .remove_alias(RemoveAliasRequest {
+            entity_id: pakistan.clone(),
+            alias: "Islamic Republic of Pakistan".into(),
+            reason: "test: an analyst's choice".into(),
+        })
+        .await?;
+    curator
+        .set_canonical_name(SetCanonicalNameRequest {
+            entity_id: pakistan.clone(),
+            canonical_name: "Pakistan (state)".into(),
+            reason: "test: an analyst's choice".into(),
+        })
+        .await?;
+
+    let again = stack.store.migrate().await?;
+    assert_eq!(again.created, 0, "{again:?}");
+    assert_eq!(
+        again.aliases_added, 0,
+        "a removed alias stays removed: {again:?}"
+    );
+    let entity = curator
+        .get_entity(GetEntityRequest {
+            entity_id: pakistan,
+        })
+        .await?
+        .into_inner()
+        .entity
+        .expect("entity");
+    assert_eq!(entity.canonical_name, "Pakistan (state)");
+    assert!(
+        !entity
             .aliases
             .iter()
             .any(|a| a == "Islamic Republic of Pakistan"),

@@ -128,10 +128,12 @@ impl Store {
         ))
         .await?;
         txn.execute_raw(stmt(
-            "INSERT INTO aliases (entity_id, name, norm, skeleton, last_skeleton, initialism) \
-             SELECT $1, name, norm, skeleton, last_skeleton, initialism \
+            "INSERT INTO aliases (entity_id, name, norm, skeleton, last_skeleton, initialism, \
+             mentions) \
+             SELECT $1, name, norm, skeleton, last_skeleton, initialism, mentions \
              FROM aliases WHERE entity_id = ANY($2::uuid[]) ORDER BY id \
-             ON CONFLICT (entity_id, norm) DO NOTHING",
+             ON CONFLICT (entity_id, norm) DO UPDATE SET mentions = aliases.mentions + \
+             EXCLUDED.mentions",
             vec![target.into(), sources.clone().into()],
         ))
         .await?;
@@ -141,14 +143,21 @@ impl Store {
             vec![target.into(), sources.clone().into()],
         ))
         .await?;
+        // A known entity merged into another hands it its knowledge-base
+        // key, so a later load of the knowledge base finds the merged
+        // entity instead of bringing the source back.
+        let known = txn
+            .query_one_raw(stmt(
+                "WITH gone AS (DELETE FROM entities WHERE id = ANY($1::uuid[]) RETURNING kb_key) \
+                 SELECT kb_key FROM gone WHERE kb_key IS NOT NULL ORDER BY kb_key LIMIT 1",
+                vec![sources.clone().into()],
+            ))
+            .await?
+            .map(|row| row.try_get::<String>("", "kb_key"))
+            .transpose()?;
         txn.execute_raw(stmt(
-            "DELETE FROM entities WHERE id = ANY($1::uuid[])",
-            vec![sources.clone().into()],
-        ))
-        .await?;
-        txn.execute_raw(stmt(
-            "UPDATE entities SET updated_at = now() WHERE id = $1",
-            vec![target.into()],
+            "UPDATE entities SET updated_at = now(), kb_key = COALESCE(kb_key, $2) WHERE id = $1",
+            vec![target.into(), known.into()],
         ))
         .await?;
         audit(
@@ -393,7 +402,8 @@ impl Store {
         let txn = self.db.begin().await?;
         lock_entities(&txn, &[entity]).await?;
         txn.execute_raw(stmt(
-            "UPDATE entities SET canonical_name = $2, updated_at = now() WHERE id = $1",
+            "UPDATE entities SET canonical_name = $2, canonical_curated = true, updated_at = now() \
+             WHERE id = $1",
             vec![entity.into(), name.into()],
         ))
         .await?;

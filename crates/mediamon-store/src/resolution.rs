@@ -167,6 +167,10 @@ pub struct Writes<'a> {
     /// (mention, entity or none when unlinked, decision code, evidence as
     /// JSON).
     pub links: &'a [(Uuid, Option<Uuid>, &'a str, &'a str)],
+    /// (entity, normalised name) of each mention that names its entity in
+    /// a full form: counted on the alias of that name, whose most counted
+    /// one becomes the entity's name.
+    pub forms: &'a [(Uuid, String)],
 }
 
 /// An entity to load in bulk, with its one alias's keys.
@@ -371,11 +375,15 @@ impl ResolutionTxn {
                 "WITH new_entities AS (INSERT INTO entities (id, canonical_name, entity_type) \
                    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[])), \
                  added AS (INSERT INTO aliases (entity_id, name, norm, skeleton, \
-                   last_skeleton, initialism) \
-                   SELECT id, name, norm, sk, lsk, NULLIF(ini, '') FROM unnest($4::uuid[], \
-                   $5::text[], $6::text[], $7::text[], $8::text[], $9::text[]) \
-                   AS t(id, name, norm, sk, lsk, ini) \
+                   last_skeleton, initialism, mentions) \
+                   SELECT id, name, norm, sk, lsk, NULLIF(ini, ''), n FROM unnest($4::uuid[], \
+                   $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $18::int[]) \
+                   AS t(id, name, norm, sk, lsk, ini, n) \
                    ON CONFLICT (entity_id, norm) DO NOTHING RETURNING entity_id), \
+                 counted AS (UPDATE aliases a SET mentions = a.mentions + t.n \
+                   FROM (SELECT e, norm, count(*)::int AS n \
+                   FROM unnest($19::uuid[], $20::text[]) AS f(e, norm) GROUP BY 1, 2) t \
+                   WHERE a.entity_id = t.e AND a.norm = t.norm), \
                  touched AS (UPDATE entities SET updated_at = now() \
                    WHERE id = ANY(ARRAY(SELECT entity_id FROM added))), \
                  reviews AS (INSERT INTO review_candidates (mention_id, candidate_id, score) \
@@ -417,9 +425,43 @@ impl ResolutionTxn {
                     text(w.links.iter().map(|l| l.2.to_string()).collect()),
                     self.article_id.into(),
                     text(w.links.iter().map(|l| l.3.to_string()).collect()),
+                    w.aliases
+                        .iter()
+                        .map(|a| {
+                            let n = w
+                                .forms
+                                .iter()
+                                .filter(|f| f.0 == a.0 && f.1 == a.2.norm)
+                                .count();
+                            i32::try_from(n).unwrap_or(i32::MAX)
+                        })
+                        .collect::<Vec<_>>()
+                        .into(),
+                    w.forms.iter().map(|f| f.0).collect::<Vec<_>>().into(),
+                    text(w.forms.iter().map(|f| f.1.clone()).collect()),
                 ],
             ))
             .await?;
+        // The name an entity goes by is the full form news uses most
+        // (codes and scripts without case aside), unless an analyst chose
+        // it or it is a known entity's.
+        let mut touched: Vec<Uuid> = w.forms.iter().map(|f| f.0).collect();
+        touched.sort_unstable();
+        touched.dedup();
+        if !touched.is_empty() {
+            self.txn
+                .execute_raw(Statement::from_sql_and_values(
+                    DbBackend::Postgres,
+                    "UPDATE entities e SET canonical_name = b.name FROM \
+                     (SELECT DISTINCT ON (entity_id) entity_id, name FROM aliases \
+                     WHERE entity_id = ANY($1::uuid[]) AND mentions > 0 AND name <> upper(name) \
+                     ORDER BY entity_id, mentions DESC, id) b \
+                     WHERE e.id = b.entity_id AND NOT e.canonical_curated \
+                     AND e.kb_key IS NULL AND e.canonical_name <> b.name",
+                    [touched.into()],
+                ))
+                .await?;
+        }
         self.txn.commit().await?;
         Ok(())
     }

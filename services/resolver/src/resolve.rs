@@ -276,11 +276,21 @@ pub async fn resolve_article(
         .iter()
         .map(|&(i, entity, score)| (stored[i].id, entity, score))
         .collect();
+    // A full form names its entity; an acronym or a surname does not (a
+    // surname is no alias, so it counts on nothing).
+    let forms: Vec<(Uuid, String)> = p
+        .chosen
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !mediamon_names::is_acronym(&stored[*i].text))
+        .filter_map(|(i, c)| Some((c.entity?, analysed.keys[i].norm.clone())))
+        .collect();
     txn.finish(&Writes {
         entities: &p.entities,
         aliases: &p.aliases,
         reviews: &reviews,
         links: &decisions,
+        forms: &forms,
     })
     .await?;
     let links = stored
