@@ -7,7 +7,9 @@
 use std::collections::HashMap;
 
 use mediamon_e2e::Stack;
-use mediamon_proto::v1::{GetEntityRequest, Mention, RemoveAliasRequest, SetCanonicalNameRequest};
+use mediamon_proto::v1::{
+    Entity, GetEntityRequest, Mention, RemoveAliasRequest, SetCanonicalNameRequest,
+};
 
 /// Each distinct mention text of an article with the entities it got.
 fn entities_by_text(mentions: &[Mention]) -> HashMap<String, Vec<String>> {
@@ -18,6 +20,17 @@ fn entities_by_text(mentions: &[Mention]) -> HashMap<String, Vec<String>> {
             .push(m.entity_id.clone());
     }
     out
+}
+
+async fn entity(stack: &Stack, id: String) -> anyhow::Result<Entity> {
+    Ok(stack
+        .resolver_as(Some(&stack.read_token))
+        .await?
+        .get_entity(GetEntityRequest { entity_id: id })
+        .await?
+        .into_inner()
+        .entity
+        .expect("entity"))
 }
 
 fn the_one(by_text: &HashMap<String, Vec<String>>, text: &str) -> String {
@@ -87,16 +100,7 @@ async fn one_entity_per_name_per_article_and_descriptions_stay_in_their_country(
     // The country is the known entity, with names no article taught.
     let pakistan = the_one(&a, "Pakistan");
     assert_eq!(the_one(&c, "Pakistan"), pakistan);
-    let entity = stack
-        .resolver_as(Some(&stack.read_token))
-        .await?
-        .get_entity(GetEntityRequest {
-            entity_id: pakistan,
-        })
-        .await?
-        .into_inner()
-        .entity
-        .expect("entity");
+    let entity = entity(&stack, pakistan).await?;
     assert!(
         entity
             .aliases
@@ -126,16 +130,7 @@ async fn an_entity_goes_by_the_name_news_uses_most() -> anyhow::Result<()> {
         ids.push(the_one(&a, spelling));
     }
     assert!(ids.iter().all(|id| *id == ids[0]), "one man: {ids:?}");
-    let entity = stack
-        .resolver_as(Some(&stack.read_token))
-        .await?
-        .get_entity(GetEntityRequest {
-            entity_id: ids[0].clone(),
-        })
-        .await?
-        .into_inner()
-        .entity
-        .expect("entity");
+    let entity = entity(&stack, ids[0].clone()).await?;
     // The first spelling seen is not the name: the most frequent one is.
     assert_eq!(entity.canonical_name, "Zabihullah Mujahid", "{entity:?}");
     stack.shutdown().await
@@ -173,14 +168,7 @@ async fn loading_the_knowledge_base_again_keeps_curation() -> anyhow::Result<()>
         again.aliases_added, 0,
         "a removed alias stays removed: {again:?}"
     );
-    let entity = curator
-        .get_entity(GetEntityRequest {
-            entity_id: pakistan,
-        })
-        .await?
-        .into_inner()
-        .entity
-        .expect("entity");
+    let entity = entity(&stack, pakistan).await?;
     assert_eq!(entity.canonical_name, "Pakistan (state)");
     assert!(
         !entity

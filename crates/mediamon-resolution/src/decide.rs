@@ -545,6 +545,42 @@ mod tests {
     }
 
     #[test]
+    fn one_name_is_one_entity_in_an_article_and_a_headline_surname_looks_ahead() {
+        let names: Vec<(Name, &str, &str)> = [
+            ("Karimi", "PER"),
+            ("PTI", "ORG"),
+            ("Hassan Karimi", "PER"),
+            ("PTI", "LOC"),
+            ("Herat", "LOC"),
+            ("Herat", "LOC"),
+        ]
+        .iter()
+        .map(|(s, t)| (analyze(s, t), *s, *t))
+        .collect();
+        let mut view: Vec<(&Name, &str, &str)> =
+            names.iter().map(|(n, s, t)| (n, *s, *t)).collect();
+        let province = analyze("Herat", "LOC").with_cues(&["province".to_string()]);
+        view[5].0 = &province;
+        assert_eq!(
+            link_in_article(&view),
+            // The headline's surname is the full name below; the acronym
+            // tagged another type is the same; a cue that makes "Herat"
+            // the province keeps it apart from the city.
+            vec![Some(2), None, None, Some(1), None, None]
+        );
+    }
+
+    #[test]
+    fn another_type_meets_only_the_very_name() {
+        let known = [(1, "ORG", "Hewlett-Packard"), (2, "LOC", "Kabul")];
+        assert_eq!(linked(&run("Hewlett-Packard", "LOC", &known)), Some(1));
+        assert_eq!(linked(&run("Hewlet-Packard", "LOC", &known)), None);
+        // One of the mention's own type wins.
+        let known = [(1, "ORG", "Kabul"), (2, "LOC", "Kabul")];
+        assert_eq!(linked(&run("Kabul", "LOC", &known)), Some(2));
+    }
+
+    #[test]
     fn an_acronym_may_leave_out_the_last_word() {
         let names: Vec<(Name, &str)> = ["Jamaat-e-Islami Pakistan", "JI", "JIP", "J"]
             .iter()

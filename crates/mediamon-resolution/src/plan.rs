@@ -214,6 +214,8 @@ pub struct Plan<E> {
     pub chosen: Vec<Choice<E>>,
     /// Mentions that start a new entity, with the keys of its name.
     pub creators: Vec<(usize, AliasKeys)>,
+    /// Mentions whose name is a new alias of a known entity.
+    pub learners: Vec<usize>,
     /// Ambiguous mentions and the entities they may be.
     pub ambiguous: Vec<(usize, Vec<E>)>,
     /// The names descriptions were looked up by: the description and the
@@ -271,26 +273,15 @@ impl<'a, E: Copy + Eq> Pool<'a, E> {
     /// The entity of the one kind of place a cue names ("Herat Province"
     /// for "the governor of Herat"), when exactly one entity has that name.
     fn of_kind(&self, l: &Lookup) -> Option<E> {
-        let norm = l.kind_norm.as_deref()?;
-        let mut entities: Vec<E> = Vec::new();
-        for k in self
-            .by_norm
-            .get(norm)
-            .into_iter()
-            .flatten()
-            .map(|&i| &self.fetched[i])
-            .chain(&self.learned)
-            .filter(|k| k.keys.norm == norm && k.entity_type == l.entity_type)
-        {
-            if !entities.contains(&k.entity) {
-                entities.push(k.entity);
-            }
+        match self.entities_named(l.kind_norm.as_deref()?, Some(&l.entity_type))[..] {
+            [entity] => Some(entity),
+            _ => None,
         }
-        (entities.len() == 1).then(|| entities[0])
     }
 
-    /// The entities with an alias of exactly this normalised name.
-    fn entities_named(&self, norm: &str) -> Vec<E> {
+    /// The entities (of this type, if given) with an alias of exactly this
+    /// normalised name.
+    fn entities_named(&self, norm: &str, ty: Option<&str>) -> Vec<E> {
         let mut out: Vec<E> = Vec::new();
         for k in self
             .by_norm
@@ -299,6 +290,7 @@ impl<'a, E: Copy + Eq> Pool<'a, E> {
             .flatten()
             .map(|&i| &self.fetched[i])
             .chain(self.learned.iter().filter(|k| k.keys.norm == norm))
+            .filter(|k| ty.is_none_or(|t| k.entity_type == t))
         {
             if !out.contains(&k.entity) {
                 out.push(k.entity);
@@ -372,25 +364,34 @@ impl<E: Copy + Eq> Plan<E> {
         let (text, ty) = (&a.texts[i], &a.types[i]);
         if pool.learn(entity, ty, text, &a.names[i], &a.keys[i]) {
             self.aliases.push((entity, text.clone(), a.keys[i].clone()));
+            if !self.entities.iter().any(|e| e.0 == entity) {
+                self.learners.push(i);
+            }
         }
     }
 
-    /// The name keys to lock before writing what this plan creates.
-    pub fn lock_keys(&self) -> Vec<String> {
+    /// The name keys to lock before writing what this plan creates: the
+    /// names of new entities, and new names of known ones (a concurrent
+    /// resolution that would create that name must see it).
+    pub fn lock_keys(&self, a: &Analysed) -> Vec<String> {
         self.creators
             .iter()
-            .flat_map(|(_, k)| lock_keys(k))
+            .map(|(_, k)| k)
+            .chain(self.learners.iter().map(|&i| &a.keys[i]))
+            .flat_map(lock_keys)
             .collect()
     }
 
     /// What to read again once the new names are locked: a replica may
-    /// have just created them.
+    /// have just written them.
     pub fn creators_probe(&self, a: &Analysed) -> Probe {
         let mut probe = probe_for(
             self.creators
                 .iter()
                 .filter(|(i, _)| !a.descriptions[*i])
-                .map(|(i, _)| &a.lookups[*i]),
+                .map(|(i, _)| *i)
+                .chain(self.learners.iter().copied())
+                .map(|i| &a.lookups[i]),
         );
         probe.norms.extend(self.qualified.iter().cloned());
         probe
@@ -426,6 +427,7 @@ pub fn plan<E: Copy + Eq + Display>(
             a.names.len()
         ],
         creators: Vec::new(),
+        learners: Vec::new(),
         ambiguous: Vec::new(),
         qualified: Vec::new(),
     };
@@ -499,7 +501,7 @@ pub fn plan<E: Copy + Eq + Display>(
         let candidates: Vec<Candidate<'_, E>> = pool
             .found(&a.lookups[i])
             .into_iter()
-            .filter(|k| k.entity_type == *ty && !k.blocked.contains(&keys.norm))
+            .filter(|k| !k.blocked.contains(&keys.norm))
             .filter(|k| !relatives.contains(&k.entity))
             .map(|k| Candidate {
                 entity: k.entity,
@@ -644,7 +646,7 @@ fn describe<E: Copy + Eq + Display>(
         ..AliasKeys::default()
     };
     p.qualified.push(keys.norm.clone());
-    let known = pool.entities_named(&keys.norm);
+    let known = pool.entities_named(&keys.norm, None);
     let choice = if let [entity] = known[..] {
         Choice {
             entity: Some(entity),

@@ -198,9 +198,9 @@ pub async fn resolve_article(
     drop(analysing);
 
     // Optimistic: decide without locks; only names that would become new
-    // entities are locked, their candidates read again (a replica may have
-    // just created them) and everything decided again. Repeats while a
-    // fresh decision creates a name not yet locked.
+    // entities or new aliases are locked, their candidates read again (a
+    // replica may have just written them) and everything decided again.
+    // Repeats while a fresh decision writes a name not yet locked.
     let mut locked: BTreeSet<String> = BTreeSet::new();
     let mut hits = 0;
     let mut fetched: Vec<Known<Uuid>> = txn
@@ -230,7 +230,7 @@ pub async fn resolve_article(
             continue;
         }
         let needed: BTreeSet<String> = p
-            .lock_keys()
+            .lock_keys(&analysed)
             .into_iter()
             .filter(|k| !locked.contains(k))
             .collect();

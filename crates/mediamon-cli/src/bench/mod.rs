@@ -21,7 +21,11 @@ impl BenchDb {
         let dir = tempfile::tempdir()?;
         let (url, cluster) = match mediamon_config::database_url_from_env() {
             Some(admin) => {
-                let name = format!("mediamon_bench_{}", std::process::id());
+                // One database per benchmark run of this process.
+                static RUNS: std::sync::atomic::AtomicUsize =
+                    std::sync::atomic::AtomicUsize::new(0);
+                let run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let name = format!("mediamon_bench_{}_{run}", std::process::id());
                 mediamon_store::create_database(&admin, &name).await?;
                 let base = admin
                     .rsplit_once('/')
