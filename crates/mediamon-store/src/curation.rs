@@ -128,12 +128,10 @@ impl Store {
         ))
         .await?;
         txn.execute_raw(stmt(
-            "INSERT INTO aliases (entity_id, name, norm, skeleton, last_skeleton, initialism, \
-             mentions) \
-             SELECT $1, name, norm, skeleton, last_skeleton, initialism, mentions \
+            "INSERT INTO aliases (entity_id, name, norm, skeleton, last_skeleton, initialism) \
+             SELECT $1, name, norm, skeleton, last_skeleton, initialism \
              FROM aliases WHERE entity_id = ANY($2::uuid[]) ORDER BY id \
-             ON CONFLICT (entity_id, norm) DO UPDATE SET mentions = aliases.mentions + \
-             EXCLUDED.mentions",
+             ON CONFLICT (entity_id, norm) DO NOTHING",
             vec![target.into(), sources.clone().into()],
         ))
         .await?;

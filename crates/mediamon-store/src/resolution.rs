@@ -167,10 +167,6 @@ pub struct Writes<'a> {
     /// (mention, entity or none when unlinked, decision code, evidence as
     /// JSON).
     pub links: &'a [(Uuid, Option<Uuid>, &'a str, &'a str)],
-    /// (entity, normalised name) of each mention that names its entity in
-    /// a full form: counted on the alias of that name, whose most counted
-    /// one becomes the entity's name.
-    pub forms: &'a [(Uuid, String)],
 }
 
 /// An entity to load in bulk, with its one alias's keys.
@@ -182,6 +178,43 @@ pub struct NewEntity {
 }
 
 impl Store {
+    /// Names entities by the full form news uses most: the most frequent
+    /// text among each one's latest 200 mentions that named it in full
+    /// (not a code, not a surname or a reference back), unless an analyst
+    /// set the name or it is a known entity's. `forms` are (entity, text)
+    /// of the full names an article just used; only an entity named
+    /// otherwise than its name can be renamed, so only those are counted.
+    /// Its own short statement after the resolution commits: counting
+    /// inside it would make every article naming a popular entity wait on
+    /// that entity's row.
+    pub async fn refresh_names(&self, forms: &[(Uuid, String)]) -> Result<()> {
+        if forms.is_empty() {
+            return Ok(());
+        }
+        self.db
+            .execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "WITH renamed AS (SELECT DISTINCT y.id FROM unnest($1::uuid[], $2::text[]) \
+                 AS t(e, text) JOIN entities y ON y.id = t.e \
+                 WHERE y.canonical_name <> t.text AND NOT y.canonical_curated \
+                 AND y.kb_key IS NULL) \
+                 UPDATE entities e SET canonical_name = b.text FROM \
+                 (SELECT DISTINCT ON (x.id) x.id, m.text FROM renamed x, \
+                 LATERAL (SELECT text FROM mentions WHERE entity_id = x.id \
+                 AND decision IN ('new_entity', 'alias_match', 'variant', 'context') \
+                 ORDER BY id DESC LIMIT 200) AS m \
+                 WHERE m.text <> upper(m.text) \
+                 GROUP BY x.id, m.text ORDER BY x.id, count(*) DESC, m.text) b \
+                 WHERE e.id = b.id AND e.canonical_name <> b.text",
+                [
+                    forms.iter().map(|f| f.0).collect::<Vec<_>>().into(),
+                    forms.iter().map(|f| f.1.clone()).collect::<Vec<_>>().into(),
+                ],
+            ))
+            .await?;
+        Ok(())
+    }
+
     /// Loads entities with one alias each in a single statement (a
     /// gazetteer import, or a benchmark's preloaded knowledge base).
     pub async fn bulk_load_entities(&self, entities: &[NewEntity]) -> Result<()> {
@@ -375,15 +408,11 @@ impl ResolutionTxn {
                 "WITH new_entities AS (INSERT INTO entities (id, canonical_name, entity_type) \
                    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[])), \
                  added AS (INSERT INTO aliases (entity_id, name, norm, skeleton, \
-                   last_skeleton, initialism, mentions) \
-                   SELECT id, name, norm, sk, lsk, NULLIF(ini, ''), n FROM unnest($4::uuid[], \
-                   $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $18::int[]) \
-                   AS t(id, name, norm, sk, lsk, ini, n) \
+                   last_skeleton, initialism) \
+                   SELECT id, name, norm, sk, lsk, NULLIF(ini, '') FROM unnest($4::uuid[], \
+                   $5::text[], $6::text[], $7::text[], $8::text[], $9::text[]) \
+                   AS t(id, name, norm, sk, lsk, ini) \
                    ON CONFLICT (entity_id, norm) DO NOTHING RETURNING entity_id), \
-                 counted AS (UPDATE aliases a SET mentions = a.mentions + t.n \
-                   FROM (SELECT e, norm, count(*)::int AS n \
-                   FROM unnest($19::uuid[], $20::text[]) AS f(e, norm) GROUP BY 1, 2) t \
-                   WHERE a.entity_id = t.e AND a.norm = t.norm), \
                  touched AS (UPDATE entities SET updated_at = now() \
                    WHERE id = ANY(ARRAY(SELECT entity_id FROM added))), \
                  reviews AS (INSERT INTO review_candidates (mention_id, candidate_id, score) \
@@ -425,43 +454,9 @@ impl ResolutionTxn {
                     text(w.links.iter().map(|l| l.2.to_string()).collect()),
                     self.article_id.into(),
                     text(w.links.iter().map(|l| l.3.to_string()).collect()),
-                    w.aliases
-                        .iter()
-                        .map(|a| {
-                            let n = w
-                                .forms
-                                .iter()
-                                .filter(|f| f.0 == a.0 && f.1 == a.2.norm)
-                                .count();
-                            i32::try_from(n).unwrap_or(i32::MAX)
-                        })
-                        .collect::<Vec<_>>()
-                        .into(),
-                    w.forms.iter().map(|f| f.0).collect::<Vec<_>>().into(),
-                    text(w.forms.iter().map(|f| f.1.clone()).collect()),
                 ],
             ))
             .await?;
-        // The name an entity goes by is the full form news uses most
-        // (codes and scripts without case aside), unless an analyst chose
-        // it or it is a known entity's.
-        let mut touched: Vec<Uuid> = w.forms.iter().map(|f| f.0).collect();
-        touched.sort_unstable();
-        touched.dedup();
-        if !touched.is_empty() {
-            self.txn
-                .execute_raw(Statement::from_sql_and_values(
-                    DbBackend::Postgres,
-                    "UPDATE entities e SET canonical_name = b.name FROM \
-                     (SELECT DISTINCT ON (entity_id) entity_id, name FROM aliases \
-                     WHERE entity_id = ANY($1::uuid[]) AND mentions > 0 AND name <> upper(name) \
-                     ORDER BY entity_id, mentions DESC, id) b \
-                     WHERE e.id = b.entity_id AND NOT e.canonical_curated \
-                     AND e.kb_key IS NULL AND e.canonical_name <> b.name",
-                    [touched.into()],
-                ))
-                .await?;
-        }
         self.txn.commit().await?;
         Ok(())
     }

@@ -20,7 +20,7 @@ use tracing::Instrument;
 use mediamon_config::MAX_MENTIONS_PER_ARTICLE;
 use mediamon_names::{Name, analyze};
 use mediamon_proto::v1::ResolutionDecision;
-use mediamon_resolution::{AliasKeys, Analysed, Known, MentionIn, Plan, plan};
+use mediamon_resolution::{AliasKeys, Analysed, Known, MentionIn, Outcome, Plan, plan};
 use mediamon_store::{AliasRow, ResolutionTxn, Store, Uuid, Writes};
 
 use crate::error::ResolverError;
@@ -276,23 +276,29 @@ pub async fn resolve_article(
         .iter()
         .map(|&(i, entity, score)| (stored[i].id, entity, score))
         .collect();
-    // A full form names its entity; an acronym or a surname does not (a
-    // surname is no alias, so it counts on nothing).
-    let forms: Vec<(Uuid, String)> = p
-        .chosen
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !mediamon_names::is_acronym(&stored[*i].text))
-        .filter_map(|(i, c)| Some((c.entity?, analysed.keys[i].norm.clone())))
-        .collect();
     txn.finish(&Writes {
         entities: &p.entities,
         aliases: &p.aliases,
         reviews: &reviews,
         links: &decisions,
-        forms: &forms,
     })
     .await?;
+    // Best effort: the links are written; a name left as it was is
+    // corrected by the next article that names the entity.
+    let forms: Vec<(Uuid, String)> = stored
+        .iter()
+        .zip(&p.chosen)
+        .filter(|(_, c)| {
+            matches!(
+                c.outcome,
+                Outcome::AliasMatch | Outcome::Variant | Outcome::Context
+            )
+        })
+        .filter_map(|(m, c)| Some((c.entity?, m.text.clone())))
+        .collect();
+    if let Err(e) = store.refresh_names(&forms).await {
+        tracing::warn!(error = %e, "entity names not refreshed");
+    }
     let links = stored
         .iter()
         .zip(p.chosen)
