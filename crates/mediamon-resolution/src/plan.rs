@@ -539,12 +539,25 @@ pub fn plan<E: Copy + Eq + Display>(
                 if reason != Reason::UniquePartial {
                     p.learn(&mut pool, a, i, entity);
                 }
+                let alias = decided
+                    .ranked
+                    .iter()
+                    .find(|c| c.entity == entity)
+                    .map_or("", |c| c.alias.as_str());
+                let note = match reason {
+                    Reason::Exact => format!("the same name as the alias {alias:?}"),
+                    Reason::Variant => format!("a spelling of the alias {alias:?}"),
+                    Reason::Acronym => format!("the acronym of {alias:?}"),
+                    Reason::UniquePartial => {
+                        format!("a surname that only {alias:?} of those known bears")
+                    }
+                };
                 Choice {
                     entity: Some(entity),
                     outcome: Outcome::of(reason),
                     evidence: Evidence {
                         score,
-                        ..evidence(format!("{reason:?}"))
+                        ..evidence(note)
                     },
                 }
             }
