@@ -384,7 +384,7 @@ impl<E: Copy + Eq> Plan<E> {
 
     /// What to read again once the new names are locked: a replica may
     /// have just written them.
-    pub fn creators_probe(&self, a: &Analysed) -> Probe {
+    pub fn locked_probe(&self, a: &Analysed) -> Probe {
         let mut probe = probe_for(
             self.creators
                 .iter()

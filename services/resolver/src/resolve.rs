@@ -242,7 +242,7 @@ pub async fn resolve_article(
         // Only the new names can have twins: read their candidates again.
         read_more(
             &txn,
-            &p.creators_probe(&analysed),
+            &p.locked_probe(&analysed),
             cache,
             &mut fetched,
             &mut hits,

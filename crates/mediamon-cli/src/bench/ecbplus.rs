@@ -29,11 +29,7 @@ use super::resolve::{Apart, Gold};
 pub(crate) type Twins = Vec<(String, String)>;
 
 pub fn default_dir() -> PathBuf {
-    mediamon_testdata_dir().join("ecbplus")
-}
-
-fn mediamon_testdata_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/ecbplus")
 }
 
 /// Our type for an ECB+ markable tag, for the tags that name participants.
@@ -108,35 +104,15 @@ fn join(tokens: &[String]) -> String {
     out
 }
 
-/// Every word the corpus writes in lower case, somewhere.
-fn lower_case_words(xmls: &[String]) -> HashSet<String> {
-    let mut out = HashSet::new();
-    for xml in xmls {
-        for line in xml.lines() {
-            if let Some(word) = line
-                .trim()
-                .strip_prefix("<token ")
-                .and_then(|l| l.split_once('>'))
-                .and_then(|(_, rest)| rest.split_once('<'))
-                .map(|(w, _)| w)
-                && w_is_lower(word)
-            {
-                out.insert(word.to_string());
-            }
-        }
-    }
-    out
+/// One document as annotated: its sentences (words) and, for each
+/// participant markable in a cross-document chain, the chain, our type,
+/// the sentence and the words (markables spanning sentences left out).
+struct Document {
+    sentences: BTreeMap<u32, Vec<String>>,
+    markables: Vec<(String, &'static str, u32, Vec<String>)>,
 }
 
-fn w_is_lower(word: &str) -> bool {
-    word.chars().next().is_some_and(char::is_lowercase)
-}
-
-/// One document's gold mentions: (chain, type, surface, context).
-fn read_document(
-    xml: &str,
-    lower: &HashSet<String>,
-) -> anyhow::Result<Vec<(String, &'static str, String, String)>> {
+fn parse_document(xml: &str) -> anyhow::Result<Document> {
     let doc = roxmltree::Document::parse(xml)?;
     let root = doc.root_element();
     let mut tokens: HashMap<&str, (u32, &str)> = HashMap::new();
@@ -154,7 +130,7 @@ fn read_document(
             .push(text.to_string());
     }
     // Markable id -> (type, its token ids).
-    let mut markables: HashMap<&str, (&'static str, Vec<&str>)> = HashMap::new();
+    let mut anchored: HashMap<&str, (&'static str, Vec<&str>)> = HashMap::new();
     if let Some(list) = root.children().find(|n| n.has_tag_name("Markables")) {
         for m in list.children().filter(roxmltree::Node::is_element) {
             let (Some(ty), Some(id)) = (entity_type(m.tag_name().name()), m.attribute("m_id"))
@@ -167,11 +143,11 @@ fn read_document(
                 .filter_map(|c| c.attribute("t_id"))
                 .collect();
             if !anchors.is_empty() {
-                markables.insert(id, (ty, anchors));
+                anchored.insert(id, (ty, anchors));
             }
         }
     }
-    let mut out = Vec::new();
+    let mut markables = Vec::new();
     let relations = root.children().find(|n| n.has_tag_name("Relations"));
     for rel in relations
         .into_iter()
@@ -182,8 +158,7 @@ fn read_document(
             continue;
         };
         for source in rel.children().filter(|c| c.has_tag_name("source")) {
-            let Some((ty, anchors)) = source.attribute("m_id").and_then(|m| markables.get(m))
-            else {
+            let Some((ty, anchors)) = source.attribute("m_id").and_then(|m| anchored.get(m)) else {
                 continue;
             };
             let words: Vec<(u32, &str)> = anchors
@@ -194,25 +169,34 @@ fn read_document(
             let Some(&(sentence, _)) = words.first() else {
                 continue;
             };
-            if words.iter().any(|w| w.0 != sentence) {
-                continue;
+            if words.iter().all(|w| w.0 == sentence) {
+                let words = words.iter().map(|w| w.1.to_string()).collect();
+                markables.push((chain.to_string(), *ty, sentence, words));
             }
-            let texts: Vec<&str> = words.iter().map(|w| w.1).collect();
-            let words_of_sentence = &sentences[&sentence];
-            let capitals = words_of_sentence.iter().filter(|w| capitalised(w)).count();
-            let headline = capitals * 2 > words_of_sentence.len();
-            let Some(name) = name_of(&texts, lower, headline) else {
-                continue;
-            };
-            out.push((
-                chain.to_string(),
-                *ty,
-                join(&name),
-                join(&sentences[&sentence]),
-            ));
         }
     }
-    Ok(out)
+    Ok(Document {
+        sentences,
+        markables,
+    })
+}
+
+/// One document's gold mentions: (chain, type, surface, context).
+fn gold_names(
+    doc: &Document,
+    lower: &HashSet<String>,
+) -> Vec<(String, &'static str, String, String)> {
+    let mut out = Vec::new();
+    for (chain, ty, sentence, words) in &doc.markables {
+        let context = &doc.sentences[sentence];
+        let capitals = context.iter().filter(|w| capitalised(w)).count();
+        let headline = capitals * 2 > context.len();
+        let texts: Vec<&str> = words.iter().map(String::as_str).collect();
+        if let Some(name) = name_of(&texts, lower, headline) {
+            out.push((chain.clone(), *ty, join(&name), join(context)));
+        }
+    }
+    out
 }
 
 /// The gold mentions of one split (`dev` or `train`), documents in topic and
@@ -236,18 +220,27 @@ pub(crate) fn load(dir: &Path, split: &str) -> anyhow::Result<(Vec<Gold>, Apart,
     }
     files.sort();
     let tagger = Tagger::builtin()?;
-    let xmls = files
+    let docs = files
         .iter()
-        .map(|f| std::fs::read_to_string(&f.3).with_context(|| format!("{}", f.3.display())))
-        .collect::<anyhow::Result<Vec<String>>>()?;
-    let lower = lower_case_words(&xmls);
+        .map(|f| {
+            std::fs::read_to_string(&f.3)
+                .map_err(anyhow::Error::from)
+                .and_then(|xml| parse_document(&xml))
+                .with_context(|| format!("{}", f.3.display()))
+        })
+        .collect::<anyhow::Result<Vec<Document>>>()?;
+    // Every word the corpus writes in lower case, somewhere.
+    let lower: HashSet<String> = docs
+        .iter()
+        .flat_map(|d| d.sentences.values().flatten())
+        .filter(|w| w.chars().next().is_some_and(char::is_lowercase))
+        .cloned()
+        .collect();
     let mut mentions = Vec::new();
-    for ((topic, n, plus, path), xml) in files.iter().zip(&xmls) {
+    for ((topic, n, plus, _), doc) in files.iter().zip(&docs) {
         let key = format!("{topic}_{n}{}", if *plus { "ecbplus" } else { "ecb" });
         let mut seen: HashSet<(String, String)> = HashSet::new();
-        for (chain, ty, surface, context) in
-            read_document(xml, &lower).with_context(|| format!("{}", path.display()))?
-        {
+        for (chain, ty, surface, context) in gold_names(doc, &lower) {
             if !seen.insert((chain.clone(), normalize(&surface))) {
                 continue;
             }
