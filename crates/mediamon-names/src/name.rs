@@ -391,7 +391,7 @@ fn token_similarity_with(
         } else {
             0.35 + 0.65 * jw
         }
-    } else if is_short_form(a, b) || is_short_form(b, a) {
+    } else if is_short_form(a, b) || is_short_form(b, a) || is_nickname(a, b) {
         TOKEN_MATCH
     } else if near_skeletons(sa, sb, romanized) && (romanized || jw >= 0.95) && same_kind() {
         // One consonant apart in a long skeleton: an assimilated or silent
@@ -427,6 +427,23 @@ fn glides(t: &str) -> usize {
 fn is_short_form(short: &str, long: &str) -> bool {
     const ENDINGS: &[&str] = &["uddin", "eddin", "addin", "ullah", "ollah", "allah"];
     short.chars().count() >= 3 && ENDINGS.iter().any(|e| long.strip_suffix(e) == Some(short))
+}
+
+/// Whether one token is a usual nickname of the other (Tom / Thomas, Bill
+/// / William), from `data/hypocorisms.tsv`. Two nicknames of one name are
+/// not paired: "Al" is Albert's and Alfred's.
+fn is_nickname(a: &str, b: &str) -> bool {
+    static PAIRS: std::sync::OnceLock<std::collections::HashSet<(&'static str, &'static str)>> =
+        std::sync::OnceLock::new();
+    let pairs = PAIRS.get_or_init(|| {
+        include_str!("../data/hypocorisms.tsv")
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| l.split_once('\t'))
+            .flat_map(|(formal, nicks)| nicks.split(',').map(move |n| (formal, n)))
+            .collect()
+    });
+    pairs.contains(&(a, b)) || pairs.contains(&(b, a))
 }
 
 /// A token with the vowel spellings English romanisations mix folded
@@ -795,6 +812,15 @@ mod tests {
         variant("Amirabdollahian", "Amir-Abdollahian");
         variant("تحریک طالبان پاکستان", "Tehreek-e-Taliban Pakistan");
         variant("شہباز شریف", "Shehbaz Sharif");
+    }
+
+    #[test]
+    fn nicknames_meet_their_names() {
+        variant("Tom West", "Thomas West");
+        variant("Bill Richardson", "William Richardson");
+        // Two names that share a nickname are not one name.
+        assert_eq!(rel("Albert Ross", "Alfred Ross"), Relation::Different);
+        assert_eq!(rel("Tom West", "Timothy West"), Relation::Different);
     }
 
     #[test]

@@ -43,6 +43,10 @@ pub enum Reason {
     Acronym,
     /// A surname with only one possible entity.
     UniquePartial,
+    /// A person's full name, of the one entity known so far only by its
+    /// surname (an article that named "Gupta" came before one that named
+    /// "Sanjay Gupta"): the order articles arrive in must not split a person.
+    FullNameOfSurname,
 }
 
 /// What to do with a mention.
@@ -112,6 +116,12 @@ fn alias_score<E>(
         {
             Some((LINK + 0.02, Reason::Variant))
         }
+        // Whether the entity is known by its surname alone is for `decide`
+        // to say, from all its aliases.
+        Relation::Partial {
+            score,
+            at_end: true,
+        } if !shorter && c.entity_type == "PER" => Some((score * 0.9, Reason::FullNameOfSurname)),
         // A longer name never joins an entity known by less than a full name.
         Relation::Partial { score, .. } => Some((score * 0.9, Reason::Variant)),
         Relation::Conflict => None,
@@ -150,6 +160,13 @@ pub fn decide<E: Copy + Eq>(
     // another alias of it is this very name (an analyst put it there).
     let mut scored: Vec<(E, f64, Reason, &str)> = Vec::new();
     let mut vetoed: Vec<E> = Vec::new();
+    // Entities with an alias of more than one word: known by more than a
+    // surname, so a full name must match one of those.
+    let named: Vec<E> = candidates
+        .iter()
+        .filter(|c| c.name.tokens.len() > 1)
+        .map(|c| c.entity)
+        .collect();
     for c in candidates {
         let same_type = c.entity_type == entity_type;
         let scored_alias = alias_score(mention, surface, acronym, c);
@@ -162,6 +179,13 @@ pub fn decide<E: Copy + Eq>(
                 Some((OTHER_TYPE, Reason::Exact))
             }
             _ => continue,
+        };
+        let scored_alias = match scored_alias {
+            Some((_, Reason::FullNameOfSurname)) if !named.contains(&c.entity) => {
+                Some((LINK + 0.01, Reason::FullNameOfSurname))
+            }
+            Some((s, Reason::FullNameOfSurname)) => Some((s, Reason::Variant)),
+            other => other,
         };
         match scored_alias {
             None => vetoed.push(c.entity),
@@ -196,7 +220,7 @@ pub fn decide<E: Copy + Eq>(
     }
     let links = match reason {
         Reason::Exact | Reason::Acronym => !contested,
-        Reason::Variant => score >= LINK && !contested,
+        Reason::Variant | Reason::FullNameOfSurname => score >= LINK && !contested,
         Reason::UniquePartial => true,
     };
     decided(if links {
@@ -486,8 +510,23 @@ mod tests {
         assert_eq!(linked(&run("Mottaki", "PER", KNOWN)), Some(1));
         let massoud = run("Massoud", "PER", KNOWN);
         assert!(matches!(massoud, Decision::Ambiguous { .. }), "{massoud:?}");
+    }
+
+    #[test]
+    fn a_full_name_joins_the_entity_known_only_by_its_surname() {
         assert_eq!(
             linked(&run("Mohammad Sadiq", "PER", &[(9, "PER", "Sadiq")])),
+            Some(9)
+        );
+        // Known by another full name with that surname: another person.
+        let known = [(9, "PER", "Sadiq"), (9, "PER", "Ahmad Sadiq")];
+        assert_eq!(linked(&run("Mohammad Sadiq", "PER", &known)), None);
+        // Two entities known by the surname alone: no pick.
+        let two = [(9, "PER", "Sadiq"), (10, "PER", "Sadiq")];
+        assert_eq!(linked(&run("Mohammad Sadiq", "PER", &two)), None);
+        // Only people go by a surname.
+        assert_eq!(
+            linked(&run("Mohammad Sadiq", "PER", &[(9, "ORG", "Sadiq")])),
             None
         );
     }

@@ -73,7 +73,7 @@ impl Outcome {
             Reason::Exact => Outcome::AliasMatch,
             Reason::Variant => Outcome::Variant,
             Reason::Acronym => Outcome::Acronym,
-            Reason::UniquePartial => Outcome::Surname,
+            Reason::UniquePartial | Reason::FullNameOfSurname => Outcome::Surname,
         }
     }
 }
@@ -382,6 +382,35 @@ impl<E: Copy + Eq> Plan<E> {
             .collect()
     }
 
+    /// The entities this article names under another type than the one
+    /// they have (`known` gives known entities' types; new ones have their
+    /// first mention's): their type is the majority of their mentions', to
+    /// be counted again once the links are written.
+    pub fn retyped(&self, a: &Analysed, known: &[Known<E>]) -> Vec<E> {
+        let type_of = |e: E| {
+            self.entities
+                .iter()
+                .find(|n| n.0 == e)
+                .map(|n| n.2.as_str())
+                .or_else(|| {
+                    known
+                        .iter()
+                        .find(|k| k.entity == e)
+                        .map(|k| k.entity_type.as_str())
+                })
+        };
+        let mut out: Vec<E> = Vec::new();
+        for (c, ty) in self.chosen.iter().zip(&a.types) {
+            if let Some(e) = c.entity
+                && type_of(e).is_some_and(|t| t != ty)
+                && !out.contains(&e)
+            {
+                out.push(e);
+            }
+        }
+        out
+    }
+
     /// What to read again once the new names are locked: a replica may
     /// have just written them.
     pub fn locked_probe(&self, a: &Analysed) -> Probe {
@@ -550,6 +579,9 @@ pub fn plan<E: Copy + Eq + Display>(
                     Reason::Acronym => format!("the acronym of {alias:?}"),
                     Reason::UniquePartial => {
                         format!("a surname that only {alias:?} of those known bears")
+                    }
+                    Reason::FullNameOfSurname => {
+                        format!("the full name of the one person known only as {alias:?}")
                     }
                 };
                 Choice {
@@ -744,5 +776,49 @@ impl<E: Copy + Eq + Ord> Plan<E> {
                 choice.evidence.note
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn known(entity: u32, ty: &str, surface: &str) -> Known<u32> {
+        let name = analyze(surface, ty);
+        Known {
+            entity,
+            entity_type: ty.to_string(),
+            surface: surface.to_string(),
+            keys: alias_keys(surface, &name, ty),
+            name: Arc::new(name),
+            blocked: Vec::new(),
+            kb_key: None,
+        }
+    }
+
+    #[test]
+    fn a_name_met_under_another_type_asks_for_a_recount() {
+        let inputs = [
+            MentionIn {
+                text: "Zarnegar",
+                entity_type: "PER",
+                cues: &[],
+            },
+            MentionIn {
+                text: "Kabul",
+                entity_type: "LOC",
+                cues: &[],
+            },
+        ];
+        let a = Analysed::new(&inputs);
+        let fetched = [known(1, "LOC", "Zarnegar"), known(2, "LOC", "Kabul")];
+        let mut next = 10;
+        let p = plan(&a, &fetched, &mut || {
+            next += 1;
+            next
+        });
+        assert_eq!(p.chosen[0].entity, Some(1), "{:?}", p.chosen);
+        assert_eq!(p.chosen[1].entity, Some(2));
+        assert_eq!(p.retyped(&a, &fetched), vec![1]);
     }
 }

@@ -198,7 +198,7 @@ impl Store {
                  AS t(e, text) JOIN entities y ON y.id = t.e \
                  WHERE y.canonical_name <> t.text AND NOT y.canonical_curated \
                  AND y.kb_key IS NULL) \
-                 UPDATE entities e SET canonical_name = b.text FROM \
+                 UPDATE entities e SET canonical_name = b.text, updated_at = now() FROM \
                  (SELECT DISTINCT ON (x.id) x.id, m.text FROM renamed x, \
                  LATERAL (SELECT text FROM mentions WHERE entity_id = x.id \
                  AND decision IN ('new_entity', 'alias_match', 'variant', 'context') \
@@ -210,6 +210,34 @@ impl Store {
                     forms.iter().map(|f| f.0).collect::<Vec<_>>().into(),
                     forms.iter().map(|f| f.1.clone()).collect::<Vec<_>>().into(),
                 ],
+            ))
+            .await?;
+        Ok(())
+    }
+
+    /// Types entities by their mentions: the type the name finder gave
+    /// most of each one's latest 200 mentions (a tie keeps the type it
+    /// has), unless it is a known entity. `entities` are those an article
+    /// just named under another type than theirs; as
+    /// [`Store::refresh_names`], a statement of its own after the
+    /// resolution commits.
+    pub async fn refresh_types(&self, entities: &[Uuid]) -> Result<()> {
+        if entities.is_empty() {
+            return Ok(());
+        }
+        self.db
+            .execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "UPDATE entities e SET entity_type = b.t, updated_at = now() FROM \
+                 (SELECT y.id, (SELECT m.entity_type FROM \
+                   (SELECT entity_type FROM mentions WHERE entity_id = y.id \
+                    ORDER BY id DESC LIMIT 200) m \
+                  GROUP BY m.entity_type \
+                  ORDER BY count(*) DESC, (m.entity_type = y.entity_type) DESC, m.entity_type \
+                  LIMIT 1) AS t \
+                  FROM entities y WHERE y.id = ANY($1::uuid[]) AND y.kb_key IS NULL) b \
+                 WHERE e.id = b.id AND b.t IS NOT NULL AND e.entity_type <> b.t",
+                [entities.to_vec().into()],
             ))
             .await?;
         Ok(())

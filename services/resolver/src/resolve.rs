@@ -299,6 +299,9 @@ pub async fn resolve_article(
     if let Err(e) = store.refresh_names(&forms).await {
         tracing::warn!(error = %e, "entity names not refreshed");
     }
+    if let Err(e) = store.refresh_types(&p.retyped(&analysed, &fetched)).await {
+        tracing::warn!(error = %e, "entity types not refreshed");
+    }
     let links = stored
         .iter()
         .zip(p.chosen)

@@ -47,7 +47,8 @@ fn capitalised(token: &str) -> bool {
 }
 
 /// The name a markable's tokens spell, or `None` when it is no name: its
-/// part before a comma (an apposition follows), without a leading article
+/// part before a comma (an apposition follows) and before a post-modifying
+/// preposition, without a leading article
 /// or a trailing possessive, with a first and a last token capitalised and
 /// some token that the corpus never writes in lower case (so "Police" in a
 /// headline is no name, "Chargers" is), or, outside a headline (a sentence
@@ -57,6 +58,16 @@ fn name_of(tokens: &[&str], lower: &HashSet<String>, headline: bool) -> Option<V
     let mut t: Vec<&str> = tokens.to_vec();
     if let Some(comma) = t.iter().position(|w| *w == ",") {
         t.truncate(comma);
+    }
+    // A post-modifier is not the name ("Gulf of Aden between Somalia and
+    // Yemen"): a name ends before a preposition that is not one of a name's
+    // own ("of", "for").
+    const POST: &[&str] = &[
+        "in", "at", "on", "near", "between", "from", "off", "outside", "inside", "across", "along",
+        "by", "with", "over", "under",
+    ];
+    if let Some(cut) = t.iter().skip(1).position(|w| POST.contains(w)) {
+        t.truncate(cut + 1);
     }
     while t
         .first()

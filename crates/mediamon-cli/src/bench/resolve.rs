@@ -115,6 +115,8 @@ struct MemStore {
     index: HashMap<(u8, String), Vec<usize>>,
     /// The entities each resolved document names.
     docs: Vec<BTreeSet<usize>>,
+    /// Per entity, how many of its mentions the name finder gave each type.
+    type_counts: HashMap<usize, BTreeMap<String, usize>>,
 }
 
 const NORM: u8 = 0;
@@ -142,7 +144,12 @@ impl MemStore {
         }
         hits.sort_unstable_by_key(|&a| (self.aliases[a].entity, a));
         hits.dedup();
-        hits.into_iter().map(|a| self.aliases[a].clone()).collect()
+        hits.into_iter()
+            .map(|a| Known {
+                entity_type: self.types[self.aliases[a].entity].clone(),
+                ..self.aliases[a].clone()
+            })
+            .collect()
     }
 
     /// A store holding the knowledge base shipped with the product, as
@@ -239,12 +246,44 @@ impl MemStore {
                     .count() as u32
             });
         }
+        // As the service: the type of an entity named under another one is
+        // the majority of its mentions' (a tie keeps the type it has; known
+        // entities keep theirs).
+        let retyped = p.retyped(&analysed, &fetched);
         for (entity, _, ty) in &p.entities {
             debug_assert_eq!(*entity, self.types.len());
             self.types.push(ty.clone());
         }
         for (entity, surface, keys) in p.aliases {
             self.add_alias(entity, &surface, keys);
+        }
+        for (c, g) in p.chosen.iter().zip(doc) {
+            if let Some(e) = c.entity {
+                *self
+                    .type_counts
+                    .entry(e)
+                    .or_default()
+                    .entry(g.ty.clone())
+                    .or_default() += 1;
+            }
+        }
+        for e in retyped {
+            if self
+                .aliases
+                .iter()
+                .any(|a| a.entity == e && a.kb_key.is_some())
+            {
+                continue;
+            }
+            let counts = &self.type_counts[&e];
+            let held = counts.get(&self.types[e]).copied().unwrap_or(0);
+            if let Some((ty, _)) = counts
+                .iter()
+                .filter(|(_, n)| **n > held)
+                .max_by_key(|(_, n)| **n)
+            {
+                self.types[e] = ty.clone();
+            }
         }
         let out: Vec<Option<usize>> = p.chosen.iter().map(|c| c.entity).collect();
         self.docs.push(out.iter().flatten().copied().collect());
@@ -401,15 +440,7 @@ pub(crate) fn score(system: &str, set: &Labeled, predicted: &[usize], per_second
         br += both / gold_size[g] as f64;
     }
     let (bp, br) = (bp / n, br / n);
-    let violations = set
-        .apart
-        .iter()
-        .filter(|(a, b)| {
-            pred_size.keys().any(|p| {
-                cell.contains_key(&(*p, a.as_str())) && cell.contains_key(&(*p, b.as_str()))
-            })
-        })
-        .count();
+    let violations = violated(set, predicted).len();
     Row {
         system: system.to_string(),
         pairwise_precision: pp,
@@ -421,6 +452,23 @@ pub(crate) fn score(system: &str, set: &Labeled, predicted: &[usize], per_second
         must_not_merge_violations: violations,
         mentions_per_second: per_second,
     }
+}
+
+/// The must-not-merge pairs that share a predicted cluster.
+fn violated<'a>(set: &'a Labeled, predicted: &[usize]) -> Vec<&'a (String, String)> {
+    let mut clusters: HashMap<&str, BTreeSet<usize>> = HashMap::new();
+    for (m, &p) in set.mentions.iter().zip(predicted) {
+        clusters.entry(m.entity.as_str()).or_default().insert(p);
+    }
+    set.apart
+        .iter()
+        .filter(
+            |(a, b)| match (clusters.get(a.as_str()), clusters.get(b.as_str())) {
+                (Some(x), Some(y)) => !x.is_disjoint(y),
+                _ => false,
+            },
+        )
+        .collect()
 }
 
 /// A system: its clusters, and the time it spent resolving.
@@ -523,19 +571,34 @@ pub async fn run(o: Options<'_>) -> anyhow::Result<()> {
             let (predicted, per_second) = timed(system, &set.mentions, &set.docs);
             rows.push(score(name, set, &predicted, per_second));
         }
+        let (worst, spread, worst_predicted) = arrival_orders(set);
+        rows.push(worst);
+        // In JSON the spread is part of the set's document.
+        if !o.json {
+            text.push_str(&format!(
+                "{}: pairwise F1 of the resolution core over {ORDERS} shuffled arrival orders: \
+             mean {:.3}, min {:.3}, max {:.3}; {} with a must-not-merge violation\n",
+                set.name, spread.mean, spread.min, spread.max, spread.orders_violating
+            ));
+            for (pair, orders) in &spread.violated {
+                text.push_str(&format!("  {pair}: merged in {orders} orders\n"));
+            }
+        }
         if o.errors {
             text.push_str(&format!("\n{} in memory:", set.name));
             text.push_str(&error_report(
                 &set.mentions,
                 &run_core(&set.mentions, &set.docs).0,
             ));
+            text.push_str(&format!("\n{} in memory, worst arrival order:", set.name));
+            text.push_str(&error_report(&set.mentions, &worst_predicted));
         }
-        reports.push((set, rows));
+        reports.push((set, rows, spread));
     }
     let table = if o.json {
         let sets: Vec<serde_json::Value> = reports
             .iter()
-            .map(|(set, rows)| {
+            .map(|(set, rows, spread)| {
                 serde_json::json!({
                     "data": set.name,
                     "mentions": set.mentions.len(),
@@ -543,13 +606,14 @@ pub async fn run(o: Options<'_>) -> anyhow::Result<()> {
                     "must_not_merge_pairs": set.apart.len(),
                     "twin_chain_pairs": set.twins.len(),
                     "rows": rows,
+                    "arrival_orders": spread,
                 })
             })
             .collect();
         serde_json::to_string_pretty(&sets)? + "\n"
     } else {
         let mut out = String::new();
-        for (set, rows) in &reports {
+        for (set, rows, _) in &reports {
             out.push_str(&format!(
                 "{}: {} mentions in {} documents, {} must-not-merge pairs, {} twin chain pairs\n",
                 set.name,
@@ -581,6 +645,68 @@ pub async fn run(o: Options<'_>) -> anyhow::Result<()> {
         out
     };
     crate::output::emit(&(table + &text))
+}
+
+/// How many shuffled arrival orders the core is scored over.
+const ORDERS: u64 = 20;
+
+/// Pairwise F1 over shuffled arrival orders.
+#[derive(Debug, Clone, serde::Serialize)]
+struct Spread {
+    orders: u64,
+    mean: f64,
+    min: f64,
+    max: f64,
+    /// Orders with a must-not-merge violation.
+    orders_violating: u64,
+    /// Each violated must-not-merge pair, and in how many orders.
+    violated: BTreeMap<String, u64>,
+}
+
+/// Articles arrive in any order, and a service resolving several at once
+/// finishes them in any order: the core's scores over [`ORDERS`] shuffled
+/// orders of the documents (fixed seeds), and the row and clusters of the
+/// worst one.
+fn arrival_orders(set: &Labeled) -> (Row, Spread, Vec<usize>) {
+    use rand::SeedableRng;
+    use rand::seq::SliceRandom;
+    let mut worst: Option<(Row, Vec<usize>)> = None;
+    let mut f1s = Vec::new();
+    let mut orders_violating = 0;
+    let mut violated_pairs: BTreeMap<String, u64> = BTreeMap::new();
+    for seed in 0..ORDERS {
+        let mut docs = set.docs.clone();
+        docs.shuffle(&mut rand::rngs::StdRng::seed_from_u64(seed));
+        let (predicted, spent) = run_core(&set.mentions, &docs);
+        let per_second = set.mentions.len() as f64 / spent.as_secs_f64();
+        let row = score(
+            &format!("resolution core, worst of {ORDERS} arrival orders"),
+            set,
+            &predicted,
+            per_second,
+        );
+        f1s.push(row.pairwise_f1);
+        orders_violating += u64::from(row.must_not_merge_violations > 0);
+        for (a, b) in violated(set, &predicted) {
+            *violated_pairs.entry(format!("{a} / {b}")).or_default() += 1;
+        }
+        if worst
+            .as_ref()
+            .is_none_or(|(w, _)| row.pairwise_f1 < w.pairwise_f1)
+        {
+            worst = Some((row, predicted));
+        }
+    }
+    let spread = Spread {
+        orders: ORDERS,
+        mean: f1s.iter().sum::<f64>() / f1s.len() as f64,
+        min: f1s.iter().copied().fold(f64::INFINITY, f64::min),
+        max: f1s.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        orders_violating,
+        violated: violated_pairs,
+    };
+    let (row, predicted) = worst.expect("ORDERS > 0");
+    (row, spread, predicted)
 }
 
 /// The clusters that mix gold entities (wrong merges) and the gold entities
