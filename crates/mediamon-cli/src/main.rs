@@ -226,6 +226,20 @@ enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Names in Arabic script and Cyrillic against their Latin form: how
+    /// often the resolver's comparison meets them, and how often it meets a
+    /// wrong one.
+    Names {
+        /// The team's data/names folder.
+        #[arg(long, default_value_os_t = bench::names::default_dir())]
+        data: PathBuf,
+        /// Print one JSON document.
+        #[arg(long)]
+        json: bool,
+        /// Also list this many pairs that did not meet, per script.
+        #[arg(long, default_value_t = 0)]
+        misses: usize,
+    },
     /// Entity resolution: pairwise and B-cubed precision / recall / F1,
     /// must-not-merge violations, mentions per second.
     Resolve {
@@ -397,6 +411,9 @@ async fn main() -> anyhow::Result<()> {
                 json,
             })
             .await
+        }
+        Command::Bench(BenchCommand::Names { data, json, misses }) => {
+            bench::names::run(&data, json, misses)
         }
         Command::Bench(BenchCommand::Ner { conll, model, json }) => {
             bench::ner::run(&conll, model.as_deref(), json)

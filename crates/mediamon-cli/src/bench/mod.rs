@@ -4,6 +4,7 @@ pub mod ecbplus;
 pub mod extract;
 mod generate;
 pub mod ingest;
+pub mod names;
 pub mod ner;
 pub mod resolve;
 mod service;
