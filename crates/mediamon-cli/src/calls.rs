@@ -8,8 +8,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use mediamon_client::{IngestClient, Outgoing, QueryClient};
 use mediamon_proto::v1::{
     ArticleMetadata, ExplainResolutionRequest, GetArticleRequest, GetEntityProfileRequest,
-    IngestArticleRequest, IngestOutcome, SearchArticlesRequest, get_entity_profile_request::Entity,
-    ingest_article_request::Content,
+    IngestArticleRequest, IngestOutcome, ListQuotesRequest, SearchArticlesRequest,
+    get_entity_profile_request::Entity, ingest_article_request::Content,
 };
 
 use crate::Connection;
@@ -252,6 +252,65 @@ pub async fn entity(conn: &Connection, key: &str, json: bool) -> anyhow::Result<
     } else {
         let mut out = String::new();
         output::profile(&mut out, &reply);
+        out
+    };
+    output::emit(&text)
+}
+
+/// An entity's id: the key itself when it is one, else the entity the
+/// name denotes best (as `mediamon entity NAME` shows it).
+async fn entity_id(client: &mut QueryClient, key: &str) -> anyhow::Result<String> {
+    if mediamon_store::Uuid::parse_str(key).is_ok() {
+        return Ok(key.to_string());
+    }
+    let profile = client
+        .get_entity_profile(GetEntityProfileRequest {
+            entity: Some(Entity::Name(key.to_string())),
+            max_items: 1,
+        })
+        .await
+        .map_err(status_error)?
+        .into_inner();
+    profile
+        .entity
+        .map(|e| e.id)
+        .with_context(|| format!("no entity is named {key:?}"))
+}
+
+/// What `mediamon quotes` asks for.
+pub struct QuotesQuery<'a> {
+    pub speaker: Option<&'a str>,
+    pub mentioning: Option<&'a str>,
+    pub limit: i32,
+    pub page_token: &'a str,
+}
+
+pub async fn quotes(conn: &Connection, q: QuotesQuery<'_>, json: bool) -> anyhow::Result<()> {
+    let mut client = query_client(conn).await?;
+    let speaker_entity_id = match q.speaker {
+        Some(key) => entity_id(&mut client, key).await?,
+        None => String::new(),
+    };
+    let mentioned_entity_id = match q.mentioning {
+        Some(key) => entity_id(&mut client, key).await?,
+        None => String::new(),
+    };
+    let reply = client
+        .list_quotes(ListQuotesRequest {
+            speaker_entity_id,
+            mentioned_entity_id,
+            publish_time: None,
+            page_size: q.limit,
+            page_token: q.page_token.to_string(),
+        })
+        .await
+        .map_err(status_error)?
+        .into_inner();
+    let text = if json {
+        output::json(&reply, "mediamon.v1.ListQuotesResponse")?
+    } else {
+        let mut out = String::new();
+        output::quotes(&mut out, &reply);
         out
     };
     output::emit(&text)

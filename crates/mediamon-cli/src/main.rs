@@ -148,7 +148,27 @@ enum Command {
         #[command(flatten)]
         connection: Connection,
     },
-    /// Show one article with its mentions.
+    /// Quotations and reported speech, newest first: by speaker, by an
+    /// entity their articles mention.
+    Quotes {
+        /// Only quotes of this speaker (an entity id or a name).
+        #[arg(long)]
+        speaker: Option<String>,
+        /// Only quotes in articles that mention this entity (an id or a name).
+        #[arg(long)]
+        mentioning: Option<String>,
+        /// Results per page.
+        #[arg(long, default_value_t = 20)]
+        limit: i32,
+        /// A token a previous page printed.
+        #[arg(long, default_value = "")]
+        page_token: String,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        connection: Connection,
+    },
+    /// Show one article with its mentions and quotes.
     Article {
         /// The article id.
         id: String,
@@ -498,6 +518,22 @@ async fn main() -> anyhow::Result<()> {
             json,
             connection,
         } => calls::article(&connection, &id, json).await,
+        Command::Quotes {
+            speaker,
+            mentioning,
+            limit,
+            page_token,
+            json,
+            connection,
+        } => {
+            let query = calls::QuotesQuery {
+                speaker: speaker.as_deref(),
+                mentioning: mentioning.as_deref(),
+                limit,
+                page_token: &page_token,
+            };
+            calls::quotes(&connection, query, json).await
+        }
         Command::Explain {
             mention_id,
             json,

@@ -4,7 +4,8 @@
 use anyhow::Context;
 use mediamon_proto::v1::{
     ArticleSummary, Entity, EntityType, ExplainResolutionResponse, GetArticleResponse,
-    GetEntityProfileResponse, ResolutionDecision, SearchArticlesResponse,
+    GetEntityProfileResponse, ListQuotesResponse, Quote, ResolutionDecision,
+    SearchArticlesResponse,
 };
 use prost::Message;
 use prost_reflect::{DescriptorPool, DynamicMessage};
@@ -241,5 +242,50 @@ pub fn article(out: &mut String, reply: &GetArticleResponse) {
             decision(m.resolution),
             m.id
         );
+    }
+    if !a.quotes.is_empty() {
+        outln!(out, "\nQuotes:");
+        for q in &a.quotes {
+            quote_line(out, q);
+        }
+    }
+}
+
+/// One quote: who, how, what.
+fn quote_line(out: &mut String, q: &Quote) {
+    let who = if q.anonymous {
+        "sources".to_string()
+    } else if q.speaker_name.is_empty() {
+        "(unknown)".to_string()
+    } else {
+        q.speaker_name.clone()
+    };
+    let how = match (q.direct, q.verb.is_empty()) {
+        (true, true) => String::new(),
+        (true, false) => format!(" {}", q.verb),
+        (false, _) => format!(" {} (reported)", q.verb),
+    };
+    let text = if q.direct {
+        format!("\u{201C}{}\u{201D}", q.text)
+    } else {
+        q.text.clone()
+    };
+    outln!(out, "  {who}{how}: {text}");
+}
+
+pub fn quotes(out: &mut String, reply: &ListQuotesResponse) {
+    if reply.quotes.is_empty() {
+        outln!(out, "No quotes.");
+    }
+    for item in &reply.quotes {
+        if let Some(a) = &item.article {
+            outln!(out, "{}  {}  id {}", date(a), a.title, a.id);
+        }
+        if let Some(q) = &item.quote {
+            quote_line(out, q);
+        }
+    }
+    if !reply.next_page_token.is_empty() {
+        outln!(out, "(more: --page-token {})", reply.next_page_token);
     }
 }

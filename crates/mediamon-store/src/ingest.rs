@@ -52,6 +52,25 @@ pub struct NewMention {
     pub confidence: f32,
 }
 
+/// A quotation or piece of reported speech to store with its article.
+#[derive(Debug, Clone)]
+pub struct NewQuote {
+    pub id: Uuid,
+    /// Code-point offsets into the body.
+    pub start: i32,
+    pub end: i32,
+    pub text: String,
+    /// The mention (by its place in the article's mentions) that names the
+    /// speaker.
+    pub speaker: Option<usize>,
+    /// The words that name the speaker where the quote is attributed.
+    pub speaker_text: String,
+    pub verb: String,
+    pub direct: bool,
+    /// Attributed to unnamed sources.
+    pub anonymous: bool,
+}
+
 /// W3C trace context to store with the outbox row.
 #[derive(Debug, Clone, Default)]
 pub struct TraceCarrier {
@@ -74,13 +93,15 @@ pub enum Inserted {
 
 impl Store {
     /// Stores an article, its band keys, its near-duplicate link, its
-    /// mentions and an outbox row in one statement (atomic, one round trip).
+    /// mentions, its quotes and an outbox row in one statement (atomic, one
+    /// round trip).
     /// An exact duplicate (same content hash or idempotency key) writes
     /// nothing.
     pub async fn insert_article(
         &self,
         new: NewArticle,
         mentions: Vec<NewMention>,
+        quotes: Vec<NewQuote>,
         trace: TraceCarrier,
     ) -> Result<Inserted> {
         let id = Uuid::now_v7();
@@ -126,6 +147,13 @@ impl Store {
                    FROM a, unnest($18::uuid[], $19::text[], $20::int4[], $21::int4[], \
                      $22::text[], $23::int4[], $24::text[], $25::real[]) \
                      AS t(id, ty, s, e, tx, si, ti, c)), \
+                 q AS (INSERT INTO quotes (id, article_id, start_offset, end_offset, text, \
+                   speaker_mention_id, speaker_text, verb, direct, anonymous) \
+                   SELECT t.id, a.id, t.s, t.e, t.tx, \
+                     CASE WHEN t.sp >= 0 THEN ($18::uuid[])[t.sp + 1] END, t.st, t.v, t.d, t.an \
+                   FROM a, unnest($28::int4[], $29::int4[], $30::text[], $31::int4[], \
+                     $32::text[], $33::text[], $34::bool[], $35::bool[], $36::uuid[]) \
+                     AS t(s, e, tx, sp, st, v, d, an, id)), \
                  o AS (INSERT INTO outbox (article_id, kind, traceparent, tracestate) \
                    SELECT a.id, 'resolve', $26, $27 FROM a) \
                  SELECT a.id, nd.original_id, nd.similarity FROM a LEFT JOIN nd ON true",
@@ -162,6 +190,35 @@ impl Store {
                         .into(),
                     trace.traceparent.into(),
                     trace.tracestate.into(),
+                    quotes.iter().map(|q| q.start).collect::<Vec<_>>().into(),
+                    quotes.iter().map(|q| q.end).collect::<Vec<_>>().into(),
+                    quotes
+                        .iter()
+                        .map(|q| q.text.clone())
+                        .collect::<Vec<_>>()
+                        .into(),
+                    quotes
+                        .iter()
+                        .map(|q| q.speaker.and_then(|i| i32::try_from(i).ok()).unwrap_or(-1))
+                        .collect::<Vec<_>>()
+                        .into(),
+                    quotes
+                        .iter()
+                        .map(|q| q.speaker_text.clone())
+                        .collect::<Vec<_>>()
+                        .into(),
+                    quotes
+                        .iter()
+                        .map(|q| q.verb.clone())
+                        .collect::<Vec<_>>()
+                        .into(),
+                    quotes.iter().map(|q| q.direct).collect::<Vec<_>>().into(),
+                    quotes
+                        .iter()
+                        .map(|q| q.anonymous)
+                        .collect::<Vec<_>>()
+                        .into(),
+                    quotes.iter().map(|q| q.id).collect::<Vec<_>>().into(),
                 ],
             ))
             .await?;

@@ -25,11 +25,12 @@ use sea_orm_migration::MigratorTrait;
 
 pub use curation::{Audit, LogRow, ReviewRow};
 pub use feeds::{FeedRow, PollOutcome};
-pub use ingest::{Inserted, MinHash, NewArticle, NewMention, TraceCarrier};
+pub use ingest::{Inserted, MinHash, NewArticle, NewMention, NewQuote, TraceCarrier};
 pub use known::KnownLoad;
 pub use outbox::{Backlog, FailedItem, OutboxItem};
 pub use read::{
     ArticleFilter, ArticleRow, CoMentionRow, EntityMatchRow, EntityRow, MentionInContextRow,
+    QuoteFilter, QuoteRow,
 };
 pub use resolution::{
     AliasKeys, AliasRow, NewEntity, PROBE_CAP, Probe, ResolutionTxn, StoredMention, Writes,

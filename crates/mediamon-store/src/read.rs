@@ -65,6 +65,41 @@ pub struct MentionInContextRow {
     pub article_body: String,
 }
 
+/// A quote with its speaker as resolved now.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct QuoteRow {
+    pub quote_id: Uuid,
+    pub article_id: Uuid,
+    pub start_offset: i32,
+    pub end_offset: i32,
+    pub text: String,
+    pub direct: bool,
+    pub verb: String,
+    pub speaker_mention_id: Option<Uuid>,
+    pub speaker_entity_id: Option<Uuid>,
+    /// The entity's name once resolved, else the mention's text.
+    pub speaker_name: String,
+    pub speaker_text: String,
+    pub anonymous: bool,
+}
+
+/// Filters of a quote listing; empty fields do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct QuoteFilter {
+    pub speaker: Option<Uuid>,
+    /// Quotes in articles that mention this entity.
+    pub mentioned: Option<Uuid>,
+    pub from: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+}
+
+const QUOTE_COLUMNS: &str = "q.id AS quote_id, q.article_id, q.start_offset, q.end_offset, \
+    q.text, q.direct, q.verb, q.speaker_mention_id, m.entity_id AS speaker_entity_id, \
+    coalesce(e.canonical_name, m.text, '') AS speaker_name, q.speaker_text, q.anonymous";
+
+const QUOTE_SPEAKER: &str = "LEFT JOIN mentions m ON m.id = q.speaker_mention_id \
+    LEFT JOIN entities e ON e.id = m.entity_id";
+
 /// Filters of an article search; empty fields do not filter.
 #[derive(Debug, Clone, Default)]
 pub struct ArticleFilter {
@@ -178,6 +213,67 @@ impl Store {
             .order_by_asc(mention::Column::StartOffset)
             .all(&self.db)
             .await?)
+    }
+
+    /// An article's quotes in body order.
+    pub async fn article_quotes(&self, article_id: Uuid) -> Result<Vec<QuoteRow>> {
+        let stmt = Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            format!(
+                "SELECT {QUOTE_COLUMNS} FROM quotes q {QUOTE_SPEAKER} \
+                 WHERE q.article_id = $1 ORDER BY q.start_offset, q.id"
+            ),
+            [article_id.into()],
+        );
+        Ok(QuoteRow::find_by_statement(stmt).all(&self.db).await?)
+    }
+
+    /// Quotes matching a filter with their articles, newest article first,
+    /// in body order within one.
+    #[tracing::instrument(name = "store.list_quotes", skip_all, fields(offset, limit))]
+    pub async fn list_quotes(
+        &self,
+        filter: &QuoteFilter,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Vec<(QuoteRow, ArticleRow)>> {
+        let stmt = Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            format!(
+                "SELECT {QUOTE_COLUMNS}, a.id, a.title, a.url, a.outlet, a.authors, a.language, \
+                        a.published_at, a.published_precision, a.published_source, a.dateline, \
+                        nd.original_id AS near_duplicate_of, \
+                        nd.similarity AS near_duplicate_similarity, \
+                        a.ingested_at, a.resolution_state, left(a.body, 240) AS snippet \
+                 FROM quotes q JOIN articles a ON a.id = q.article_id \
+                 LEFT JOIN near_duplicates nd ON nd.article_id = a.id {QUOTE_SPEAKER} \
+                 WHERE ($1::uuid IS NULL OR m.entity_id = $1) \
+                   AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM mentions x \
+                        WHERE x.article_id = a.id AND x.entity_id = $2)) \
+                   AND ($3::timestamptz IS NULL OR coalesce(a.published_at, a.ingested_at) >= $3) \
+                   AND ($4::timestamptz IS NULL OR coalesce(a.published_at, a.ingested_at) < $4) \
+                 ORDER BY coalesce(a.published_at, a.ingested_at) DESC, a.id DESC, \
+                          q.start_offset, q.id \
+                 LIMIT $5 OFFSET $6"
+            ),
+            [
+                filter.speaker.into(),
+                filter.mentioned.into(),
+                filter.from.into(),
+                filter.until.into(),
+                i64::try_from(limit).unwrap_or(i64::MAX).into(),
+                i64::try_from(offset).unwrap_or(i64::MAX).into(),
+            ],
+        );
+        let rows = self.db.query_all_raw(stmt).await?;
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    QuoteRow::from_query_result(row, "")?,
+                    ArticleRow::from_query_result(row, "")?,
+                ))
+            })
+            .collect()
     }
 
     /// Entities by id, in the order asked; unknown ids are skipped.

@@ -53,6 +53,27 @@ pub fn mention(m: &mention::Model) -> v1::Mention {
     }
 }
 
+/// A stored quote on the wire.
+pub fn quotation(q: &mediamon_store::QuoteRow) -> v1::Quote {
+    let id = |u: Option<mediamon_store::Uuid>| u.map(|u| u.to_string()).unwrap_or_default();
+    v1::Quote {
+        id: q.quote_id.to_string(),
+        article_id: q.article_id.to_string(),
+        span: Some(v1::TextSpan {
+            start: u32::try_from(q.start_offset).unwrap_or(0),
+            end: u32::try_from(q.end_offset).unwrap_or(0),
+        }),
+        text: q.text.clone(),
+        direct: q.direct,
+        verb: q.verb.clone(),
+        speaker_mention_id: id(q.speaker_mention_id),
+        speaker_entity_id: id(q.speaker_entity_id),
+        speaker_name: q.speaker_name.clone(),
+        speaker_text: q.speaker_text.clone(),
+        anonymous: q.anonymous,
+    }
+}
+
 const DECISIONS: [(v1::ResolutionDecision, &str); 8] = [
     (v1::ResolutionDecision::NewEntity, "new_entity"),
     (v1::ResolutionDecision::AliasMatch, "alias_match"),

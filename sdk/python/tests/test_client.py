@@ -58,6 +58,12 @@ def test_an_ingested_article_is_found_by_search(client: mediamon.Client, marker:
     assert explained.mention.id == article.mentions[0].id
     assert explained.explanation
 
+    # The minister's reported words are his, and listed by speaker.
+    said = [q for q in article.quotes if q.text.startswith("another round was planned")]
+    assert said and said[0].speaker_entity_id == linked["Amir Khan Muttaqi"]
+    listed = client.list_quotes(speaker_entity_id=linked["Amir Khan Muttaqi"])
+    assert first.article_id in {item.article.id for item in listed}
+
 
 def test_an_html_page_is_read_for_its_story_and_metadata(
     client: mediamon.Client, marker: str, tmp_path: Path

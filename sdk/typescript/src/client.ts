@@ -30,7 +30,9 @@ import {
 import {
   type Article,
   type GetEntityProfileResponse,
+  type ListQuotesResponse,
   QueryService,
+  type QuoteInArticle,
   type SearchArticlesResponse,
 } from "./gen/mediamon/v1/query_pb.js";
 import {
@@ -72,6 +74,20 @@ export interface ArticleSearch {
   /** Published before this time. */
   before?: Date;
   outlet?: string;
+  /** Results per call (default 20, at most 100). */
+  pageSize?: number;
+}
+
+/** Which quotes to list; every filter optional. */
+export interface QuoteSearch {
+  /** Only quotes of this speaker (an entity id). */
+  speakerEntityId?: string;
+  /** Only quotes in articles that mention this entity. */
+  mentionedEntityId?: string;
+  /** Published at or after this time. */
+  since?: Date;
+  /** Published before this time. */
+  before?: Date;
   /** Results per call (default 20, at most 100). */
   pageSize?: number;
 }
@@ -273,7 +289,35 @@ export class MediamonClient {
     );
   }
 
-  /** One article with its body and every mention. */
+  /** Quotations and reported speech, newest article first, fetched a page at a time as the iteration goes. */
+  listQuotes(search: QuoteSearch = {}): AsyncIterable<QuoteInArticle> {
+    return follow(async (pageToken) => {
+      const page = await this.listQuotesPage(search, pageToken);
+      return [page.quotes, page.nextPageToken];
+    });
+  }
+
+  /** One page of {@link listQuotes} and the next page's token. */
+  listQuotesPage(search: QuoteSearch = {}, pageToken = ""): Promise<ListQuotesResponse> {
+    const { since, before } = search;
+    return call(() =>
+      this.queryService.listQuotes({
+        speakerEntityId: search.speakerEntityId ?? "",
+        mentionedEntityId: search.mentionedEntityId ?? "",
+        pageSize: search.pageSize ?? 0,
+        pageToken,
+        publishTime:
+          since || before
+            ? create(TimeRangeSchema, {
+                start: since && timestampFromDate(since),
+                end: before && timestampFromDate(before),
+              })
+            : undefined,
+      }),
+    );
+  }
+
+  /** One article with its body, every mention and every quote. */
   async getArticle(articleId: string): Promise<Article> {
     const response = await call(() => this.queryService.getArticle({ articleId }));
     return required(response.article, "article");

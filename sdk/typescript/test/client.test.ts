@@ -108,6 +108,13 @@ test("an ingested article is found by search", async () => {
   assert.ok(minister?.entityId);
   const entity = await client.getEntity(minister.entityId);
   assert.ok(["Amir Khan Muttaqi", "Amir Khan Mottaki"].includes(entity.canonicalName));
+
+  // The minister's reported words are his, and listed by speaker.
+  const { quotes } = await client.getArticle(first.articleId);
+  const said = quotes.find((q) => q.text.startsWith("another round was planned"));
+  assert.equal(said?.speakerEntityId, minister.entityId);
+  const listed = await all(client.listQuotes({ speakerEntityId: minister.entityId }));
+  assert.ok(listed.some((item) => item.article?.id === first.articleId));
 });
 
 test("entity profiles have the aliases of their spellings", async () => {

@@ -8,7 +8,7 @@ use mediamon_proto::error::check_line;
 use mediamon_proto::v1::{
     ArticleMetadata, DatePrecision, IngestArticleRequest, ingest_article_request::Content,
 };
-use mediamon_store::{MinHash, NewArticle, NewMention, Uuid};
+use mediamon_store::{MinHash, NewArticle, NewMention, NewQuote, Uuid};
 use sha2::{Digest, Sha256};
 
 use crate::error::IngestError;
@@ -18,11 +18,12 @@ pub(crate) const MAX_URL: usize = 2048;
 const MAX_SHORT_FIELD: usize = 300;
 const MAX_AUTHORS: usize = 50;
 
-/// An article and its mentions, ready for the store.
+/// An article, its mentions and its quotes, ready for the store.
 #[derive(Debug)]
 pub struct Prepared {
     pub article: NewArticle,
     pub mentions: Vec<NewMention>,
+    pub quotes: Vec<NewQuote>,
 }
 
 /// Validates a request, extracts the story and its metadata, and annotates
@@ -128,6 +129,7 @@ pub fn prepare(
             limit: limits.max_mentions,
         });
     }
+    let quotes = tracing::info_span!("ingest.quotes").in_scope(|| quotes(&body, &mentions));
     let non_empty = |s: String| (!s.trim().is_empty()).then(|| s.trim().to_string());
     let short = |s: Option<String>| s.filter(|s| s.len() <= MAX_SHORT_FIELD);
     // What the page says is kept only where it would pass the caller's checks.
@@ -177,7 +179,41 @@ pub fn prepare(
             idempotency_key: non_empty(req.idempotency_key),
         },
         mentions,
+        quotes,
     })
+}
+
+/// The story's quotations and reported speech, each speaker one of its
+/// mentions.
+fn quotes(body: &str, mentions: &[NewMention]) -> Vec<NewQuote> {
+    let code = |n: i32| usize::try_from(n).unwrap_or(0);
+    let names: Vec<mediamon_quotes::Name<'_>> = mentions
+        .iter()
+        .map(|m| mediamon_quotes::Name {
+            start: code(m.start),
+            end: code(m.end),
+            kind: m.entity_type,
+            cues: &m.titles,
+        })
+        .collect();
+    let offset = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
+    mediamon_quotes::find(body, &names)
+        .into_iter()
+        .map(|q| NewQuote {
+            id: Uuid::now_v7(),
+            start: offset(q.start),
+            end: offset(q.end),
+            text: q.text,
+            speaker: match q.speaker {
+                mediamon_quotes::Speaker::Name(i) => Some(i),
+                _ => None,
+            },
+            anonymous: q.speaker == mediamon_quotes::Speaker::Anonymous,
+            speaker_text: q.speaker_text,
+            verb: q.verb,
+            direct: q.direct,
+        })
+        .collect()
 }
 
 fn check_size(size: usize, limit: usize) -> Result<(), IngestError> {

@@ -85,6 +85,7 @@ impl Ingest {
             .insert_article(
                 prepared.article,
                 prepared.mentions,
+                prepared.quotes,
                 TraceCarrier {
                     traceparent: trace.traceparent,
                     tracestate: trace.tracestate,

@@ -1,5 +1,6 @@
 //! The gRPC handlers of QueryService.
 
+use chrono::{DateTime, Utc};
 use mediamon_client::ResolverClient;
 use mediamon_proto::convert::from_timestamp;
 use mediamon_proto::error::{check_line, check_text};
@@ -7,10 +8,11 @@ use mediamon_proto::page::{self, PageLimits};
 use mediamon_proto::v1::query_service_server::QueryService;
 use mediamon_proto::v1::{
     Article, EntityMatch, GetArticleRequest, GetArticleResponse, GetEntityProfileRequest,
-    GetEntityProfileResponse, SearchArticlesRequest, SearchArticlesResponse, SearchEntitiesRequest,
+    GetEntityProfileResponse, ListQuotesRequest, ListQuotesResponse, QuoteInArticle,
+    SearchArticlesRequest, SearchArticlesResponse, SearchEntitiesRequest, TimeRange,
     get_entity_profile_request,
 };
-use mediamon_store::{ArticleFilter, Store, Uuid};
+use mediamon_store::{ArticleFilter, QuoteFilter, Store, Uuid};
 use tonic::{Request, Response, Status};
 use tracing::instrument;
 
@@ -78,6 +80,32 @@ impl Query {
     }
 }
 
+/// The optional start and end of a time filter.
+type Bounds = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
+/// The bounds of a `publish_time` filter, checked.
+fn publish_range(range: Option<TimeRange>) -> Result<Bounds, QueryError> {
+    let range = range.unwrap_or_default();
+    let bound = |field: &str, t: &Option<prost_types::Timestamp>| {
+        t.as_ref()
+            .map(|t| {
+                from_timestamp(t).ok_or_else(|| QueryError::invalid(field, "not a valid timestamp"))
+            })
+            .transpose()
+    };
+    let from = bound("publish_time.start", &range.start)?;
+    let until = bound("publish_time.end", &range.end)?;
+    if let (Some(f), Some(u)) = (from, until)
+        && f >= u
+    {
+        return Err(QueryError::invalid(
+            "publish_time",
+            "start must be before end",
+        ));
+    }
+    Ok((from, until))
+}
+
 fn entity_uuid(m: &EntityMatch) -> Option<Uuid> {
     m.entity
         .as_ref()
@@ -113,22 +141,7 @@ impl QueryService for Query {
             .collect::<Result<Vec<_>, _>>()?;
         let (offset, limit) = page::parse(req.page_size, &req.page_token, PAGES)
             .map_err(|e| QueryError::invalid(e.field(), e.to_string()))?;
-        let range = req.publish_time.unwrap_or_default();
-        let bound = |field: &str, t: &Option<prost_types::Timestamp>| {
-            t.as_ref()
-                .map(|t| {
-                    from_timestamp(t)
-                        .ok_or_else(|| QueryError::invalid(field, "not a valid timestamp"))
-                })
-                .transpose()
-        };
-        let from = bound("publish_time.start", &range.start)?;
-        let until = bound("publish_time.end", &range.end)?;
-        if let (Some(f), Some(u)) = (from, until)
-            && f >= u
-        {
-            return Err(QueryError::invalid("publish_time", "start must be before end").into());
-        }
+        let (from, until) = publish_range(req.publish_time)?;
         let mut matched_entities = Vec::new();
         if !req.entity_name.trim().is_empty() {
             matched_entities = self
@@ -185,12 +198,80 @@ impl QueryService for Query {
             .article_mentions(id)
             .await
             .map_err(QueryError::from)?;
+        let quotes = self
+            .store
+            .article_quotes(id)
+            .await
+            .map_err(QueryError::from)?;
         Ok(Response::new(GetArticleResponse {
             article: Some(Article {
                 summary: Some(mediamon_wire::article_summary(&row)),
                 body,
                 mentions: mentions.iter().map(mediamon_wire::mention).collect(),
+                quotes: quotes.iter().map(mediamon_wire::quotation).collect(),
             }),
+        }))
+    }
+
+    #[instrument(skip_all, fields(results))]
+    async fn list_quotes(
+        &self,
+        request: Request<ListQuotesRequest>,
+    ) -> Result<Response<ListQuotesResponse>, Status> {
+        let req = request.into_inner();
+        let entity = |field: &str, id: &str| {
+            (!id.is_empty())
+                .then(|| mediamon_wire::id_field(field, id))
+                .transpose()
+        };
+        let speaker = entity("speaker_entity_id", &req.speaker_entity_id)?;
+        let mentioned = entity("mentioned_entity_id", &req.mentioned_entity_id)?;
+        for (field, id) in [
+            ("speaker_entity_id", speaker),
+            ("mentioned_entity_id", mentioned),
+        ] {
+            let Some(id) = id else { continue };
+            let known = self
+                .store
+                .get_entities(&[id])
+                .await
+                .map_err(QueryError::from)?;
+            if known.is_empty() {
+                return Err(QueryError::NotFound {
+                    what: if field == "speaker_entity_id" {
+                        "speaker entity"
+                    } else {
+                        "mentioned entity"
+                    },
+                    id: id.to_string(),
+                }
+                .into());
+            }
+        }
+        let (offset, limit) = page::parse(req.page_size, &req.page_token, PAGES)
+            .map_err(|e| QueryError::invalid(e.field(), e.to_string()))?;
+        let (from, until) = publish_range(req.publish_time)?;
+        let filter = QuoteFilter {
+            speaker,
+            mentioned,
+            from,
+            until,
+        };
+        let rows = self
+            .store
+            .list_quotes(&filter, offset, limit)
+            .await
+            .map_err(QueryError::from)?;
+        tracing::Span::current().record("results", rows.len());
+        Ok(Response::new(ListQuotesResponse {
+            next_page_token: page::next_token(offset, limit, rows.len()),
+            quotes: rows
+                .iter()
+                .map(|(q, a)| QuoteInArticle {
+                    quote: Some(mediamon_wire::quotation(q)),
+                    article: Some(mediamon_wire::article_summary(a)),
+                })
+                .collect(),
         }))
     }
 

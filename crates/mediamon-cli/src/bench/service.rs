@@ -154,6 +154,7 @@ pub async fn run(
             .insert_article(
                 new,
                 placed.into_iter().map(|(_, m)| m).collect(),
+                Vec::new(),
                 TraceCarrier::default(),
             )
             .await?;

@@ -198,8 +198,35 @@ class Client:
         )
         return self._call(self._query.SearchArticles, request)
 
+    def list_quotes(
+        self,
+        *,
+        speaker_entity_id: str = "",
+        mentioned_entity_id: str = "",
+        since: datetime | None = None,
+        before: datetime | None = None,
+        page_size: int = 0,
+    ) -> Iterator[query_pb2.QuoteInArticle]:
+        """Quotations and reported speech with their articles, newest
+        article first, fetching pages as the iteration goes: by speaker, by
+        an entity the article mentions, by publication time (aware
+        datetimes)."""
+
+        def page(token: str) -> tuple[Sequence[query_pb2.QuoteInArticle], str]:
+            request = query_pb2.ListQuotesRequest(
+                speaker_entity_id=speaker_entity_id,
+                mentioned_entity_id=mentioned_entity_id,
+                publish_time=time_range(since, before),
+                page_size=page_size,
+                page_token=token,
+            )
+            response = self._call(self._query.ListQuotes, request)
+            return response.quotes, response.next_page_token
+
+        return _follow(page)
+
     def get_article(self, article_id: str) -> query_pb2.Article:
-        """One article with its body and every mention."""
+        """One article with its body, every mention and every quote."""
         request = query_pb2.GetArticleRequest(article_id=article_id)
         return self._call(self._query.GetArticle, request).article
 

@@ -532,3 +532,73 @@ class NearDuplicate(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___NearDuplicate: _TypeAlias = NearDuplicate  # noqa: Y015
+
+@_typing.final
+class Quote(_message.Message):
+    """A quotation, or speech reported with a named source ("X said that ...")."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    ARTICLE_ID_FIELD_NUMBER: _builtins.int
+    SPAN_FIELD_NUMBER: _builtins.int
+    TEXT_FIELD_NUMBER: _builtins.int
+    DIRECT_FIELD_NUMBER: _builtins.int
+    VERB_FIELD_NUMBER: _builtins.int
+    SPEAKER_MENTION_ID_FIELD_NUMBER: _builtins.int
+    SPEAKER_ENTITY_ID_FIELD_NUMBER: _builtins.int
+    SPEAKER_NAME_FIELD_NUMBER: _builtins.int
+    SPEAKER_TEXT_FIELD_NUMBER: _builtins.int
+    ANONYMOUS_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    """Server-assigned id (UUID)."""
+    article_id: _builtins.str
+    """The article it occurs in."""
+    text: _builtins.str
+    """Those words as they appear in the body."""
+    direct: _builtins.bool
+    """True for words in quotation marks; false for reported speech."""
+    verb: _builtins.str
+    """The reporting verb as written ("said", "told", "stressed"); empty when
+    the quote continues the one before it.
+    """
+    speaker_mention_id: _builtins.str
+    """The mention that names the speaker (for "he" or "the spokesman", the
+    person the article names so); empty when unknown or anonymous.
+    """
+    speaker_entity_id: _builtins.str
+    """The entity that mention is resolved to; empty while unresolved."""
+    speaker_name: _builtins.str
+    """The speaker's name: the entity's name once resolved, else the mention's
+    text.
+    """
+    speaker_text: _builtins.str
+    """The words that attribute the quote as written ("he", "the spokesman")."""
+    anonymous: _builtins.bool
+    """Attributed to unnamed sources ("sources said")."""
+    @_builtins.property
+    def span(self) -> Global___TextSpan:
+        """The words quoted (marks excluded) or the reported clause, in the body."""
+
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        article_id: _builtins.str = ...,
+        span: Global___TextSpan | None = ...,
+        text: _builtins.str = ...,
+        direct: _builtins.bool = ...,
+        verb: _builtins.str = ...,
+        speaker_mention_id: _builtins.str = ...,
+        speaker_entity_id: _builtins.str = ...,
+        speaker_name: _builtins.str = ...,
+        speaker_text: _builtins.str = ...,
+        anonymous: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["span", b"span"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["anonymous", b"anonymous", "article_id", b"article_id", "direct", b"direct", "id", b"id", "span", b"span", "speaker_entity_id", b"speaker_entity_id", "speaker_mention_id", b"speaker_mention_id", "speaker_name", b"speaker_name", "speaker_text", b"speaker_text", "text", b"text", "verb", b"verb"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Quote: _TypeAlias = Quote  # noqa: Y015

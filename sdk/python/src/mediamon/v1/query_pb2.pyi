@@ -137,6 +137,7 @@ class Article(_message.Message):
     SUMMARY_FIELD_NUMBER: _builtins.int
     BODY_FIELD_NUMBER: _builtins.int
     MENTIONS_FIELD_NUMBER: _builtins.int
+    QUOTES_FIELD_NUMBER: _builtins.int
     body: _builtins.str
     """The story text that annotations point into."""
     @_builtins.property
@@ -147,16 +148,21 @@ class Article(_message.Message):
     def mentions(self) -> _containers.RepeatedCompositeFieldContainer[_common_pb2.Mention]:
         """Every mention in body order."""
 
+    @_builtins.property
+    def quotes(self) -> _containers.RepeatedCompositeFieldContainer[_common_pb2.Quote]:
+        """Every quotation and piece of reported speech, in body order."""
+
     def __init__(
         self,
         *,
         summary: _common_pb2.ArticleSummary | None = ...,
         body: _builtins.str = ...,
         mentions: _abc.Iterable[_common_pb2.Mention] | None = ...,
+        quotes: _abc.Iterable[_common_pb2.Quote] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["summary", b"summary"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["body", b"body", "mentions", b"mentions", "summary", b"summary"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["body", b"body", "mentions", b"mentions", "quotes", b"quotes", "summary", b"summary"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -325,3 +331,105 @@ class GetEntityProfileResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___GetEntityProfileResponse: _TypeAlias = GetEntityProfileResponse  # noqa: Y015
+
+@_typing.final
+class ListQuotesRequest(_message.Message):
+    """Which quotes to list. Every filter is optional; all given filters must
+    hold.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SPEAKER_ENTITY_ID_FIELD_NUMBER: _builtins.int
+    MENTIONED_ENTITY_ID_FIELD_NUMBER: _builtins.int
+    PUBLISH_TIME_FIELD_NUMBER: _builtins.int
+    PAGE_SIZE_FIELD_NUMBER: _builtins.int
+    PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    speaker_entity_id: _builtins.str
+    """Only quotes whose speaker is this entity (merged entities included)."""
+    mentioned_entity_id: _builtins.str
+    """Only quotes in articles that mention this entity."""
+    page_size: _builtins.int
+    """At most this many quotes (default 20, at most 100)."""
+    page_token: _builtins.str
+    """A token from a previous response's next_page_token."""
+    @_builtins.property
+    def publish_time(self) -> _common_pb2.TimeRange:
+        """Only quotes in articles published (or, when undated, ingested) in this
+        range.
+        """
+
+    def __init__(
+        self,
+        *,
+        speaker_entity_id: _builtins.str = ...,
+        mentioned_entity_id: _builtins.str = ...,
+        publish_time: _common_pb2.TimeRange | None = ...,
+        page_size: _builtins.int = ...,
+        page_token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["publish_time", b"publish_time"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["mentioned_entity_id", b"mentioned_entity_id", "page_size", b"page_size", "page_token", b"page_token", "publish_time", b"publish_time", "speaker_entity_id", b"speaker_entity_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListQuotesRequest: _TypeAlias = ListQuotesRequest  # noqa: Y015
+
+@_typing.final
+class QuoteInArticle(_message.Message):
+    """A quote with the article it was found in."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    QUOTE_FIELD_NUMBER: _builtins.int
+    ARTICLE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def quote(self) -> _common_pb2.Quote:
+        """The quote."""
+
+    @_builtins.property
+    def article(self) -> _common_pb2.ArticleSummary:
+        """The article's summary."""
+
+    def __init__(
+        self,
+        *,
+        quote: _common_pb2.Quote | None = ...,
+        article: _common_pb2.ArticleSummary | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["article", b"article", "quote", b"quote"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["article", b"article", "quote", b"quote"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___QuoteInArticle: _TypeAlias = QuoteInArticle  # noqa: Y015
+
+@_typing.final
+class ListQuotesResponse(_message.Message):
+    """The result of ListQuotes."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    QUOTES_FIELD_NUMBER: _builtins.int
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    next_page_token: _builtins.str
+    """Pass to the next call for more; empty when there is no more."""
+    @_builtins.property
+    def quotes(self) -> _containers.RepeatedCompositeFieldContainer[Global___QuoteInArticle]:
+        """Matching quotes, newest article first, in body order within one."""
+
+    def __init__(
+        self,
+        *,
+        quotes: _abc.Iterable[Global___QuoteInArticle] | None = ...,
+        next_page_token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["next_page_token", b"next_page_token", "quotes", b"quotes"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListQuotesResponse: _TypeAlias = ListQuotesResponse  # noqa: Y015

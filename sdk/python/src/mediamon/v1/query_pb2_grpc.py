@@ -50,6 +50,11 @@ class QueryServiceStub:
                 request_serializer=mediamon_dot_v1_dot_query__pb2.GetEntityProfileRequest.SerializeToString,
                 response_deserializer=mediamon_dot_v1_dot_query__pb2.GetEntityProfileResponse.FromString,
                 _registered_method=True)
+        self.ListQuotes = channel.unary_unary(
+                '/mediamon.v1.QueryService/ListQuotes',
+                request_serializer=mediamon_dot_v1_dot_query__pb2.ListQuotesRequest.SerializeToString,
+                response_deserializer=mediamon_dot_v1_dot_query__pb2.ListQuotesResponse.FromString,
+                _registered_method=True)
 
 
 class QueryServiceServicer:
@@ -83,6 +88,15 @@ class QueryServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListQuotes(self, request, context):
+        """Quotations and reported speech, newest article first: by speaker, by an
+        entity the quote's article mentions, by publication time. Errors:
+        INVALID_ARGUMENT (the field), NOT_FOUND (an unknown entity id).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_QueryServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -100,6 +114,11 @@ def add_QueryServiceServicer_to_server(servicer, server):
                     servicer.GetEntityProfile,
                     request_deserializer=mediamon_dot_v1_dot_query__pb2.GetEntityProfileRequest.FromString,
                     response_serializer=mediamon_dot_v1_dot_query__pb2.GetEntityProfileResponse.SerializeToString,
+            ),
+            'ListQuotes': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListQuotes,
+                    request_deserializer=mediamon_dot_v1_dot_query__pb2.ListQuotesRequest.FromString,
+                    response_serializer=mediamon_dot_v1_dot_query__pb2.ListQuotesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -184,6 +203,33 @@ class QueryService:
             '/mediamon.v1.QueryService/GetEntityProfile',
             mediamon_dot_v1_dot_query__pb2.GetEntityProfileRequest.SerializeToString,
             mediamon_dot_v1_dot_query__pb2.GetEntityProfileResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListQuotes(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/mediamon.v1.QueryService/ListQuotes',
+            mediamon_dot_v1_dot_query__pb2.ListQuotesRequest.SerializeToString,
+            mediamon_dot_v1_dot_query__pb2.ListQuotesResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -47,6 +47,11 @@ class QueryServiceStub:
     that appear with it (counted over its 1,000 latest articles). Errors:
     NOT_FOUND (unknown id, or no entity matches the name).
     """
+    ListQuotes: _grpc.UnaryUnaryMultiCallable[_query_pb2.ListQuotesRequest, _query_pb2.ListQuotesResponse]
+    """Quotations and reported speech, newest article first: by speaker, by an
+    entity the quote's article mentions, by publication time. Errors:
+    INVALID_ARGUMENT (the field), NOT_FOUND (an unknown entity id).
+    """
 
 @_typing.type_check_only
 class QueryServiceAsyncStub(QueryServiceStub):
@@ -66,6 +71,11 @@ class QueryServiceAsyncStub(QueryServiceStub):
     """An entity's record: aliases, recent mentions, articles and the entities
     that appear with it (counted over its 1,000 latest articles). Errors:
     NOT_FOUND (unknown id, or no entity matches the name).
+    """
+    ListQuotes: _aio.UnaryUnaryMultiCallable[_query_pb2.ListQuotesRequest, _query_pb2.ListQuotesResponse]  # type: ignore[assignment]
+    """Quotations and reported speech, newest article first: by speaker, by an
+    entity the quote's article mentions, by publication time. Errors:
+    INVALID_ARGUMENT (the field), NOT_FOUND (an unknown entity id).
     """
 
 class QueryServiceServicer(metaclass=_abc_1.ABCMeta):
@@ -101,6 +111,17 @@ class QueryServiceServicer(metaclass=_abc_1.ABCMeta):
         """An entity's record: aliases, recent mentions, articles and the entities
         that appear with it (counted over its 1,000 latest articles). Errors:
         NOT_FOUND (unknown id, or no entity matches the name).
+        """
+
+    @_abc_1.abstractmethod
+    def ListQuotes(
+        self,
+        request: _query_pb2.ListQuotesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_query_pb2.ListQuotesResponse, _abc.Awaitable[_query_pb2.ListQuotesResponse]]:
+        """Quotations and reported speech, newest article first: by speaker, by an
+        entity the quote's article mentions, by publication time. Errors:
+        INVALID_ARGUMENT (the field), NOT_FOUND (an unknown entity id).
         """
 
 def add_QueryServiceServicer_to_server(servicer: QueryServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

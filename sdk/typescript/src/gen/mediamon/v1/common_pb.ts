@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file mediamon/v1/common.proto.
  */
 export const file_mediamon_v1_common: GenFile = /*@__PURE__*/
-  fileDesc("ChhtZWRpYW1vbi92MS9jb21tb24ucHJvdG8SC21lZGlhbW9uLnYxIiYKCFRleHRTcGFuEg0KBXN0YXJ0GAEgASgNEgsKA2VuZBgCIAEoDSJfCglUaW1lUmFuZ2USKQoFc3RhcnQYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEicKA2VuZBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAihwIKB01lbnRpb24SCgoCaWQYASABKAkSEgoKYXJ0aWNsZV9pZBgCIAEoCRIlCgR0eXBlGAMgASgOMhcubWVkaWFtb24udjEuRW50aXR5VHlwZRIjCgRzcGFuGAQgASgLMhUubWVkaWFtb24udjEuVGV4dFNwYW4SDAoEdGV4dBgFIAEoCRIWCg5zZW50ZW5jZV9pbmRleBgGIAEoDRIOCgZ0aXRsZXMYByADKAkSEgoKY29uZmlkZW5jZRgIIAEoAhIRCgllbnRpdHlfaWQYCSABKAkSMwoKcmVzb2x1dGlvbhgKIAEoDjIfLm1lZGlhbW9uLnYxLlJlc29sdXRpb25EZWNpc2lvbiLdAQoGRW50aXR5EgoKAmlkGAEgASgJEhYKDmNhbm9uaWNhbF9uYW1lGAIgASgJEiUKBHR5cGUYAyABKA4yFy5tZWRpYW1vbi52MS5FbnRpdHlUeXBlEg8KB2FsaWFzZXMYBCADKAkSFQoNbWVudGlvbl9jb3VudBgFIAEoBBIvCgtjcmVhdGVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLdXBkYXRlX3RpbWUYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIp0CCg9BcnRpY2xlTWV0YWRhdGESCwoDdXJsGAEgASgJEg4KBm91dGxldBgCIAEoCRIPCgdhdXRob3JzGAMgAygJEhAKCGxhbmd1YWdlGAQgASgJEjAKDHB1Ymxpc2hfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASOgoWcHVibGlzaF90aW1lX3ByZWNpc2lvbhgGIAEoDjIaLm1lZGlhbW9uLnYxLkRhdGVQcmVjaXNpb24SOwoTcHVibGlzaF90aW1lX3NvdXJjZRgHIAEoDjIeLm1lZGlhbW9uLnYxLlB1Ymxpc2hUaW1lU291cmNlEhAKCGRhdGVsaW5lGAggASgJEg0KBXRpdGxlGAkgASgJIowCCg5BcnRpY2xlU3VtbWFyeRIKCgJpZBgBIAEoCRINCgV0aXRsZRgCIAEoCRIuCghtZXRhZGF0YRgDIAEoCzIcLm1lZGlhbW9uLnYxLkFydGljbGVNZXRhZGF0YRIvCgtpbmdlc3RfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASNgoQcmVzb2x1dGlvbl9zdGF0ZRgFIAEoDjIcLm1lZGlhbW9uLnYxLlJlc29sdXRpb25TdGF0ZRIPCgdzbmlwcGV0GAYgASgJEjUKEW5lYXJfZHVwbGljYXRlX29mGAcgASgLMhoubWVkaWFtb24udjEuTmVhckR1cGxpY2F0ZSI3Cg1OZWFyRHVwbGljYXRlEhIKCmFydGljbGVfaWQYASABKAkSEgoKc2ltaWxhcml0eRgCIAEoAiqPAQoKRW50aXR5VHlwZRIbChdFTlRJVFlfVFlQRV9VTlNQRUNJRklFRBAAEhYKEkVOVElUWV9UWVBFX1BFUlNPThABEhwKGEVOVElUWV9UWVBFX09SR0FOSVpBVElPThACEhgKFEVOVElUWV9UWVBFX0xPQ0FUSU9OEAMSFAoQRU5USVRZX1RZUEVfTUlTQxAEKtECChJSZXNvbHV0aW9uRGVjaXNpb24SIwofUkVTT0xVVElPTl9ERUNJU0lPTl9VTlNQRUNJRklFRBAAEiIKHlJFU09MVVRJT05fREVDSVNJT05fTkVXX0VOVElUWRABEiMKH1JFU09MVVRJT05fREVDSVNJT05fQUxJQVNfTUFUQ0gQAhImCiJSRVNPTFVUSU9OX0RFQ0lTSU9OX1dJVEhJTl9BUlRJQ0xFEAMSHwobUkVTT0xVVElPTl9ERUNJU0lPTl9WQVJJQU5UEAQSHwobUkVTT0xVVElPTl9ERUNJU0lPTl9BQ1JPTllNEAUSHwobUkVTT0xVVElPTl9ERUNJU0lPTl9TVVJOQU1FEAYSIQodUkVTT0xVVElPTl9ERUNJU0lPTl9BTUJJR1VPVVMQBxIfChtSRVNPTFVUSU9OX0RFQ0lTSU9OX0NPTlRFWFQQCCpwCg9SZXNvbHV0aW9uU3RhdGUSIAocUkVTT0xVVElPTl9TVEFURV9VTlNQRUNJRklFRBAAEhwKGFJFU09MVVRJT05fU1RBVEVfUEVORElORxABEh0KGVJFU09MVVRJT05fU1RBVEVfUkVTT0xWRUQQAiqTAQoNRGF0ZVByZWNpc2lvbhIeChpEQVRFX1BSRUNJU0lPTl9VTlNQRUNJRklFRBAAEhcKE0RBVEVfUFJFQ0lTSU9OX1RJTUUQARIWChJEQVRFX1BSRUNJU0lPTl9EQVkQAhIYChREQVRFX1BSRUNJU0lPTl9NT05USBADEhcKE0RBVEVfUFJFQ0lTSU9OX1lFQVIQBCr5AQoRUHVibGlzaFRpbWVTb3VyY2USIwofUFVCTElTSF9USU1FX1NPVVJDRV9VTlNQRUNJRklFRBAAEh4KGlBVQkxJU0hfVElNRV9TT1VSQ0VfQ0FMTEVSEAESHAoYUFVCTElTSF9USU1FX1NPVVJDRV9NRVRBEAISHwobUFVCTElTSF9USU1FX1NPVVJDRV9KU09OX0xEEAMSJAogUFVCTElTSF9USU1FX1NPVVJDRV9USU1FX0VMRU1FTlQQBBIcChhQVUJMSVNIX1RJTUVfU09VUkNFX1RFWFQQBRIcChhQVUJMSVNIX1RJTUVfU09VUkNFX0ZFRUQQBmIGcHJvdG8z", [file_google_protobuf_timestamp]);
+  fileDesc("ChhtZWRpYW1vbi92MS9jb21tb24ucHJvdG8SC21lZGlhbW9uLnYxIiYKCFRleHRTcGFuEg0KBXN0YXJ0GAEgASgNEgsKA2VuZBgCIAEoDSJfCglUaW1lUmFuZ2USKQoFc3RhcnQYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEicKA2VuZBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAihwIKB01lbnRpb24SCgoCaWQYASABKAkSEgoKYXJ0aWNsZV9pZBgCIAEoCRIlCgR0eXBlGAMgASgOMhcubWVkaWFtb24udjEuRW50aXR5VHlwZRIjCgRzcGFuGAQgASgLMhUubWVkaWFtb24udjEuVGV4dFNwYW4SDAoEdGV4dBgFIAEoCRIWCg5zZW50ZW5jZV9pbmRleBgGIAEoDRIOCgZ0aXRsZXMYByADKAkSEgoKY29uZmlkZW5jZRgIIAEoAhIRCgllbnRpdHlfaWQYCSABKAkSMwoKcmVzb2x1dGlvbhgKIAEoDjIfLm1lZGlhbW9uLnYxLlJlc29sdXRpb25EZWNpc2lvbiLdAQoGRW50aXR5EgoKAmlkGAEgASgJEhYKDmNhbm9uaWNhbF9uYW1lGAIgASgJEiUKBHR5cGUYAyABKA4yFy5tZWRpYW1vbi52MS5FbnRpdHlUeXBlEg8KB2FsaWFzZXMYBCADKAkSFQoNbWVudGlvbl9jb3VudBgFIAEoBBIvCgtjcmVhdGVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLdXBkYXRlX3RpbWUYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIp0CCg9BcnRpY2xlTWV0YWRhdGESCwoDdXJsGAEgASgJEg4KBm91dGxldBgCIAEoCRIPCgdhdXRob3JzGAMgAygJEhAKCGxhbmd1YWdlGAQgASgJEjAKDHB1Ymxpc2hfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASOgoWcHVibGlzaF90aW1lX3ByZWNpc2lvbhgGIAEoDjIaLm1lZGlhbW9uLnYxLkRhdGVQcmVjaXNpb24SOwoTcHVibGlzaF90aW1lX3NvdXJjZRgHIAEoDjIeLm1lZGlhbW9uLnYxLlB1Ymxpc2hUaW1lU291cmNlEhAKCGRhdGVsaW5lGAggASgJEg0KBXRpdGxlGAkgASgJIowCCg5BcnRpY2xlU3VtbWFyeRIKCgJpZBgBIAEoCRINCgV0aXRsZRgCIAEoCRIuCghtZXRhZGF0YRgDIAEoCzIcLm1lZGlhbW9uLnYxLkFydGljbGVNZXRhZGF0YRIvCgtpbmdlc3RfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASNgoQcmVzb2x1dGlvbl9zdGF0ZRgFIAEoDjIcLm1lZGlhbW9uLnYxLlJlc29sdXRpb25TdGF0ZRIPCgdzbmlwcGV0GAYgASgJEjUKEW5lYXJfZHVwbGljYXRlX29mGAcgASgLMhoubWVkaWFtb24udjEuTmVhckR1cGxpY2F0ZSI3Cg1OZWFyRHVwbGljYXRlEhIKCmFydGljbGVfaWQYASABKAkSEgoKc2ltaWxhcml0eRgCIAEoAiLuAQoFUXVvdGUSCgoCaWQYASABKAkSEgoKYXJ0aWNsZV9pZBgCIAEoCRIjCgRzcGFuGAMgASgLMhUubWVkaWFtb24udjEuVGV4dFNwYW4SDAoEdGV4dBgEIAEoCRIOCgZkaXJlY3QYBSABKAgSDAoEdmVyYhgGIAEoCRIaChJzcGVha2VyX21lbnRpb25faWQYByABKAkSGQoRc3BlYWtlcl9lbnRpdHlfaWQYCCABKAkSFAoMc3BlYWtlcl9uYW1lGAkgASgJEhQKDHNwZWFrZXJfdGV4dBgKIAEoCRIRCglhbm9ueW1vdXMYCyABKAgqjwEKCkVudGl0eVR5cGUSGwoXRU5USVRZX1RZUEVfVU5TUEVDSUZJRUQQABIWChJFTlRJVFlfVFlQRV9QRVJTT04QARIcChhFTlRJVFlfVFlQRV9PUkdBTklaQVRJT04QAhIYChRFTlRJVFlfVFlQRV9MT0NBVElPThADEhQKEEVOVElUWV9UWVBFX01JU0MQBCrRAgoSUmVzb2x1dGlvbkRlY2lzaW9uEiMKH1JFU09MVVRJT05fREVDSVNJT05fVU5TUEVDSUZJRUQQABIiCh5SRVNPTFVUSU9OX0RFQ0lTSU9OX05FV19FTlRJVFkQARIjCh9SRVNPTFVUSU9OX0RFQ0lTSU9OX0FMSUFTX01BVENIEAISJgoiUkVTT0xVVElPTl9ERUNJU0lPTl9XSVRISU5fQVJUSUNMRRADEh8KG1JFU09MVVRJT05fREVDSVNJT05fVkFSSUFOVBAEEh8KG1JFU09MVVRJT05fREVDSVNJT05fQUNST05ZTRAFEh8KG1JFU09MVVRJT05fREVDSVNJT05fU1VSTkFNRRAGEiEKHVJFU09MVVRJT05fREVDSVNJT05fQU1CSUdVT1VTEAcSHwobUkVTT0xVVElPTl9ERUNJU0lPTl9DT05URVhUEAgqcAoPUmVzb2x1dGlvblN0YXRlEiAKHFJFU09MVVRJT05fU1RBVEVfVU5TUEVDSUZJRUQQABIcChhSRVNPTFVUSU9OX1NUQVRFX1BFTkRJTkcQARIdChlSRVNPTFVUSU9OX1NUQVRFX1JFU09MVkVEEAIqkwEKDURhdGVQcmVjaXNpb24SHgoaREFURV9QUkVDSVNJT05fVU5TUEVDSUZJRUQQABIXChNEQVRFX1BSRUNJU0lPTl9USU1FEAESFgoSREFURV9QUkVDSVNJT05fREFZEAISGAoUREFURV9QUkVDSVNJT05fTU9OVEgQAxIXChNEQVRFX1BSRUNJU0lPTl9ZRUFSEAQq+QEKEVB1Ymxpc2hUaW1lU291cmNlEiMKH1BVQkxJU0hfVElNRV9TT1VSQ0VfVU5TUEVDSUZJRUQQABIeChpQVUJMSVNIX1RJTUVfU09VUkNFX0NBTExFUhABEhwKGFBVQkxJU0hfVElNRV9TT1VSQ0VfTUVUQRACEh8KG1BVQkxJU0hfVElNRV9TT1VSQ0VfSlNPTl9MRBADEiQKIFBVQkxJU0hfVElNRV9TT1VSQ0VfVElNRV9FTEVNRU5UEAQSHAoYUFVCTElTSF9USU1FX1NPVVJDRV9URVhUEAUSHAoYUFVCTElTSF9USU1FX1NPVVJDRV9GRUVEEAZiBnByb3RvMw", [file_google_protobuf_timestamp]);
 
 /**
  * A half-open range [start, end) of Unicode code points into an article's body.
@@ -396,6 +396,100 @@ export type NearDuplicate = Message<"mediamon.v1.NearDuplicate"> & {
  */
 export const NearDuplicateSchema: GenMessage<NearDuplicate> = /*@__PURE__*/
   messageDesc(file_mediamon_v1_common, 6);
+
+/**
+ * A quotation, or speech reported with a named source ("X said that ...").
+ *
+ * @generated from message mediamon.v1.Quote
+ */
+export type Quote = Message<"mediamon.v1.Quote"> & {
+  /**
+   * Server-assigned id (UUID).
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * The article it occurs in.
+   *
+   * @generated from field: string article_id = 2;
+   */
+  articleId: string;
+
+  /**
+   * The words quoted (marks excluded) or the reported clause, in the body.
+   *
+   * @generated from field: mediamon.v1.TextSpan span = 3;
+   */
+  span?: TextSpan | undefined;
+
+  /**
+   * Those words as they appear in the body.
+   *
+   * @generated from field: string text = 4;
+   */
+  text: string;
+
+  /**
+   * True for words in quotation marks; false for reported speech.
+   *
+   * @generated from field: bool direct = 5;
+   */
+  direct: boolean;
+
+  /**
+   * The reporting verb as written ("said", "told", "stressed"); empty when
+   * the quote continues the one before it.
+   *
+   * @generated from field: string verb = 6;
+   */
+  verb: string;
+
+  /**
+   * The mention that names the speaker (for "he" or "the spokesman", the
+   * person the article names so); empty when unknown or anonymous.
+   *
+   * @generated from field: string speaker_mention_id = 7;
+   */
+  speakerMentionId: string;
+
+  /**
+   * The entity that mention is resolved to; empty while unresolved.
+   *
+   * @generated from field: string speaker_entity_id = 8;
+   */
+  speakerEntityId: string;
+
+  /**
+   * The speaker's name: the entity's name once resolved, else the mention's
+   * text.
+   *
+   * @generated from field: string speaker_name = 9;
+   */
+  speakerName: string;
+
+  /**
+   * The words that attribute the quote as written ("he", "the spokesman").
+   *
+   * @generated from field: string speaker_text = 10;
+   */
+  speakerText: string;
+
+  /**
+   * Attributed to unnamed sources ("sources said").
+   *
+   * @generated from field: bool anonymous = 11;
+   */
+  anonymous: boolean;
+};
+
+/**
+ * Describes the message mediamon.v1.Quote.
+ * Use `create(QuoteSchema)` to create a new message.
+ */
+export const QuoteSchema: GenMessage<Quote> = /*@__PURE__*/
+  messageDesc(file_mediamon_v1_common, 7);
 
 /**
  * The kind of real-world actor a name refers to.

@@ -4,7 +4,7 @@
 
 import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
-import type { ArticleSummary, Entity, Mention, TimeRange } from "./common_pb.js";
+import type { ArticleSummary, Entity, Mention, Quote, TimeRange } from "./common_pb.js";
 import { file_mediamon_v1_common } from "./common_pb.js";
 import type { EntityMatch } from "./resolution_pb.js";
 import { file_mediamon_v1_resolution } from "./resolution_pb.js";
@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file mediamon/v1/query.proto.
  */
 export const file_mediamon_v1_query: GenFile = /*@__PURE__*/
-  fileDesc("ChdtZWRpYW1vbi92MS9xdWVyeS5wcm90bxILbWVkaWFtb24udjEiswEKFVNlYXJjaEFydGljbGVzUmVxdWVzdBIMCgR0ZXh0GAEgASgJEhMKC2VudGl0eV9uYW1lGAIgASgJEhIKCmVudGl0eV9pZHMYAyADKAkSLAoMcHVibGlzaF90aW1lGAQgASgLMhYubWVkaWFtb24udjEuVGltZVJhbmdlEg4KBm91dGxldBgFIAEoCRIRCglwYWdlX3NpemUYBiABKAUSEgoKcGFnZV90b2tlbhgHIAEoCSKUAQoWU2VhcmNoQXJ0aWNsZXNSZXNwb25zZRItCghhcnRpY2xlcxgBIAMoCzIbLm1lZGlhbW9uLnYxLkFydGljbGVTdW1tYXJ5EjIKEG1hdGNoZWRfZW50aXRpZXMYAiADKAsyGC5tZWRpYW1vbi52MS5FbnRpdHlNYXRjaBIXCg9uZXh0X3BhZ2VfdG9rZW4YAyABKAkiJwoRR2V0QXJ0aWNsZVJlcXVlc3QSEgoKYXJ0aWNsZV9pZBgBIAEoCSJtCgdBcnRpY2xlEiwKB3N1bW1hcnkYASABKAsyGy5tZWRpYW1vbi52MS5BcnRpY2xlU3VtbWFyeRIMCgRib2R5GAIgASgJEiYKCG1lbnRpb25zGAMgAygLMhQubWVkaWFtb24udjEuTWVudGlvbiI7ChJHZXRBcnRpY2xlUmVzcG9uc2USJQoHYXJ0aWNsZRgBIAEoCzIULm1lZGlhbW9uLnYxLkFydGljbGUiWwoXR2V0RW50aXR5UHJvZmlsZVJlcXVlc3QSEwoJZW50aXR5X2lkGAEgASgJSAASDgoEbmFtZRgCIAEoCUgAEhEKCW1heF9pdGVtcxgDIAEoBUIICgZlbnRpdHkiRwoJQ29NZW50aW9uEiMKBmVudGl0eRgBIAEoCzITLm1lZGlhbW9uLnYxLkVudGl0eRIVCg1hcnRpY2xlX2NvdW50GAIgASgNImIKEE1lbnRpb25JbkNvbnRleHQSJQoHbWVudGlvbhgBIAEoCzIULm1lZGlhbW9uLnYxLk1lbnRpb24SFQoNYXJ0aWNsZV90aXRsZRgCIAEoCRIQCghzZW50ZW5jZRgDIAEoCSKEAgoYR2V0RW50aXR5UHJvZmlsZVJlc3BvbnNlEiMKBmVudGl0eRgBIAEoCzITLm1lZGlhbW9uLnYxLkVudGl0eRI2Cg9yZWNlbnRfbWVudGlvbnMYAiADKAsyHS5tZWRpYW1vbi52MS5NZW50aW9uSW5Db250ZXh0Ei0KCGFydGljbGVzGAMgAygLMhsubWVkaWFtb24udjEuQXJ0aWNsZVN1bW1hcnkSKwoLY29fbWVudGlvbnMYBCADKAsyFi5tZWRpYW1vbi52MS5Db01lbnRpb24SLwoNb3RoZXJfbWF0Y2hlcxgFIAMoCzIYLm1lZGlhbW9uLnYxLkVudGl0eU1hdGNoMpkCCgxRdWVyeVNlcnZpY2USWQoOU2VhcmNoQXJ0aWNsZXMSIi5tZWRpYW1vbi52MS5TZWFyY2hBcnRpY2xlc1JlcXVlc3QaIy5tZWRpYW1vbi52MS5TZWFyY2hBcnRpY2xlc1Jlc3BvbnNlEk0KCkdldEFydGljbGUSHi5tZWRpYW1vbi52MS5HZXRBcnRpY2xlUmVxdWVzdBofLm1lZGlhbW9uLnYxLkdldEFydGljbGVSZXNwb25zZRJfChBHZXRFbnRpdHlQcm9maWxlEiQubWVkaWFtb24udjEuR2V0RW50aXR5UHJvZmlsZVJlcXVlc3QaJS5tZWRpYW1vbi52MS5HZXRFbnRpdHlQcm9maWxlUmVzcG9uc2ViBnByb3RvMw", [file_mediamon_v1_common, file_mediamon_v1_resolution]);
+  fileDesc("ChdtZWRpYW1vbi92MS9xdWVyeS5wcm90bxILbWVkaWFtb24udjEiswEKFVNlYXJjaEFydGljbGVzUmVxdWVzdBIMCgR0ZXh0GAEgASgJEhMKC2VudGl0eV9uYW1lGAIgASgJEhIKCmVudGl0eV9pZHMYAyADKAkSLAoMcHVibGlzaF90aW1lGAQgASgLMhYubWVkaWFtb24udjEuVGltZVJhbmdlEg4KBm91dGxldBgFIAEoCRIRCglwYWdlX3NpemUYBiABKAUSEgoKcGFnZV90b2tlbhgHIAEoCSKUAQoWU2VhcmNoQXJ0aWNsZXNSZXNwb25zZRItCghhcnRpY2xlcxgBIAMoCzIbLm1lZGlhbW9uLnYxLkFydGljbGVTdW1tYXJ5EjIKEG1hdGNoZWRfZW50aXRpZXMYAiADKAsyGC5tZWRpYW1vbi52MS5FbnRpdHlNYXRjaBIXCg9uZXh0X3BhZ2VfdG9rZW4YAyABKAkiJwoRR2V0QXJ0aWNsZVJlcXVlc3QSEgoKYXJ0aWNsZV9pZBgBIAEoCSKRAQoHQXJ0aWNsZRIsCgdzdW1tYXJ5GAEgASgLMhsubWVkaWFtb24udjEuQXJ0aWNsZVN1bW1hcnkSDAoEYm9keRgCIAEoCRImCghtZW50aW9ucxgDIAMoCzIULm1lZGlhbW9uLnYxLk1lbnRpb24SIgoGcXVvdGVzGAQgAygLMhIubWVkaWFtb24udjEuUXVvdGUiOwoSR2V0QXJ0aWNsZVJlc3BvbnNlEiUKB2FydGljbGUYASABKAsyFC5tZWRpYW1vbi52MS5BcnRpY2xlIlsKF0dldEVudGl0eVByb2ZpbGVSZXF1ZXN0EhMKCWVudGl0eV9pZBgBIAEoCUgAEg4KBG5hbWUYAiABKAlIABIRCgltYXhfaXRlbXMYAyABKAVCCAoGZW50aXR5IkcKCUNvTWVudGlvbhIjCgZlbnRpdHkYASABKAsyEy5tZWRpYW1vbi52MS5FbnRpdHkSFQoNYXJ0aWNsZV9jb3VudBgCIAEoDSJiChBNZW50aW9uSW5Db250ZXh0EiUKB21lbnRpb24YASABKAsyFC5tZWRpYW1vbi52MS5NZW50aW9uEhUKDWFydGljbGVfdGl0bGUYAiABKAkSEAoIc2VudGVuY2UYAyABKAkihAIKGEdldEVudGl0eVByb2ZpbGVSZXNwb25zZRIjCgZlbnRpdHkYASABKAsyEy5tZWRpYW1vbi52MS5FbnRpdHkSNgoPcmVjZW50X21lbnRpb25zGAIgAygLMh0ubWVkaWFtb24udjEuTWVudGlvbkluQ29udGV4dBItCghhcnRpY2xlcxgDIAMoCzIbLm1lZGlhbW9uLnYxLkFydGljbGVTdW1tYXJ5EisKC2NvX21lbnRpb25zGAQgAygLMhYubWVkaWFtb24udjEuQ29NZW50aW9uEi8KDW90aGVyX21hdGNoZXMYBSADKAsyGC5tZWRpYW1vbi52MS5FbnRpdHlNYXRjaCKgAQoRTGlzdFF1b3Rlc1JlcXVlc3QSGQoRc3BlYWtlcl9lbnRpdHlfaWQYASABKAkSGwoTbWVudGlvbmVkX2VudGl0eV9pZBgCIAEoCRIsCgxwdWJsaXNoX3RpbWUYAyABKAsyFi5tZWRpYW1vbi52MS5UaW1lUmFuZ2USEQoJcGFnZV9zaXplGAQgASgFEhIKCnBhZ2VfdG9rZW4YBSABKAkiYQoOUXVvdGVJbkFydGljbGUSIQoFcXVvdGUYASABKAsyEi5tZWRpYW1vbi52MS5RdW90ZRIsCgdhcnRpY2xlGAIgASgLMhsubWVkaWFtb24udjEuQXJ0aWNsZVN1bW1hcnkiWgoSTGlzdFF1b3Rlc1Jlc3BvbnNlEisKBnF1b3RlcxgBIAMoCzIbLm1lZGlhbW9uLnYxLlF1b3RlSW5BcnRpY2xlEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCTLoAgoMUXVlcnlTZXJ2aWNlElkKDlNlYXJjaEFydGljbGVzEiIubWVkaWFtb24udjEuU2VhcmNoQXJ0aWNsZXNSZXF1ZXN0GiMubWVkaWFtb24udjEuU2VhcmNoQXJ0aWNsZXNSZXNwb25zZRJNCgpHZXRBcnRpY2xlEh4ubWVkaWFtb24udjEuR2V0QXJ0aWNsZVJlcXVlc3QaHy5tZWRpYW1vbi52MS5HZXRBcnRpY2xlUmVzcG9uc2USXwoQR2V0RW50aXR5UHJvZmlsZRIkLm1lZGlhbW9uLnYxLkdldEVudGl0eVByb2ZpbGVSZXF1ZXN0GiUubWVkaWFtb24udjEuR2V0RW50aXR5UHJvZmlsZVJlc3BvbnNlEk0KCkxpc3RRdW90ZXMSHi5tZWRpYW1vbi52MS5MaXN0UXVvdGVzUmVxdWVzdBofLm1lZGlhbW9uLnYxLkxpc3RRdW90ZXNSZXNwb25zZWIGcHJvdG8z", [file_mediamon_v1_common, file_mediamon_v1_resolution]);
 
 /**
  * Article search. Every filter is optional; all given filters must hold.
@@ -162,6 +162,13 @@ export type Article = Message<"mediamon.v1.Article"> & {
    * @generated from field: repeated mediamon.v1.Mention mentions = 3;
    */
   mentions: Mention[];
+
+  /**
+   * Every quotation and piece of reported speech, in body order.
+   *
+   * @generated from field: repeated mediamon.v1.Quote quotes = 4;
+   */
+  quotes: Quote[];
 };
 
 /**
@@ -349,6 +356,113 @@ export const GetEntityProfileResponseSchema: GenMessage<GetEntityProfileResponse
   messageDesc(file_mediamon_v1_query, 8);
 
 /**
+ * Which quotes to list. Every filter is optional; all given filters must
+ * hold.
+ *
+ * @generated from message mediamon.v1.ListQuotesRequest
+ */
+export type ListQuotesRequest = Message<"mediamon.v1.ListQuotesRequest"> & {
+  /**
+   * Only quotes whose speaker is this entity (merged entities included).
+   *
+   * @generated from field: string speaker_entity_id = 1;
+   */
+  speakerEntityId: string;
+
+  /**
+   * Only quotes in articles that mention this entity.
+   *
+   * @generated from field: string mentioned_entity_id = 2;
+   */
+  mentionedEntityId: string;
+
+  /**
+   * Only quotes in articles published (or, when undated, ingested) in this
+   * range.
+   *
+   * @generated from field: mediamon.v1.TimeRange publish_time = 3;
+   */
+  publishTime?: TimeRange | undefined;
+
+  /**
+   * At most this many quotes (default 20, at most 100).
+   *
+   * @generated from field: int32 page_size = 4;
+   */
+  pageSize: number;
+
+  /**
+   * A token from a previous response's next_page_token.
+   *
+   * @generated from field: string page_token = 5;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message mediamon.v1.ListQuotesRequest.
+ * Use `create(ListQuotesRequestSchema)` to create a new message.
+ */
+export const ListQuotesRequestSchema: GenMessage<ListQuotesRequest> = /*@__PURE__*/
+  messageDesc(file_mediamon_v1_query, 9);
+
+/**
+ * A quote with the article it was found in.
+ *
+ * @generated from message mediamon.v1.QuoteInArticle
+ */
+export type QuoteInArticle = Message<"mediamon.v1.QuoteInArticle"> & {
+  /**
+   * The quote.
+   *
+   * @generated from field: mediamon.v1.Quote quote = 1;
+   */
+  quote?: Quote | undefined;
+
+  /**
+   * The article's summary.
+   *
+   * @generated from field: mediamon.v1.ArticleSummary article = 2;
+   */
+  article?: ArticleSummary | undefined;
+};
+
+/**
+ * Describes the message mediamon.v1.QuoteInArticle.
+ * Use `create(QuoteInArticleSchema)` to create a new message.
+ */
+export const QuoteInArticleSchema: GenMessage<QuoteInArticle> = /*@__PURE__*/
+  messageDesc(file_mediamon_v1_query, 10);
+
+/**
+ * The result of ListQuotes.
+ *
+ * @generated from message mediamon.v1.ListQuotesResponse
+ */
+export type ListQuotesResponse = Message<"mediamon.v1.ListQuotesResponse"> & {
+  /**
+   * Matching quotes, newest article first, in body order within one.
+   *
+   * @generated from field: repeated mediamon.v1.QuoteInArticle quotes = 1;
+   */
+  quotes: QuoteInArticle[];
+
+  /**
+   * Pass to the next call for more; empty when there is no more.
+   *
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+};
+
+/**
+ * Describes the message mediamon.v1.ListQuotesResponse.
+ * Use `create(ListQuotesResponseSchema)` to create a new message.
+ */
+export const ListQuotesResponseSchema: GenMessage<ListQuotesResponse> = /*@__PURE__*/
+  messageDesc(file_mediamon_v1_query, 11);
+
+/**
  * Every read an analyst or a newsroom system needs. Needs the `read` scope.
  *
  * @generated from service mediamon.v1.QueryService
@@ -389,6 +503,18 @@ export const QueryService: GenService<{
     methodKind: "unary";
     input: typeof GetEntityProfileRequestSchema;
     output: typeof GetEntityProfileResponseSchema;
+  },
+  /**
+   * Quotations and reported speech, newest article first: by speaker, by an
+   * entity the quote's article mentions, by publication time. Errors:
+   * INVALID_ARGUMENT (the field), NOT_FOUND (an unknown entity id).
+   *
+   * @generated from rpc mediamon.v1.QueryService.ListQuotes
+   */
+  listQuotes: {
+    methodKind: "unary";
+    input: typeof ListQuotesRequestSchema;
+    output: typeof ListQuotesResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_mediamon_v1_query, 0);
