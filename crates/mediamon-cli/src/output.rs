@@ -249,6 +249,24 @@ pub fn article(out: &mut String, reply: &GetArticleResponse) {
             quote_line(out, q);
         }
     }
+    if !a.time_expressions.is_empty() {
+        outln!(out, "\nTimes:");
+        for t in &a.time_expressions {
+            let days = if t.first_day == t.last_day {
+                t.first_day.clone()
+            } else {
+                format!("{} to {}", t.first_day, t.last_day)
+            };
+            outln!(out, "  {:<32} {days}", t.text);
+        }
+    }
+    if !a.amounts.is_empty() {
+        outln!(out, "\nAmounts:");
+        for m in &a.amounts {
+            let about = if m.approximate { "about " } else { "" };
+            outln!(out, "  {:<32} {about}{} {}", m.text, m.value, m.unit);
+        }
+    }
 }
 
 /// One quote: who, how, what.

@@ -71,6 +71,44 @@ pub struct NewQuote {
     pub anonymous: bool,
 }
 
+/// A time expression to store with its article.
+#[derive(Debug, Clone)]
+pub struct NewTime {
+    /// Code-point offsets into the body.
+    pub start: i32,
+    pub end: i32,
+    pub text: String,
+    /// The first and last day it covers.
+    pub first: chrono::NaiveDate,
+    pub last: chrono::NaiveDate,
+    /// "day", "week", "month" or "year".
+    pub precision: &'static str,
+    /// Read against the publication date.
+    pub relative: bool,
+}
+
+/// An amount to store with its article.
+#[derive(Debug, Clone)]
+pub struct NewAmount {
+    /// Code-point offsets into the body.
+    pub start: i32,
+    pub end: i32,
+    pub text: String,
+    pub value: f64,
+    pub unit: String,
+    pub counted: String,
+    pub approximate: bool,
+}
+
+/// What ingest found in a story, stored with it.
+#[derive(Debug, Clone, Default)]
+pub struct Annotations {
+    pub mentions: Vec<NewMention>,
+    pub quotes: Vec<NewQuote>,
+    pub times: Vec<NewTime>,
+    pub amounts: Vec<NewAmount>,
+}
+
 /// W3C trace context to store with the outbox row.
 #[derive(Debug, Clone, Default)]
 pub struct TraceCarrier {
@@ -93,17 +131,22 @@ pub enum Inserted {
 
 impl Store {
     /// Stores an article, its band keys, its near-duplicate link, its
-    /// mentions, its quotes and an outbox row in one statement (atomic, one
-    /// round trip).
+    /// annotations (mentions, quotes, time expressions, amounts) and an
+    /// outbox row in one statement (atomic, one round trip).
     /// An exact duplicate (same content hash or idempotency key) writes
     /// nothing.
     pub async fn insert_article(
         &self,
         new: NewArticle,
-        mentions: Vec<NewMention>,
-        quotes: Vec<NewQuote>,
+        annotations: Annotations,
         trace: TraceCarrier,
     ) -> Result<Inserted> {
+        let Annotations {
+            mentions,
+            quotes,
+            times,
+            amounts,
+        } = annotations;
         let id = Uuid::now_v7();
         let ints =
             |f: &dyn Fn(&NewMention) -> i32| -> Vec<i32> { mentions.iter().map(f).collect() };
@@ -154,6 +197,18 @@ impl Store {
                    FROM a, unnest($28::int4[], $29::int4[], $30::text[], $31::int4[], \
                      $32::text[], $33::text[], $34::bool[], $35::bool[], $36::uuid[]) \
                      AS t(s, e, tx, sp, st, v, d, an, id)), \
+                 te AS (INSERT INTO time_expressions (id, article_id, start_offset, end_offset, \
+                   text, first_day, last_day, precision, relative) \
+                   SELECT t.id, a.id, t.s, t.e, t.tx, t.f, t.l, t.p, t.r \
+                   FROM a, unnest($37::uuid[], $38::int4[], $39::int4[], $40::text[], \
+                     $41::date[], $42::date[], $43::text[], $44::bool[]) \
+                     AS t(id, s, e, tx, f, l, p, r)), \
+                 am AS (INSERT INTO amounts (id, article_id, start_offset, end_offset, text, \
+                   value, unit, counted, approximate) \
+                   SELECT t.id, a.id, t.s, t.e, t.tx, t.v, t.u, t.c, t.ap \
+                   FROM a, unnest($45::uuid[], $46::int4[], $47::int4[], $48::text[], \
+                     $49::float8[], $50::text[], $51::text[], $52::bool[]) \
+                     AS t(id, s, e, tx, v, u, c, ap)), \
                  o AS (INSERT INTO outbox (article_id, kind, traceparent, tracestate) \
                    SELECT a.id, 'resolve', $26, $27 FROM a) \
                  SELECT a.id, nd.original_id, nd.similarity FROM a LEFT JOIN nd ON true",
@@ -219,6 +274,54 @@ impl Store {
                         .collect::<Vec<_>>()
                         .into(),
                     quotes.iter().map(|q| q.id).collect::<Vec<_>>().into(),
+                    times
+                        .iter()
+                        .map(|_| Uuid::now_v7())
+                        .collect::<Vec<_>>()
+                        .into(),
+                    times.iter().map(|t| t.start).collect::<Vec<_>>().into(),
+                    times.iter().map(|t| t.end).collect::<Vec<_>>().into(),
+                    times
+                        .iter()
+                        .map(|t| t.text.clone())
+                        .collect::<Vec<_>>()
+                        .into(),
+                    times.iter().map(|t| t.first).collect::<Vec<_>>().into(),
+                    times.iter().map(|t| t.last).collect::<Vec<_>>().into(),
+                    times
+                        .iter()
+                        .map(|t| t.precision.to_string())
+                        .collect::<Vec<_>>()
+                        .into(),
+                    times.iter().map(|t| t.relative).collect::<Vec<_>>().into(),
+                    amounts
+                        .iter()
+                        .map(|_| Uuid::now_v7())
+                        .collect::<Vec<_>>()
+                        .into(),
+                    amounts.iter().map(|a| a.start).collect::<Vec<_>>().into(),
+                    amounts.iter().map(|a| a.end).collect::<Vec<_>>().into(),
+                    amounts
+                        .iter()
+                        .map(|a| a.text.clone())
+                        .collect::<Vec<_>>()
+                        .into(),
+                    amounts.iter().map(|a| a.value).collect::<Vec<_>>().into(),
+                    amounts
+                        .iter()
+                        .map(|a| a.unit.clone())
+                        .collect::<Vec<_>>()
+                        .into(),
+                    amounts
+                        .iter()
+                        .map(|a| a.counted.clone())
+                        .collect::<Vec<_>>()
+                        .into(),
+                    amounts
+                        .iter()
+                        .map(|a| a.approximate)
+                        .collect::<Vec<_>>()
+                        .into(),
                 ],
             ))
             .await?;

@@ -25,12 +25,15 @@ use sea_orm_migration::MigratorTrait;
 
 pub use curation::{Audit, LogRow, ReviewRow};
 pub use feeds::{FeedRow, PollOutcome};
-pub use ingest::{Inserted, MinHash, NewArticle, NewMention, NewQuote, TraceCarrier};
+pub use ingest::{
+    Annotations, Inserted, MinHash, NewAmount, NewArticle, NewMention, NewQuote, NewTime,
+    TraceCarrier,
+};
 pub use known::KnownLoad;
 pub use outbox::{Backlog, FailedItem, OutboxItem};
 pub use read::{
-    ArticleFilter, ArticleRow, CoMentionRow, EntityMatchRow, EntityRow, MentionInContextRow,
-    QuoteFilter, QuoteRow,
+    AmountRow, ArticleFilter, ArticleRow, CoMentionRow, EntityMatchRow, EntityRow,
+    MentionInContextRow, QuoteFilter, QuoteRow, TimeRow,
 };
 pub use resolution::{
     AliasKeys, AliasRow, NewEntity, PROBE_CAP, Probe, ResolutionTxn, StoredMention, Writes,

@@ -83,6 +83,30 @@ pub struct QuoteRow {
     pub anonymous: bool,
 }
 
+/// A stored time expression.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct TimeRow {
+    pub start_offset: i32,
+    pub end_offset: i32,
+    pub text: String,
+    pub first_day: chrono::NaiveDate,
+    pub last_day: chrono::NaiveDate,
+    pub precision: String,
+    pub relative: bool,
+}
+
+/// A stored amount.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct AmountRow {
+    pub start_offset: i32,
+    pub end_offset: i32,
+    pub text: String,
+    pub value: f64,
+    pub unit: String,
+    pub counted: String,
+    pub approximate: bool,
+}
+
 /// Filters of a quote listing; empty fields do not filter.
 #[derive(Debug, Clone, Default)]
 pub struct QuoteFilter {
@@ -226,6 +250,28 @@ impl Store {
             [article_id.into()],
         );
         Ok(QuoteRow::find_by_statement(stmt).all(&self.db).await?)
+    }
+
+    /// An article's time expressions in body order.
+    pub async fn article_times(&self, article_id: Uuid) -> Result<Vec<TimeRow>> {
+        let stmt = Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT start_offset, end_offset, text, first_day, last_day, precision, relative \
+             FROM time_expressions WHERE article_id = $1 ORDER BY start_offset, id",
+            [article_id.into()],
+        );
+        Ok(TimeRow::find_by_statement(stmt).all(&self.db).await?)
+    }
+
+    /// An article's amounts in body order.
+    pub async fn article_amounts(&self, article_id: Uuid) -> Result<Vec<AmountRow>> {
+        let stmt = Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT start_offset, end_offset, text, value, unit, counted, approximate \
+             FROM amounts WHERE article_id = $1 ORDER BY start_offset, id",
+            [article_id.into()],
+        );
+        Ok(AmountRow::find_by_statement(stmt).all(&self.db).await?)
     }
 
     /// Quotes matching a filter with their articles, newest article first,

@@ -53,16 +53,51 @@ pub fn mention(m: &mention::Model) -> v1::Mention {
     }
 }
 
+fn span(start: i32, end: i32) -> Option<v1::TextSpan> {
+    Some(v1::TextSpan {
+        start: u32::try_from(start).unwrap_or(0),
+        end: u32::try_from(end).unwrap_or(0),
+    })
+}
+
+/// A stored time expression on the wire.
+pub fn time_expression(t: &mediamon_store::TimeRow) -> v1::TimeExpression {
+    let precision = match t.precision.as_str() {
+        "day" => v1::TimePrecision::Day,
+        "week" => v1::TimePrecision::Week,
+        "month" => v1::TimePrecision::Month,
+        "year" => v1::TimePrecision::Year,
+        _ => v1::TimePrecision::Unspecified,
+    };
+    v1::TimeExpression {
+        span: span(t.start_offset, t.end_offset),
+        text: t.text.clone(),
+        first_day: t.first_day.to_string(),
+        last_day: t.last_day.to_string(),
+        precision: precision as i32,
+        relative: t.relative,
+    }
+}
+
+/// A stored amount on the wire.
+pub fn amount(a: &mediamon_store::AmountRow) -> v1::Amount {
+    v1::Amount {
+        span: span(a.start_offset, a.end_offset),
+        text: a.text.clone(),
+        value: a.value,
+        unit: a.unit.clone(),
+        counted: a.counted.clone(),
+        approximate: a.approximate,
+    }
+}
+
 /// A stored quote on the wire.
 pub fn quotation(q: &mediamon_store::QuoteRow) -> v1::Quote {
     let id = |u: Option<mediamon_store::Uuid>| u.map(|u| u.to_string()).unwrap_or_default();
     v1::Quote {
         id: q.quote_id.to_string(),
         article_id: q.article_id.to_string(),
-        span: Some(v1::TextSpan {
-            start: u32::try_from(q.start_offset).unwrap_or(0),
-            end: u32::try_from(q.end_offset).unwrap_or(0),
-        }),
+        span: span(q.start_offset, q.end_offset),
         text: q.text.clone(),
         direct: q.direct,
         verb: q.verb.clone(),

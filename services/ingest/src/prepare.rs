@@ -8,7 +8,9 @@ use mediamon_proto::error::check_line;
 use mediamon_proto::v1::{
     ArticleMetadata, DatePrecision, IngestArticleRequest, ingest_article_request::Content,
 };
-use mediamon_store::{MinHash, NewArticle, NewMention, NewQuote, Uuid};
+use mediamon_store::{
+    Annotations, MinHash, NewAmount, NewArticle, NewMention, NewQuote, NewTime, Uuid,
+};
 use sha2::{Digest, Sha256};
 
 use crate::error::IngestError;
@@ -18,12 +20,11 @@ pub(crate) const MAX_URL: usize = 2048;
 const MAX_SHORT_FIELD: usize = 300;
 const MAX_AUTHORS: usize = 50;
 
-/// An article, its mentions and its quotes, ready for the store.
+/// An article and what was found in it, ready for the store.
 #[derive(Debug)]
 pub struct Prepared {
     pub article: NewArticle,
-    pub mentions: Vec<NewMention>,
-    pub quotes: Vec<NewQuote>,
+    pub annotations: Annotations,
 }
 
 /// Validates a request, extracts the story and its metadata, and annotates
@@ -157,6 +158,11 @@ pub fn prepare(
             None => (None, None, None),
         },
     };
+    // Relative times are read against the publication date, else the day
+    // the article arrives (live news is published the day it is read).
+    let reference = published_at.unwrap_or_else(Utc::now).date_naive();
+    let times = tracing::info_span!("ingest.times").in_scope(|| times(&body, reference));
+    let amounts = tracing::info_span!("ingest.amounts").in_scope(|| amounts(&body));
     let minhash = mediamon_neardup::fingerprint(&body).map(|f| MinHash {
         signature: f.signature,
         bands: f.bands,
@@ -178,9 +184,49 @@ pub fn prepare(
             minhash,
             idempotency_key: non_empty(req.idempotency_key),
         },
-        mentions,
-        quotes,
+        annotations: Annotations {
+            mentions,
+            quotes,
+            times,
+            amounts,
+        },
     })
+}
+
+fn offset(n: usize) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+/// The story's time expressions, read against `reference`.
+fn times(body: &str, reference: NaiveDate) -> Vec<NewTime> {
+    mediamon_timex::find(body, Some(reference))
+        .into_iter()
+        .map(|t| NewTime {
+            start: offset(t.start),
+            end: offset(t.end),
+            text: t.text,
+            first: t.first,
+            last: t.last,
+            precision: t.precision.code(),
+            relative: t.relative,
+        })
+        .collect()
+}
+
+/// The story's amounts.
+fn amounts(body: &str) -> Vec<NewAmount> {
+    mediamon_amounts::find(body)
+        .into_iter()
+        .map(|a| NewAmount {
+            start: offset(a.start),
+            end: offset(a.end),
+            text: a.text,
+            value: a.value,
+            unit: a.unit,
+            counted: a.counted,
+            approximate: a.approximate,
+        })
+        .collect()
 }
 
 /// The story's quotations and reported speech, each speaker one of its
@@ -196,7 +242,6 @@ fn quotes(body: &str, mentions: &[NewMention]) -> Vec<NewQuote> {
             cues: &m.titles,
         })
         .collect();
-    let offset = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
     mediamon_quotes::find(body, &names)
         .into_iter()
         .map(|q| NewQuote {
@@ -398,8 +443,8 @@ mod tests {
         )
         .expect("valid");
         assert_eq!(p.article.title, "Title here");
-        assert_eq!(p.mentions.len(), 1);
-        assert_eq!(p.mentions[0].text, "Zalmay Khalilzad");
+        assert_eq!(p.annotations.mentions.len(), 1);
+        assert_eq!(p.annotations.mentions[0].text, "Zalmay Khalilzad");
     }
 
     #[test]

@@ -74,18 +74,17 @@ impl Ingest {
                 .await??;
         let span = tracing::Span::current();
         span.record("bytes", prepared.article.body.len());
-        span.record("mentions", prepared.mentions.len());
+        span.record("mentions", prepared.annotations.mentions.len());
         if let Some(outlet) = &prepared.article.outlet {
             span.record("outlet", outlet.as_str());
         }
-        let mention_count = u32::try_from(prepared.mentions.len()).unwrap_or(u32::MAX);
+        let mention_count = u32::try_from(prepared.annotations.mentions.len()).unwrap_or(u32::MAX);
         let trace = mediamon_telemetry::current_trace_headers();
         let inserted = self
             .store
             .insert_article(
                 prepared.article,
-                prepared.mentions,
-                prepared.quotes,
+                prepared.annotations,
                 TraceCarrier {
                     traceparent: trace.traceparent,
                     tracestate: trace.tracestate,

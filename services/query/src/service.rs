@@ -203,12 +203,24 @@ impl QueryService for Query {
             .article_quotes(id)
             .await
             .map_err(QueryError::from)?;
+        let times = self
+            .store
+            .article_times(id)
+            .await
+            .map_err(QueryError::from)?;
+        let amounts = self
+            .store
+            .article_amounts(id)
+            .await
+            .map_err(QueryError::from)?;
         Ok(Response::new(GetArticleResponse {
             article: Some(Article {
                 summary: Some(mediamon_wire::article_summary(&row)),
                 body,
                 mentions: mentions.iter().map(mediamon_wire::mention).collect(),
                 quotes: quotes.iter().map(mediamon_wire::quotation).collect(),
+                time_expressions: times.iter().map(mediamon_wire::time_expression).collect(),
+                amounts: amounts.iter().map(mediamon_wire::amount).collect(),
             }),
         }))
     }

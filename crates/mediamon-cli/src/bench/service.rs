@@ -153,8 +153,10 @@ pub async fn run(
         let inserted = store
             .insert_article(
                 new,
-                placed.into_iter().map(|(_, m)| m).collect(),
-                Vec::new(),
+                mediamon_store::Annotations {
+                    mentions: placed.into_iter().map(|(_, m)| m).collect(),
+                    ..Default::default()
+                },
                 TraceCarrier::default(),
             )
             .await?;

@@ -40,7 +40,7 @@ mod m20261129_000008_article_bands;
 mod m20261129_000009_blocked_by_name;
 mod m20261206_000010_outbox_failed;
 mod m20261207_000011_evidence_known;
-mod m20261208_000012_quotes;
+mod m20261208_000012_quotes_times_amounts;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -60,7 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000009_blocked_by_name::Migration),
             Box::new(m20261206_000010_outbox_failed::Migration),
             Box::new(m20261207_000011_evidence_known::Migration),
-            Box::new(m20261208_000012_quotes::Migration),
+            Box::new(m20261208_000012_quotes_times_amounts::Migration),
         ]
     }
 }

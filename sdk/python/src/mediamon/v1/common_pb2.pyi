@@ -208,6 +208,38 @@ PUBLISH_TIME_SOURCE_FEED: PublishTimeSource.ValueType  # 6
 """The date of the feed item that linked the page."""
 Global___PublishTimeSource: _TypeAlias = PublishTimeSource  # noqa: Y015
 
+class _TimePrecision:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _TimePrecisionEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_TimePrecision.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    TIME_PRECISION_UNSPECIFIED: _TimePrecision.ValueType  # 0
+    """Not known."""
+    TIME_PRECISION_DAY: _TimePrecision.ValueType  # 1
+    """A day, or a run of days ("August 25th and 26th", "over the weekend")."""
+    TIME_PRECISION_WEEK: _TimePrecision.ValueType  # 2
+    """A week ("last week")."""
+    TIME_PRECISION_MONTH: _TimePrecision.ValueType  # 3
+    """A month ("in March 2024", "last month")."""
+    TIME_PRECISION_YEAR: _TimePrecision.ValueType  # 4
+    """A year ("last year", "since 2021")."""
+
+class TimePrecision(_TimePrecision, metaclass=_TimePrecisionEnumTypeWrapper):
+    """How exact a time expression is."""
+
+TIME_PRECISION_UNSPECIFIED: TimePrecision.ValueType  # 0
+"""Not known."""
+TIME_PRECISION_DAY: TimePrecision.ValueType  # 1
+"""A day, or a run of days ("August 25th and 26th", "over the weekend")."""
+TIME_PRECISION_WEEK: TimePrecision.ValueType  # 2
+"""A week ("last week")."""
+TIME_PRECISION_MONTH: TimePrecision.ValueType  # 3
+"""A month ("in March 2024", "last month")."""
+TIME_PRECISION_YEAR: TimePrecision.ValueType  # 4
+"""A year ("last year", "since 2021")."""
+Global___TimePrecision: _TypeAlias = TimePrecision  # noqa: Y015
+
 @_typing.final
 class TextSpan(_message.Message):
     """A half-open range [start, end) of Unicode code points into an article's body."""
@@ -602,3 +634,95 @@ class Quote(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___Quote: _TypeAlias = Quote  # noqa: Y015
+
+@_typing.final
+class TimeExpression(_message.Message):
+    """A time expression in an article, with the days it covers."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SPAN_FIELD_NUMBER: _builtins.int
+    TEXT_FIELD_NUMBER: _builtins.int
+    FIRST_DAY_FIELD_NUMBER: _builtins.int
+    LAST_DAY_FIELD_NUMBER: _builtins.int
+    PRECISION_FIELD_NUMBER: _builtins.int
+    RELATIVE_FIELD_NUMBER: _builtins.int
+    text: _builtins.str
+    """The expression as written ("on Saturday, February 1")."""
+    first_day: _builtins.str
+    """The first day it covers (ISO 8601, "2025-02-01")."""
+    last_day: _builtins.str
+    """The last day it covers, inclusive; equal to first_day for one day."""
+    precision: Global___TimePrecision.ValueType
+    """How exact it is."""
+    relative: _builtins.bool
+    """Read against the article's publication date (or, when it has none, the
+    day it was ingested): "on Monday", "last week", a date with no year.
+    """
+    @_builtins.property
+    def span(self) -> Global___TextSpan:
+        """Where it sits in the body."""
+
+    def __init__(
+        self,
+        *,
+        span: Global___TextSpan | None = ...,
+        text: _builtins.str = ...,
+        first_day: _builtins.str = ...,
+        last_day: _builtins.str = ...,
+        precision: Global___TimePrecision.ValueType = ...,
+        relative: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["span", b"span"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["first_day", b"first_day", "last_day", b"last_day", "precision", b"precision", "relative", b"relative", "span", b"span", "text", b"text"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___TimeExpression: _TypeAlias = TimeExpression  # noqa: Y015
+
+@_typing.final
+class Amount(_message.Message):
+    """A number with what it counts ("about 2,000 fighters", "a 936-km border")."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SPAN_FIELD_NUMBER: _builtins.int
+    TEXT_FIELD_NUMBER: _builtins.int
+    VALUE_FIELD_NUMBER: _builtins.int
+    UNIT_FIELD_NUMBER: _builtins.int
+    COUNTED_FIELD_NUMBER: _builtins.int
+    APPROXIMATE_FIELD_NUMBER: _builtins.int
+    text: _builtins.str
+    """The expression as written."""
+    value: _builtins.float
+    """The number ("60%" is 60, "2.5 million" is 2500000)."""
+    unit: _builtins.str
+    """What it counts, lower case ("fighters", "percent", "km", "usd")."""
+    counted: _builtins.str
+    """What is measured when the unit is a measure ("border" in "a 936-km
+    border", "Panjshir" in "60% of Panjshir"); empty otherwise.
+    """
+    approximate: _builtins.bool
+    """Hedged: about, nearly, more than, hundreds of."""
+    @_builtins.property
+    def span(self) -> Global___TextSpan:
+        """Where it sits in the body."""
+
+    def __init__(
+        self,
+        *,
+        span: Global___TextSpan | None = ...,
+        text: _builtins.str = ...,
+        value: _builtins.float = ...,
+        unit: _builtins.str = ...,
+        counted: _builtins.str = ...,
+        approximate: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["span", b"span"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["approximate", b"approximate", "counted", b"counted", "span", b"span", "text", b"text", "unit", b"unit", "value", b"value"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Amount: _TypeAlias = Amount  # noqa: Y015

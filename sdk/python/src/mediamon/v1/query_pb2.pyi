@@ -138,6 +138,8 @@ class Article(_message.Message):
     BODY_FIELD_NUMBER: _builtins.int
     MENTIONS_FIELD_NUMBER: _builtins.int
     QUOTES_FIELD_NUMBER: _builtins.int
+    TIME_EXPRESSIONS_FIELD_NUMBER: _builtins.int
+    AMOUNTS_FIELD_NUMBER: _builtins.int
     body: _builtins.str
     """The story text that annotations point into."""
     @_builtins.property
@@ -152,6 +154,14 @@ class Article(_message.Message):
     def quotes(self) -> _containers.RepeatedCompositeFieldContainer[_common_pb2.Quote]:
         """Every quotation and piece of reported speech, in body order."""
 
+    @_builtins.property
+    def time_expressions(self) -> _containers.RepeatedCompositeFieldContainer[_common_pb2.TimeExpression]:
+        """Every time expression, in body order."""
+
+    @_builtins.property
+    def amounts(self) -> _containers.RepeatedCompositeFieldContainer[_common_pb2.Amount]:
+        """Every amount, in body order."""
+
     def __init__(
         self,
         *,
@@ -159,10 +169,12 @@ class Article(_message.Message):
         body: _builtins.str = ...,
         mentions: _abc.Iterable[_common_pb2.Mention] | None = ...,
         quotes: _abc.Iterable[_common_pb2.Quote] | None = ...,
+        time_expressions: _abc.Iterable[_common_pb2.TimeExpression] | None = ...,
+        amounts: _abc.Iterable[_common_pb2.Amount] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["summary", b"summary"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["body", b"body", "mentions", b"mentions", "quotes", b"quotes", "summary", b"summary"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["amounts", b"amounts", "body", b"body", "mentions", b"mentions", "quotes", b"quotes", "summary", b"summary", "time_expressions", b"time_expressions"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

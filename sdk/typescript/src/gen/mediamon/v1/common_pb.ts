@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file mediamon/v1/common.proto.
  */
 export const file_mediamon_v1_common: GenFile = /*@__PURE__*/
-  fileDesc("ChhtZWRpYW1vbi92MS9jb21tb24ucHJvdG8SC21lZGlhbW9uLnYxIiYKCFRleHRTcGFuEg0KBXN0YXJ0GAEgASgNEgsKA2VuZBgCIAEoDSJfCglUaW1lUmFuZ2USKQoFc3RhcnQYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEicKA2VuZBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAihwIKB01lbnRpb24SCgoCaWQYASABKAkSEgoKYXJ0aWNsZV9pZBgCIAEoCRIlCgR0eXBlGAMgASgOMhcubWVkaWFtb24udjEuRW50aXR5VHlwZRIjCgRzcGFuGAQgASgLMhUubWVkaWFtb24udjEuVGV4dFNwYW4SDAoEdGV4dBgFIAEoCRIWCg5zZW50ZW5jZV9pbmRleBgGIAEoDRIOCgZ0aXRsZXMYByADKAkSEgoKY29uZmlkZW5jZRgIIAEoAhIRCgllbnRpdHlfaWQYCSABKAkSMwoKcmVzb2x1dGlvbhgKIAEoDjIfLm1lZGlhbW9uLnYxLlJlc29sdXRpb25EZWNpc2lvbiLdAQoGRW50aXR5EgoKAmlkGAEgASgJEhYKDmNhbm9uaWNhbF9uYW1lGAIgASgJEiUKBHR5cGUYAyABKA4yFy5tZWRpYW1vbi52MS5FbnRpdHlUeXBlEg8KB2FsaWFzZXMYBCADKAkSFQoNbWVudGlvbl9jb3VudBgFIAEoBBIvCgtjcmVhdGVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLdXBkYXRlX3RpbWUYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIp0CCg9BcnRpY2xlTWV0YWRhdGESCwoDdXJsGAEgASgJEg4KBm91dGxldBgCIAEoCRIPCgdhdXRob3JzGAMgAygJEhAKCGxhbmd1YWdlGAQgASgJEjAKDHB1Ymxpc2hfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASOgoWcHVibGlzaF90aW1lX3ByZWNpc2lvbhgGIAEoDjIaLm1lZGlhbW9uLnYxLkRhdGVQcmVjaXNpb24SOwoTcHVibGlzaF90aW1lX3NvdXJjZRgHIAEoDjIeLm1lZGlhbW9uLnYxLlB1Ymxpc2hUaW1lU291cmNlEhAKCGRhdGVsaW5lGAggASgJEg0KBXRpdGxlGAkgASgJIowCCg5BcnRpY2xlU3VtbWFyeRIKCgJpZBgBIAEoCRINCgV0aXRsZRgCIAEoCRIuCghtZXRhZGF0YRgDIAEoCzIcLm1lZGlhbW9uLnYxLkFydGljbGVNZXRhZGF0YRIvCgtpbmdlc3RfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASNgoQcmVzb2x1dGlvbl9zdGF0ZRgFIAEoDjIcLm1lZGlhbW9uLnYxLlJlc29sdXRpb25TdGF0ZRIPCgdzbmlwcGV0GAYgASgJEjUKEW5lYXJfZHVwbGljYXRlX29mGAcgASgLMhoubWVkaWFtb24udjEuTmVhckR1cGxpY2F0ZSI3Cg1OZWFyRHVwbGljYXRlEhIKCmFydGljbGVfaWQYASABKAkSEgoKc2ltaWxhcml0eRgCIAEoAiLuAQoFUXVvdGUSCgoCaWQYASABKAkSEgoKYXJ0aWNsZV9pZBgCIAEoCRIjCgRzcGFuGAMgASgLMhUubWVkaWFtb24udjEuVGV4dFNwYW4SDAoEdGV4dBgEIAEoCRIOCgZkaXJlY3QYBSABKAgSDAoEdmVyYhgGIAEoCRIaChJzcGVha2VyX21lbnRpb25faWQYByABKAkSGQoRc3BlYWtlcl9lbnRpdHlfaWQYCCABKAkSFAoMc3BlYWtlcl9uYW1lGAkgASgJEhQKDHNwZWFrZXJfdGV4dBgKIAEoCRIRCglhbm9ueW1vdXMYCyABKAgqjwEKCkVudGl0eVR5cGUSGwoXRU5USVRZX1RZUEVfVU5TUEVDSUZJRUQQABIWChJFTlRJVFlfVFlQRV9QRVJTT04QARIcChhFTlRJVFlfVFlQRV9PUkdBTklaQVRJT04QAhIYChRFTlRJVFlfVFlQRV9MT0NBVElPThADEhQKEEVOVElUWV9UWVBFX01JU0MQBCrRAgoSUmVzb2x1dGlvbkRlY2lzaW9uEiMKH1JFU09MVVRJT05fREVDSVNJT05fVU5TUEVDSUZJRUQQABIiCh5SRVNPTFVUSU9OX0RFQ0lTSU9OX05FV19FTlRJVFkQARIjCh9SRVNPTFVUSU9OX0RFQ0lTSU9OX0FMSUFTX01BVENIEAISJgoiUkVTT0xVVElPTl9ERUNJU0lPTl9XSVRISU5fQVJUSUNMRRADEh8KG1JFU09MVVRJT05fREVDSVNJT05fVkFSSUFOVBAEEh8KG1JFU09MVVRJT05fREVDSVNJT05fQUNST05ZTRAFEh8KG1JFU09MVVRJT05fREVDSVNJT05fU1VSTkFNRRAGEiEKHVJFU09MVVRJT05fREVDSVNJT05fQU1CSUdVT1VTEAcSHwobUkVTT0xVVElPTl9ERUNJU0lPTl9DT05URVhUEAgqcAoPUmVzb2x1dGlvblN0YXRlEiAKHFJFU09MVVRJT05fU1RBVEVfVU5TUEVDSUZJRUQQABIcChhSRVNPTFVUSU9OX1NUQVRFX1BFTkRJTkcQARIdChlSRVNPTFVUSU9OX1NUQVRFX1JFU09MVkVEEAIqkwEKDURhdGVQcmVjaXNpb24SHgoaREFURV9QUkVDSVNJT05fVU5TUEVDSUZJRUQQABIXChNEQVRFX1BSRUNJU0lPTl9USU1FEAESFgoSREFURV9QUkVDSVNJT05fREFZEAISGAoUREFURV9QUkVDSVNJT05fTU9OVEgQAxIXChNEQVRFX1BSRUNJU0lPTl9ZRUFSEAQq+QEKEVB1Ymxpc2hUaW1lU291cmNlEiMKH1BVQkxJU0hfVElNRV9TT1VSQ0VfVU5TUEVDSUZJRUQQABIeChpQVUJMSVNIX1RJTUVfU09VUkNFX0NBTExFUhABEhwKGFBVQkxJU0hfVElNRV9TT1VSQ0VfTUVUQRACEh8KG1BVQkxJU0hfVElNRV9TT1VSQ0VfSlNPTl9MRBADEiQKIFBVQkxJU0hfVElNRV9TT1VSQ0VfVElNRV9FTEVNRU5UEAQSHAoYUFVCTElTSF9USU1FX1NPVVJDRV9URVhUEAUSHAoYUFVCTElTSF9USU1FX1NPVVJDRV9GRUVEEAZiBnByb3RvMw", [file_google_protobuf_timestamp]);
+  fileDesc("ChhtZWRpYW1vbi92MS9jb21tb24ucHJvdG8SC21lZGlhbW9uLnYxIiYKCFRleHRTcGFuEg0KBXN0YXJ0GAEgASgNEgsKA2VuZBgCIAEoDSJfCglUaW1lUmFuZ2USKQoFc3RhcnQYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEicKA2VuZBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAihwIKB01lbnRpb24SCgoCaWQYASABKAkSEgoKYXJ0aWNsZV9pZBgCIAEoCRIlCgR0eXBlGAMgASgOMhcubWVkaWFtb24udjEuRW50aXR5VHlwZRIjCgRzcGFuGAQgASgLMhUubWVkaWFtb24udjEuVGV4dFNwYW4SDAoEdGV4dBgFIAEoCRIWCg5zZW50ZW5jZV9pbmRleBgGIAEoDRIOCgZ0aXRsZXMYByADKAkSEgoKY29uZmlkZW5jZRgIIAEoAhIRCgllbnRpdHlfaWQYCSABKAkSMwoKcmVzb2x1dGlvbhgKIAEoDjIfLm1lZGlhbW9uLnYxLlJlc29sdXRpb25EZWNpc2lvbiLdAQoGRW50aXR5EgoKAmlkGAEgASgJEhYKDmNhbm9uaWNhbF9uYW1lGAIgASgJEiUKBHR5cGUYAyABKA4yFy5tZWRpYW1vbi52MS5FbnRpdHlUeXBlEg8KB2FsaWFzZXMYBCADKAkSFQoNbWVudGlvbl9jb3VudBgFIAEoBBIvCgtjcmVhdGVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLdXBkYXRlX3RpbWUYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIp0CCg9BcnRpY2xlTWV0YWRhdGESCwoDdXJsGAEgASgJEg4KBm91dGxldBgCIAEoCRIPCgdhdXRob3JzGAMgAygJEhAKCGxhbmd1YWdlGAQgASgJEjAKDHB1Ymxpc2hfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASOgoWcHVibGlzaF90aW1lX3ByZWNpc2lvbhgGIAEoDjIaLm1lZGlhbW9uLnYxLkRhdGVQcmVjaXNpb24SOwoTcHVibGlzaF90aW1lX3NvdXJjZRgHIAEoDjIeLm1lZGlhbW9uLnYxLlB1Ymxpc2hUaW1lU291cmNlEhAKCGRhdGVsaW5lGAggASgJEg0KBXRpdGxlGAkgASgJIowCCg5BcnRpY2xlU3VtbWFyeRIKCgJpZBgBIAEoCRINCgV0aXRsZRgCIAEoCRIuCghtZXRhZGF0YRgDIAEoCzIcLm1lZGlhbW9uLnYxLkFydGljbGVNZXRhZGF0YRIvCgtpbmdlc3RfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASNgoQcmVzb2x1dGlvbl9zdGF0ZRgFIAEoDjIcLm1lZGlhbW9uLnYxLlJlc29sdXRpb25TdGF0ZRIPCgdzbmlwcGV0GAYgASgJEjUKEW5lYXJfZHVwbGljYXRlX29mGAcgASgLMhoubWVkaWFtb24udjEuTmVhckR1cGxpY2F0ZSI3Cg1OZWFyRHVwbGljYXRlEhIKCmFydGljbGVfaWQYASABKAkSEgoKc2ltaWxhcml0eRgCIAEoAiLuAQoFUXVvdGUSCgoCaWQYASABKAkSEgoKYXJ0aWNsZV9pZBgCIAEoCRIjCgRzcGFuGAMgASgLMhUubWVkaWFtb24udjEuVGV4dFNwYW4SDAoEdGV4dBgEIAEoCRIOCgZkaXJlY3QYBSABKAgSDAoEdmVyYhgGIAEoCRIaChJzcGVha2VyX21lbnRpb25faWQYByABKAkSGQoRc3BlYWtlcl9lbnRpdHlfaWQYCCABKAkSFAoMc3BlYWtlcl9uYW1lGAkgASgJEhQKDHNwZWFrZXJfdGV4dBgKIAEoCRIRCglhbm9ueW1vdXMYCyABKAgiqQEKDlRpbWVFeHByZXNzaW9uEiMKBHNwYW4YASABKAsyFS5tZWRpYW1vbi52MS5UZXh0U3BhbhIMCgR0ZXh0GAIgASgJEhEKCWZpcnN0X2RheRgDIAEoCRIQCghsYXN0X2RheRgEIAEoCRItCglwcmVjaXNpb24YBSABKA4yGi5tZWRpYW1vbi52MS5UaW1lUHJlY2lzaW9uEhAKCHJlbGF0aXZlGAYgASgIIn4KBkFtb3VudBIjCgRzcGFuGAEgASgLMhUubWVkaWFtb24udjEuVGV4dFNwYW4SDAoEdGV4dBgCIAEoCRINCgV2YWx1ZRgDIAEoARIMCgR1bml0GAQgASgJEg8KB2NvdW50ZWQYBSABKAkSEwoLYXBwcm94aW1hdGUYBiABKAgqjwEKCkVudGl0eVR5cGUSGwoXRU5USVRZX1RZUEVfVU5TUEVDSUZJRUQQABIWChJFTlRJVFlfVFlQRV9QRVJTT04QARIcChhFTlRJVFlfVFlQRV9PUkdBTklaQVRJT04QAhIYChRFTlRJVFlfVFlQRV9MT0NBVElPThADEhQKEEVOVElUWV9UWVBFX01JU0MQBCrRAgoSUmVzb2x1dGlvbkRlY2lzaW9uEiMKH1JFU09MVVRJT05fREVDSVNJT05fVU5TUEVDSUZJRUQQABIiCh5SRVNPTFVUSU9OX0RFQ0lTSU9OX05FV19FTlRJVFkQARIjCh9SRVNPTFVUSU9OX0RFQ0lTSU9OX0FMSUFTX01BVENIEAISJgoiUkVTT0xVVElPTl9ERUNJU0lPTl9XSVRISU5fQVJUSUNMRRADEh8KG1JFU09MVVRJT05fREVDSVNJT05fVkFSSUFOVBAEEh8KG1JFU09MVVRJT05fREVDSVNJT05fQUNST05ZTRAFEh8KG1JFU09MVVRJT05fREVDSVNJT05fU1VSTkFNRRAGEiEKHVJFU09MVVRJT05fREVDSVNJT05fQU1CSUdVT1VTEAcSHwobUkVTT0xVVElPTl9ERUNJU0lPTl9DT05URVhUEAgqcAoPUmVzb2x1dGlvblN0YXRlEiAKHFJFU09MVVRJT05fU1RBVEVfVU5TUEVDSUZJRUQQABIcChhSRVNPTFVUSU9OX1NUQVRFX1BFTkRJTkcQARIdChlSRVNPTFVUSU9OX1NUQVRFX1JFU09MVkVEEAIqkwEKDURhdGVQcmVjaXNpb24SHgoaREFURV9QUkVDSVNJT05fVU5TUEVDSUZJRUQQABIXChNEQVRFX1BSRUNJU0lPTl9USU1FEAESFgoSREFURV9QUkVDSVNJT05fREFZEAISGAoUREFURV9QUkVDSVNJT05fTU9OVEgQAxIXChNEQVRFX1BSRUNJU0lPTl9ZRUFSEAQq+QEKEVB1Ymxpc2hUaW1lU291cmNlEiMKH1BVQkxJU0hfVElNRV9TT1VSQ0VfVU5TUEVDSUZJRUQQABIeChpQVUJMSVNIX1RJTUVfU09VUkNFX0NBTExFUhABEhwKGFBVQkxJU0hfVElNRV9TT1VSQ0VfTUVUQRACEh8KG1BVQkxJU0hfVElNRV9TT1VSQ0VfSlNPTl9MRBADEiQKIFBVQkxJU0hfVElNRV9TT1VSQ0VfVElNRV9FTEVNRU5UEAQSHAoYUFVCTElTSF9USU1FX1NPVVJDRV9URVhUEAUSHAoYUFVCTElTSF9USU1FX1NPVVJDRV9GRUVEEAYqkwEKDVRpbWVQcmVjaXNpb24SHgoaVElNRV9QUkVDSVNJT05fVU5TUEVDSUZJRUQQABIWChJUSU1FX1BSRUNJU0lPTl9EQVkQARIXChNUSU1FX1BSRUNJU0lPTl9XRUVLEAISGAoUVElNRV9QUkVDSVNJT05fTU9OVEgQAxIXChNUSU1FX1BSRUNJU0lPTl9ZRUFSEARiBnByb3RvMw", [file_google_protobuf_timestamp]);
 
 /**
  * A half-open range [start, end) of Unicode code points into an article's body.
@@ -492,6 +492,120 @@ export const QuoteSchema: GenMessage<Quote> = /*@__PURE__*/
   messageDesc(file_mediamon_v1_common, 7);
 
 /**
+ * A time expression in an article, with the days it covers.
+ *
+ * @generated from message mediamon.v1.TimeExpression
+ */
+export type TimeExpression = Message<"mediamon.v1.TimeExpression"> & {
+  /**
+   * Where it sits in the body.
+   *
+   * @generated from field: mediamon.v1.TextSpan span = 1;
+   */
+  span?: TextSpan | undefined;
+
+  /**
+   * The expression as written ("on Saturday, February 1").
+   *
+   * @generated from field: string text = 2;
+   */
+  text: string;
+
+  /**
+   * The first day it covers (ISO 8601, "2025-02-01").
+   *
+   * @generated from field: string first_day = 3;
+   */
+  firstDay: string;
+
+  /**
+   * The last day it covers, inclusive; equal to first_day for one day.
+   *
+   * @generated from field: string last_day = 4;
+   */
+  lastDay: string;
+
+  /**
+   * How exact it is.
+   *
+   * @generated from field: mediamon.v1.TimePrecision precision = 5;
+   */
+  precision: TimePrecision;
+
+  /**
+   * Read against the article's publication date (or, when it has none, the
+   * day it was ingested): "on Monday", "last week", a date with no year.
+   *
+   * @generated from field: bool relative = 6;
+   */
+  relative: boolean;
+};
+
+/**
+ * Describes the message mediamon.v1.TimeExpression.
+ * Use `create(TimeExpressionSchema)` to create a new message.
+ */
+export const TimeExpressionSchema: GenMessage<TimeExpression> = /*@__PURE__*/
+  messageDesc(file_mediamon_v1_common, 8);
+
+/**
+ * A number with what it counts ("about 2,000 fighters", "a 936-km border").
+ *
+ * @generated from message mediamon.v1.Amount
+ */
+export type Amount = Message<"mediamon.v1.Amount"> & {
+  /**
+   * Where it sits in the body.
+   *
+   * @generated from field: mediamon.v1.TextSpan span = 1;
+   */
+  span?: TextSpan | undefined;
+
+  /**
+   * The expression as written.
+   *
+   * @generated from field: string text = 2;
+   */
+  text: string;
+
+  /**
+   * The number ("60%" is 60, "2.5 million" is 2500000).
+   *
+   * @generated from field: double value = 3;
+   */
+  value: number;
+
+  /**
+   * What it counts, lower case ("fighters", "percent", "km", "usd").
+   *
+   * @generated from field: string unit = 4;
+   */
+  unit: string;
+
+  /**
+   * What is measured when the unit is a measure ("border" in "a 936-km
+   * border", "Panjshir" in "60% of Panjshir"); empty otherwise.
+   *
+   * @generated from field: string counted = 5;
+   */
+  counted: string;
+
+  /**
+   * Hedged: about, nearly, more than, hundreds of.
+   *
+   * @generated from field: bool approximate = 6;
+   */
+  approximate: boolean;
+};
+
+/**
+ * Describes the message mediamon.v1.Amount.
+ * Use `create(AmountSchema)` to create a new message.
+ */
+export const AmountSchema: GenMessage<Amount> = /*@__PURE__*/
+  messageDesc(file_mediamon_v1_common, 9);
+
+/**
  * The kind of real-world actor a name refers to.
  *
  * @generated from enum mediamon.v1.EntityType
@@ -761,4 +875,52 @@ export enum PublishTimeSource {
  */
 export const PublishTimeSourceSchema: GenEnum<PublishTimeSource> = /*@__PURE__*/
   enumDesc(file_mediamon_v1_common, 4);
+
+/**
+ * How exact a time expression is.
+ *
+ * @generated from enum mediamon.v1.TimePrecision
+ */
+export enum TimePrecision {
+  /**
+   * Not known.
+   *
+   * @generated from enum value: TIME_PRECISION_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * A day, or a run of days ("August 25th and 26th", "over the weekend").
+   *
+   * @generated from enum value: TIME_PRECISION_DAY = 1;
+   */
+  DAY = 1,
+
+  /**
+   * A week ("last week").
+   *
+   * @generated from enum value: TIME_PRECISION_WEEK = 2;
+   */
+  WEEK = 2,
+
+  /**
+   * A month ("in March 2024", "last month").
+   *
+   * @generated from enum value: TIME_PRECISION_MONTH = 3;
+   */
+  MONTH = 3,
+
+  /**
+   * A year ("last year", "since 2021").
+   *
+   * @generated from enum value: TIME_PRECISION_YEAR = 4;
+   */
+  YEAR = 4,
+}
+
+/**
+ * Describes the enum mediamon.v1.TimePrecision.
+ */
+export const TimePrecisionSchema: GenEnum<TimePrecision> = /*@__PURE__*/
+  enumDesc(file_mediamon_v1_common, 5);
 

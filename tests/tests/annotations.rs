@@ -1,14 +1,17 @@
-//! Quotes (issue 17): quotations and reported speech found at ingest, each
-//! with its speaker resolved through the speaker's mention; GetArticle
-//! returns them with offsets, ListQuotes finds them by speaker, by an entity
-//! the article mentions and by time. On the seeds (read at run time from
-//! ../shared/seeds), Nazary's and Pashtoon's words are theirs.
+//! What ingest reads besides names (issue 17): quotations and reported
+//! speech, each with its speaker resolved through the speaker's mention
+//! (ListQuotes finds them by speaker, by an entity the article mentions and
+//! by time), time expressions read against the publication date, and
+//! amounts; GetArticle returns them with offsets. On the seeds (read at run
+//! time from ../shared/seeds), Nazary's and Pashtoon's words are theirs and
+//! a weekday with a date and no year finds its year.
 
 use std::time::Duration;
 
 use mediamon_e2e::{Stack, text_request};
 use mediamon_proto::v1::{
-    GetArticleRequest, ListQuotesRequest, Quote, SearchArticlesRequest, TimeRange,
+    ArticleMetadata, GetArticleRequest, ListQuotesRequest, Quote, SearchArticlesRequest,
+    TimePrecision, TimeRange,
 };
 use tonic::Code;
 
@@ -161,16 +164,18 @@ async fn seed_quotes_are_their_speakers() -> anyhow::Result<()> {
         .await?
         .into_inner()
         .articles;
-    let mut quotes = Vec::new();
+    let mut articles = Vec::new();
     for a in listed {
-        let article = query
-            .get_article(GetArticleRequest { article_id: a.id })
-            .await?
-            .into_inner()
-            .article
-            .expect("article");
-        quotes.extend(article.quotes);
+        articles.push(
+            query
+                .get_article(GetArticleRequest { article_id: a.id })
+                .await?
+                .into_inner()
+                .article
+                .expect("article"),
+        );
     }
+    let quotes: Vec<Quote> = articles.iter().flat_map(|a| a.quotes.clone()).collect();
     let by = |name: &str| -> Vec<&Quote> {
         quotes
             .iter()
@@ -196,5 +201,94 @@ async fn seed_quotes_are_their_speakers() -> anyhow::Result<()> {
             "{q:?}"
         );
     }
+    // A weekday with a day and month and no year finds its year.
+    let mut saturday = Vec::new();
+    for a in &articles {
+        saturday.extend(
+            a.time_expressions
+                .iter()
+                .filter(|t| t.text.contains("Saturday, February 1"))
+                .map(|t| t.first_day.clone()),
+        );
+    }
+    assert_eq!(saturday, ["2025-02-01"], "{saturday:?}");
+    stack.shutdown().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn times_and_amounts_are_read_against_the_publication_date() -> anyhow::Result<()> {
+    let stack = Stack::start().await?;
+    let published = chrono::NaiveDate::from_ymd_opt(2025, 2, 3)
+        .and_then(|d| d.and_hms_opt(9, 0, 0))
+        .expect("date")
+        .and_utc();
+    let mut request = text_request(
+        "Talks in Doha\n\n\
+         The delegations met on Monday after talks last week failed. About 2,000 fighters \
+         remain in the valley, and the front says it holds 60% of it. A first round was held \
+         on Saturday, February 1, and another on August 25th and 26th last year.",
+    );
+    request.metadata = Some(ArticleMetadata {
+        publish_time: Some(mediamon_proto::convert::timestamp(published)),
+        ..Default::default()
+    });
+    let id = stack
+        .ingest()
+        .await?
+        .ingest_article(request)
+        .await?
+        .into_inner()
+        .article_id;
+    let article = stack.article(&id).await?;
+    let times = &article.time_expressions;
+    let when = |text: &str| {
+        times
+            .iter()
+            .find(|t| t.text.contains(text))
+            .map(|t| (t.first_day.as_str(), t.last_day.as_str(), t.precision()))
+            .unwrap_or_else(|| panic!("{text:?} in {times:#?}"))
+    };
+    // Published Monday 3 February 2025.
+    assert_eq!(
+        when("Monday"),
+        ("2025-02-03", "2025-02-03", TimePrecision::Day)
+    );
+    assert_eq!(
+        when("last week"),
+        ("2025-01-27", "2025-02-02", TimePrecision::Week)
+    );
+    assert_eq!(
+        when("Saturday, February 1"),
+        ("2025-02-01", "2025-02-01", TimePrecision::Day)
+    );
+    assert_eq!(
+        when("August 25th"),
+        ("2024-08-25", "2024-08-26", TimePrecision::Day)
+    );
+    let body: Vec<char> = article.body.chars().collect();
+    for t in times {
+        let span = t.span.expect("span");
+        let at: String = body[span.start as usize..span.end as usize]
+            .iter()
+            .collect();
+        assert_eq!(at, t.text);
+    }
+    let amounts = &article.amounts;
+    let fighters = amounts
+        .iter()
+        .find(|a| a.unit == "fighters")
+        .unwrap_or_else(|| panic!("{amounts:#?}"));
+    assert_eq!((fighters.value, fighters.approximate), (2000.0, true));
+    assert!(
+        amounts
+            .iter()
+            .any(|a| a.unit == "percent" && a.value == 60.0),
+        "{amounts:#?}"
+    );
+    // Days of dates are not amounts.
+    assert!(
+        amounts.iter().all(|a| a.value != 1.0 && a.value != 25.0),
+        "{amounts:#?}"
+    );
     stack.shutdown().await
 }
