@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use mediamon_e2e::{Stack, text_request};
 use mediamon_proto::v1::{
-    ArticleMetadata, GetArticleRequest, ListQuotesRequest, Quote, SearchArticlesRequest,
-    TimePrecision, TimeRange,
+    ArticleMetadata, EventKind, GetArticleRequest, ListQuotesRequest, Quote, SearchArticlesRequest,
+    Stance, TimePrecision, TimeRange,
 };
 use tonic::Code;
 
@@ -200,6 +200,54 @@ async fn seed_quotes_are_their_speakers() -> anyhow::Result<()> {
                 .any(|n| q.speaker_name.contains(n)),
             "{q:?}"
         );
+    }
+    // Each seed's verdict on the meeting it reports, with its source.
+    let verdict = |title: &str, stance: Stance| -> Vec<String> {
+        articles
+            .iter()
+            .filter(|a| a.summary.as_ref().is_some_and(|s| s.title.contains(title)))
+            .flat_map(|a| a.event_mentions.iter())
+            .filter(|e| e.stance() == stance && e.kind() == EventKind::Meet)
+            .map(|e| {
+                e.source
+                    .as_ref()
+                    .map(|s| s.name.clone())
+                    .unwrap_or_default()
+            })
+            .collect()
+    };
+    let denials = verdict("Denies Meeting", Stance::Denied);
+    assert!(
+        denials.iter().any(|s| s.contains("Pashtoon")),
+        "{denials:?}"
+    );
+    let confirmed = verdict("fruitless", Stance::Confirmed);
+    assert!(
+        confirmed.iter().any(|s| s.contains("Nazary")),
+        "{confirmed:?}"
+    );
+    let not_confirmed = verdict("Tehran", Stance::NotConfirmed);
+    assert!(
+        not_confirmed.iter().any(|s| s.contains("Resistance Front")),
+        "{not_confirmed:?}"
+    );
+    // 001's denial is dated 1 February 2025, the day its source made it.
+    let dated: Vec<&str> = articles
+        .iter()
+        .flat_map(|a| a.event_mentions.iter())
+        .filter(|e| e.stance() == Stance::Denied && !e.claim_day.is_empty())
+        .map(|e| e.claim_day.as_str())
+        .collect();
+    assert_eq!(dated, ["2025-02-01"], "{dated:?}");
+    // Within one article, the reports of the one meeting share a group.
+    for a in &articles {
+        let meetings: std::collections::BTreeSet<u32> = a
+            .event_mentions
+            .iter()
+            .filter(|e| e.stance() == Stance::Denied && e.kind() == EventKind::Meet)
+            .map(|e| e.article_group)
+            .collect();
+        assert!(meetings.len() <= 1, "{:?}", a.event_mentions);
     }
     // A weekday with a day and month and no year finds its year.
     let mut saturday = Vec::new();

@@ -3,9 +3,9 @@
 
 use anyhow::Context;
 use mediamon_proto::v1::{
-    ArticleSummary, Entity, EntityType, ExplainResolutionResponse, GetArticleResponse,
-    GetEntityProfileResponse, ListQuotesResponse, Quote, ResolutionDecision,
-    SearchArticlesResponse,
+    ArticleSummary, Entity, EntityType, EventMention, ExplainResolutionResponse,
+    GetArticleResponse, GetEntityProfileResponse, ListQuotesResponse, Quote, ResolutionDecision,
+    SearchArticlesResponse, SourceKind,
 };
 use prost::Message;
 use prost_reflect::{DescriptorPool, DynamicMessage};
@@ -260,6 +260,12 @@ pub fn article(out: &mut String, reply: &GetArticleResponse) {
             outln!(out, "  {:<32} {days}", t.text);
         }
     }
+    if !a.event_mentions.is_empty() {
+        outln!(out, "\nEvents:");
+        for e in &a.event_mentions {
+            event_line(out, e);
+        }
+    }
     if !a.amounts.is_empty() {
         outln!(out, "\nAmounts:");
         for m in &a.amounts {
@@ -306,4 +312,41 @@ pub fn quotes(out: &mut String, reply: &ListQuotesResponse) {
     if !reply.next_page_token.is_empty() {
         outln!(out, "(more: --page-token {})", reply.next_page_token);
     }
+}
+
+/// One event mention: who asserts what, with whom, where and when.
+fn event_line(out: &mut String, e: &EventMention) {
+    let source = match e.source_kind() {
+        SourceKind::Named => e.source.as_ref().map_or("?", |s| s.name.as_str()),
+        SourceKind::Anonymous => "sources",
+        _ => "the outlet",
+    };
+    let who: Vec<&str> = e.participants.iter().map(|p| p.name.as_str()).collect();
+    let place = e
+        .place
+        .as_ref()
+        .map(|p| format!(" in {}", p.name))
+        .unwrap_or_default();
+    let when = if e.first_day.is_empty() {
+        String::new()
+    } else if e.first_day == e.last_day {
+        format!(" on {}", e.first_day)
+    } else {
+        format!(" {} to {}", e.first_day, e.last_day)
+    };
+    let cue = if e.cue.is_empty() {
+        String::new()
+    } else {
+        format!(" ({:?})", e.cue)
+    };
+    outln!(
+        out,
+        "  #{} {} {:?}: {}{cue} {:?} [{}]{place}{when}",
+        e.article_group,
+        source,
+        e.stance(),
+        e.trigger,
+        e.kind(),
+        who.join(", ")
+    );
 }

@@ -288,13 +288,13 @@ struct Resolver<'n, 'a> {
     name_tokens: Vec<Option<(usize, usize)>>,
     /// Tokens inside quotes: a name there is quoted, not a speaker.
     quoted: Vec<bool>,
+    /// The name each token belongs to.
+    token_name: Vec<Option<usize>>,
 }
 
 impl Resolver<'_, '_> {
     fn name_at(&self, i: usize) -> Option<usize> {
-        self.name_tokens
-            .iter()
-            .position(|r| r.is_some_and(|(a, b)| a <= i && i <= b))
+        self.token_name.get(i).copied().flatten()
     }
 
     /// The nearest name of `kind` that ends before token `i`, outside quotes.
@@ -446,21 +446,28 @@ pub fn find(text: &str, names: &[Name<'_>]) -> Vec<Quote> {
             *q = true;
         }
     }
-    let name_tokens = names
+    let name_tokens: Vec<Option<(usize, usize)>> = names
         .iter()
         .map(|n| {
-            let a = t
-                .chars
-                .iter()
-                .position(|&(s, e)| s <= n.start && n.start < e)?;
-            let b = (a..t.len()).take_while(|&i| t.chars[i].0 < n.end).last()?;
-            Some((a, b))
+            // Tokens are in text order: found by binary search.
+            let a = t.chars.partition_point(|&(_, e)| e <= n.start);
+            let b = t.chars.partition_point(|&(s, _)| s < n.end);
+            (a < b && t.chars[a].0 <= n.start).then(|| (a, b - 1))
         })
         .collect();
+    let mut token_name = vec![None; t.len()];
+    for (n, span) in name_tokens.iter().enumerate() {
+        if let Some((a, b)) = *span {
+            for slot in &mut token_name[a..=b] {
+                slot.get_or_insert(n);
+            }
+        }
+    }
     let r = Resolver {
         names,
         name_tokens,
         quoted,
+        token_name,
     };
     let mut out: Vec<(usize, Quote)> = Vec::new();
     // The last attributed quote: (closing mark, speaker).

@@ -100,6 +100,32 @@ pub struct NewAmount {
     pub approximate: bool,
 }
 
+/// A report of a happening to store with its article; names are mentions
+/// by their place in the article's mentions.
+#[derive(Debug, Clone)]
+pub struct NewEventMention {
+    /// Code-point offsets of the trigger.
+    pub start: i32,
+    pub end: i32,
+    pub trigger: String,
+    pub kind: &'static str,
+    pub stance: &'static str,
+    pub cue: String,
+    /// "name", "anonymous" or "outlet".
+    pub source_kind: &'static str,
+    pub source: Option<usize>,
+    pub place: Option<usize>,
+    pub participants: Vec<usize>,
+    /// When it happened: the expression and the days it covers.
+    pub time: Option<(String, chrono::NaiveDate, chrono::NaiveDate)>,
+    /// When the source made the claim, where the sentence says: the
+    /// expression and its first day.
+    pub claimed: Option<(String, chrono::NaiveDate)>,
+    pub sentence: i32,
+    /// Reports of one happening in the article share a group.
+    pub group: i32,
+}
+
 /// What ingest found in a story, stored with it.
 #[derive(Debug, Clone, Default)]
 pub struct Annotations {
@@ -107,6 +133,7 @@ pub struct Annotations {
     pub quotes: Vec<NewQuote>,
     pub times: Vec<NewTime>,
     pub amounts: Vec<NewAmount>,
+    pub events: Vec<NewEventMention>,
 }
 
 /// W3C trace context to store with the outbox row.
@@ -131,8 +158,9 @@ pub enum Inserted {
 
 impl Store {
     /// Stores an article, its band keys, its near-duplicate link, its
-    /// annotations (mentions, quotes, time expressions, amounts) and an
-    /// outbox row in one statement (atomic, one round trip).
+    /// annotations (mentions, quotes, time expressions, amounts, event
+    /// mentions) and an outbox row in one statement (atomic, one round
+    /// trip).
     /// An exact duplicate (same content hash or idempotency key) writes
     /// nothing.
     pub async fn insert_article(
@@ -146,7 +174,9 @@ impl Store {
             quotes,
             times,
             amounts,
+            events,
         } = annotations;
+        let index = |i: Option<usize>| i.and_then(|i| i32::try_from(i).ok()).unwrap_or(-1);
         let id = Uuid::now_v7();
         let ints =
             |f: &dyn Fn(&NewMention) -> i32| -> Vec<i32> { mentions.iter().map(f).collect() };
@@ -209,6 +239,22 @@ impl Store {
                    FROM a, unnest($45::uuid[], $46::int4[], $47::int4[], $48::text[], \
                      $49::float8[], $50::text[], $51::text[], $52::bool[]) \
                      AS t(id, s, e, tx, v, u, c, ap)), \
+                 ev AS (INSERT INTO event_mentions (id, article_id, start_offset, end_offset, \
+                   trigger, kind, stance, cue, source_kind, source_mention_id, place_mention_id, \
+                   participant_mention_ids, time_text, first_day, last_day, sentence_index, \
+                   article_group, claim_time_text, claim_day) \
+                   SELECT t.id, a.id, t.s, t.e, t.tr, t.k, t.st, t.cu, t.sk, \
+                     CASE WHEN t.so >= 0 THEN ($18::uuid[])[t.so + 1] END, \
+                     CASE WHEN t.pl >= 0 THEN ($18::uuid[])[t.pl + 1] END, \
+                     ARRAY(SELECT ($18::uuid[])[p::int + 1] \
+                       FROM jsonb_array_elements_text(t.pa::jsonb) AS p), \
+                     t.tt, NULLIF(t.f, '')::date, NULLIF(t.l, '')::date, t.si, t.g, \
+                     t.ct, NULLIF(t.cd, '')::date \
+                   FROM a, unnest($53::uuid[], $54::int4[], $55::int4[], $56::text[], \
+                     $57::text[], $58::text[], $59::text[], $60::text[], $61::int4[], \
+                     $62::int4[], $63::text[], $64::text[], $65::text[], $66::text[], \
+                     $67::int4[], $68::int4[], $69::text[], $70::text[]) \
+                     AS t(id, s, e, tr, k, st, cu, sk, so, pl, pa, tt, f, l, si, g, ct, cd)), \
                  o AS (INSERT INTO outbox (article_id, kind, traceparent, tracestate) \
                    SELECT a.id, 'resolve', $26, $27 FROM a) \
                  SELECT a.id, nd.original_id, nd.similarity FROM a LEFT JOIN nd ON true",
@@ -320,6 +366,88 @@ impl Store {
                     amounts
                         .iter()
                         .map(|a| a.approximate)
+                        .collect::<Vec<_>>()
+                        .into(),
+                    events
+                        .iter()
+                        .map(|_| Uuid::now_v7())
+                        .collect::<Vec<_>>()
+                        .into(),
+                    events.iter().map(|e| e.start).collect::<Vec<_>>().into(),
+                    events.iter().map(|e| e.end).collect::<Vec<_>>().into(),
+                    events
+                        .iter()
+                        .map(|e| e.trigger.clone())
+                        .collect::<Vec<_>>()
+                        .into(),
+                    events
+                        .iter()
+                        .map(|e| e.kind.to_string())
+                        .collect::<Vec<_>>()
+                        .into(),
+                    events
+                        .iter()
+                        .map(|e| e.stance.to_string())
+                        .collect::<Vec<_>>()
+                        .into(),
+                    events
+                        .iter()
+                        .map(|e| e.cue.clone())
+                        .collect::<Vec<_>>()
+                        .into(),
+                    events
+                        .iter()
+                        .map(|e| e.source_kind.to_string())
+                        .collect::<Vec<_>>()
+                        .into(),
+                    events
+                        .iter()
+                        .map(|e| index(e.source))
+                        .collect::<Vec<_>>()
+                        .into(),
+                    events
+                        .iter()
+                        .map(|e| index(e.place))
+                        .collect::<Vec<_>>()
+                        .into(),
+                    // Participants travel as JSON: unnest cannot take ragged arrays.
+                    events
+                        .iter()
+                        .map(|e| serde_json::Value::from(e.participants.clone()).to_string())
+                        .collect::<Vec<_>>()
+                        .into(),
+                    events
+                        .iter()
+                        .map(|e| e.time.as_ref().map(|t| t.0.clone()).unwrap_or_default())
+                        .collect::<Vec<_>>()
+                        .into(),
+                    // Days as ISO text, empty for none: unnest takes no NULLs
+                    // from a Rust array.
+                    events
+                        .iter()
+                        .map(|e| e.time.as_ref().map(|t| t.1.to_string()).unwrap_or_default())
+                        .collect::<Vec<_>>()
+                        .into(),
+                    events
+                        .iter()
+                        .map(|e| e.time.as_ref().map(|t| t.2.to_string()).unwrap_or_default())
+                        .collect::<Vec<_>>()
+                        .into(),
+                    events.iter().map(|e| e.sentence).collect::<Vec<_>>().into(),
+                    events.iter().map(|e| e.group).collect::<Vec<_>>().into(),
+                    events
+                        .iter()
+                        .map(|e| e.claimed.as_ref().map(|c| c.0.clone()).unwrap_or_default())
+                        .collect::<Vec<_>>()
+                        .into(),
+                    events
+                        .iter()
+                        .map(|e| {
+                            e.claimed
+                                .as_ref()
+                                .map(|c| c.1.to_string())
+                                .unwrap_or_default()
+                        })
                         .collect::<Vec<_>>()
                         .into(),
                 ],

@@ -26,13 +26,13 @@ use sea_orm_migration::MigratorTrait;
 pub use curation::{Audit, LogRow, ReviewRow};
 pub use feeds::{FeedRow, PollOutcome};
 pub use ingest::{
-    Annotations, Inserted, MinHash, NewAmount, NewArticle, NewMention, NewQuote, NewTime,
-    TraceCarrier,
+    Annotations, Inserted, MinHash, NewAmount, NewArticle, NewEventMention, NewMention, NewQuote,
+    NewTime, TraceCarrier,
 };
 pub use known::KnownLoad;
 pub use outbox::{Backlog, FailedItem, OutboxItem};
 pub use read::{
-    AmountRow, ArticleFilter, ArticleRow, CoMentionRow, EntityMatchRow, EntityRow,
+    AmountRow, ArticleFilter, ArticleRow, CoMentionRow, EntityMatchRow, EntityRow, EventMentionRow,
     MentionInContextRow, QuoteFilter, QuoteRow, TimeRow,
 };
 pub use resolution::{

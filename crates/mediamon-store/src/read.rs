@@ -107,6 +107,32 @@ pub struct AmountRow {
     pub approximate: bool,
 }
 
+/// A stored event mention with its names as resolved now.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct EventMentionRow {
+    pub id: Uuid,
+    pub article_id: Uuid,
+    pub start_offset: i32,
+    pub end_offset: i32,
+    pub trigger: String,
+    pub kind: String,
+    pub stance: String,
+    pub cue: String,
+    pub source_kind: String,
+    /// `{mention_id, entity_id, name}` objects (JSON): the source, the
+    /// place (null when none) and the participants in order.
+    pub source: Option<serde_json::Value>,
+    pub place: Option<serde_json::Value>,
+    pub participants: serde_json::Value,
+    pub time_text: String,
+    pub first_day: Option<chrono::NaiveDate>,
+    pub last_day: Option<chrono::NaiveDate>,
+    pub claim_time_text: String,
+    pub claim_day: Option<chrono::NaiveDate>,
+    pub sentence_index: i32,
+    pub article_group: i32,
+}
+
 /// Filters of a quote listing; empty fields do not filter.
 #[derive(Debug, Clone, Default)]
 pub struct QuoteFilter {
@@ -272,6 +298,37 @@ impl Store {
             [article_id.into()],
         );
         Ok(AmountRow::find_by_statement(stmt).all(&self.db).await?)
+    }
+
+    /// An article's event mentions in body order.
+    pub async fn article_events(&self, article_id: Uuid) -> Result<Vec<EventMentionRow>> {
+        // A mention as {mention_id, entity_id, name}: the entity's name once
+        // resolved, else the text.
+        const ARGUMENT: &str = "jsonb_build_object('mention_id', m.id, 'entity_id', m.entity_id, \
+            'name', coalesce(e.canonical_name, m.text))";
+        let stmt = Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            format!(
+                "SELECT ev.id, ev.article_id, ev.start_offset, ev.end_offset, ev.trigger, \
+                        ev.kind, ev.stance, ev.cue, ev.source_kind, \
+                        (SELECT {ARGUMENT} FROM mentions m LEFT JOIN entities e \
+                           ON e.id = m.entity_id WHERE m.id = ev.source_mention_id) AS source, \
+                        (SELECT {ARGUMENT} FROM mentions m LEFT JOIN entities e \
+                           ON e.id = m.entity_id WHERE m.id = ev.place_mention_id) AS place, \
+                        (SELECT coalesce(jsonb_agg({ARGUMENT} ORDER BY u.ord), '[]'::jsonb) \
+                           FROM unnest(ev.participant_mention_ids) WITH ORDINALITY AS u(id, ord) \
+                           JOIN mentions m ON m.id = u.id \
+                           LEFT JOIN entities e ON e.id = m.entity_id) AS participants, \
+                        ev.time_text, ev.first_day, ev.last_day, ev.claim_time_text, \
+                        ev.claim_day, ev.sentence_index, ev.article_group \
+                 FROM event_mentions ev WHERE ev.article_id = $1 \
+                 ORDER BY ev.start_offset, ev.id"
+            ),
+            [article_id.into()],
+        );
+        Ok(EventMentionRow::find_by_statement(stmt)
+            .all(&self.db)
+            .await?)
     }
 
     /// Quotes matching a filter with their articles, newest article first,

@@ -91,6 +91,77 @@ pub fn amount(a: &mediamon_store::AmountRow) -> v1::Amount {
     }
 }
 
+/// An event argument stored as `{mention_id, entity_id, name}`.
+fn argument(v: &serde_json::Value) -> v1::EventArgument {
+    let text = |k: &str| {
+        v.get(k)
+            .and_then(|x| x.as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    v1::EventArgument {
+        mention_id: text("mention_id"),
+        entity_id: text("entity_id"),
+        name: text("name"),
+    }
+}
+
+/// A stored event mention on the wire.
+pub fn event_mention(e: &mediamon_store::EventMentionRow) -> v1::EventMention {
+    let kind = match e.kind.as_str() {
+        "meet" => v1::EventKind::Meet,
+        "plan_meet" => v1::EventKind::PlanMeet,
+        "accuse" => v1::EventKind::Accuse,
+        "arrest" => v1::EventKind::Arrest,
+        "attack" => v1::EventKind::Attack,
+        "agree" => v1::EventKind::Agree,
+        "sign" => v1::EventKind::Sign,
+        "acquire" => v1::EventKind::Acquire,
+        _ => v1::EventKind::Unspecified,
+    };
+    let stance = match e.stance.as_str() {
+        "reported" => v1::Stance::Reported,
+        "alleged" => v1::Stance::Alleged,
+        "planned" => v1::Stance::Planned,
+        "confirmed" => v1::Stance::Confirmed,
+        "denied" => v1::Stance::Denied,
+        "not_confirmed" => v1::Stance::NotConfirmed,
+        "declined" => v1::Stance::Declined,
+        _ => v1::Stance::Unspecified,
+    };
+    let source_kind = match e.source_kind.as_str() {
+        "name" => v1::SourceKind::Named,
+        "anonymous" => v1::SourceKind::Anonymous,
+        "outlet" => v1::SourceKind::Outlet,
+        _ => v1::SourceKind::Unspecified,
+    };
+    let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    v1::EventMention {
+        id: e.id.to_string(),
+        article_id: e.article_id.to_string(),
+        trigger_span: span(e.start_offset, e.end_offset),
+        trigger: e.trigger.clone(),
+        kind: kind as i32,
+        stance: stance as i32,
+        cue: e.cue.clone(),
+        source_kind: source_kind as i32,
+        source: e.source.as_ref().filter(|v| !v.is_null()).map(argument),
+        participants: e
+            .participants
+            .as_array()
+            .map(|a| a.iter().map(argument).collect())
+            .unwrap_or_default(),
+        place: e.place.as_ref().filter(|v| !v.is_null()).map(argument),
+        time_text: e.time_text.clone(),
+        first_day: day(e.first_day),
+        last_day: day(e.last_day),
+        claim_time_text: e.claim_time_text.clone(),
+        claim_day: day(e.claim_day),
+        sentence_index: u32::try_from(e.sentence_index).unwrap_or(0),
+        article_group: u32::try_from(e.article_group).unwrap_or(0),
+    }
+}
+
 /// A stored quote on the wire.
 pub fn quotation(q: &mediamon_store::QuoteRow) -> v1::Quote {
     let id = |u: Option<mediamon_store::Uuid>| u.map(|u| u.to_string()).unwrap_or_default();

@@ -9,7 +9,8 @@ use mediamon_proto::v1::{
     ArticleMetadata, DatePrecision, IngestArticleRequest, ingest_article_request::Content,
 };
 use mediamon_store::{
-    Annotations, MinHash, NewAmount, NewArticle, NewMention, NewQuote, NewTime, Uuid,
+    Annotations, MinHash, NewAmount, NewArticle, NewEventMention, NewMention, NewQuote, NewTime,
+    Uuid,
 };
 use sha2::{Digest, Sha256};
 
@@ -130,7 +131,6 @@ pub fn prepare(
             limit: limits.max_mentions,
         });
     }
-    let quotes = tracing::info_span!("ingest.quotes").in_scope(|| quotes(&body, &mentions));
     let non_empty = |s: String| (!s.trim().is_empty()).then(|| s.trim().to_string());
     let short = |s: Option<String>| s.filter(|s| s.len() <= MAX_SHORT_FIELD);
     // What the page says is kept only where it would pass the caller's checks.
@@ -161,7 +161,8 @@ pub fn prepare(
     // Relative times are read against the publication date, else the day
     // the article arrives (live news is published the day it is read).
     let reference = published_at.unwrap_or_else(Utc::now).date_naive();
-    let times = tracing::info_span!("ingest.times").in_scope(|| times(&body, reference));
+    let (quotes, times, events) =
+        tracing::info_span!("ingest.claims").in_scope(|| claims(&body, &mentions, reference));
     let amounts = tracing::info_span!("ingest.amounts").in_scope(|| amounts(&body));
     let minhash = mediamon_neardup::fingerprint(&body).map(|f| MinHash {
         signature: f.signature,
@@ -189,6 +190,7 @@ pub fn prepare(
             quotes,
             times,
             amounts,
+            events,
         },
     })
 }
@@ -197,9 +199,8 @@ fn offset(n: usize) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
 
-/// The story's time expressions, read against `reference`.
-fn times(body: &str, reference: NaiveDate) -> Vec<NewTime> {
-    mediamon_timex::find(body, Some(reference))
+fn new_times(times: Vec<mediamon_timex::TimeExpression>) -> Vec<NewTime> {
+    times
         .into_iter()
         .map(|t| NewTime {
             start: offset(t.start),
@@ -229,9 +230,14 @@ fn amounts(body: &str) -> Vec<NewAmount> {
         .collect()
 }
 
-/// The story's quotations and reported speech, each speaker one of its
-/// mentions.
-fn quotes(body: &str, mentions: &[NewMention]) -> Vec<NewQuote> {
+/// The story's quotations and reported speech (each speaker one of its
+/// mentions), its time expressions read against `reference`, and its
+/// reports of happenings with who asserts them and how.
+fn claims(
+    body: &str,
+    mentions: &[NewMention],
+    reference: NaiveDate,
+) -> (Vec<NewQuote>, Vec<NewTime>, Vec<NewEventMention>) {
     let code = |n: i32| usize::try_from(n).unwrap_or(0);
     let names: Vec<mediamon_quotes::Name<'_>> = mentions
         .iter()
@@ -242,7 +248,45 @@ fn quotes(body: &str, mentions: &[NewMention]) -> Vec<NewQuote> {
             cues: &m.titles,
         })
         .collect();
-    mediamon_quotes::find(body, &names)
+    let quotes = mediamon_quotes::find(body, &names);
+    let times = mediamon_timex::find(body, Some(reference));
+    let events = mediamon_events::find(body, &names, &quotes, &times)
+        .into_iter()
+        .map(|e| NewEventMention {
+            start: offset(e.start),
+            end: offset(e.end),
+            trigger: e.trigger,
+            kind: e.kind.code(),
+            stance: e.stance.code(),
+            cue: e.cue,
+            source_kind: match e.source {
+                mediamon_events::Source::Name(_) => "name",
+                mediamon_events::Source::Anonymous => "anonymous",
+                mediamon_events::Source::Outlet => "outlet",
+            },
+            source: match e.source {
+                mediamon_events::Source::Name(i) => Some(i),
+                _ => None,
+            },
+            place: e.place,
+            participants: e.participants,
+            time: e
+                .time
+                .and_then(|i| times.get(i))
+                .map(|t| (t.text.clone(), t.first, t.last)),
+            claimed: e
+                .claimed
+                .and_then(|i| times.get(i))
+                .map(|t| (t.text.clone(), t.first)),
+            sentence: offset(e.sentence),
+            group: offset(e.group),
+        })
+        .collect();
+    (new_quotes(quotes), new_times(times), events)
+}
+
+fn new_quotes(quotes: Vec<mediamon_quotes::Quote>) -> Vec<NewQuote> {
+    quotes
         .into_iter()
         .map(|q| NewQuote {
             id: Uuid::now_v7(),

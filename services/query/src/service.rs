@@ -213,6 +213,11 @@ impl QueryService for Query {
             .article_amounts(id)
             .await
             .map_err(QueryError::from)?;
+        let events = self
+            .store
+            .article_events(id)
+            .await
+            .map_err(QueryError::from)?;
         Ok(Response::new(GetArticleResponse {
             article: Some(Article {
                 summary: Some(mediamon_wire::article_summary(&row)),
@@ -221,6 +226,7 @@ impl QueryService for Query {
                 quotes: quotes.iter().map(mediamon_wire::quotation).collect(),
                 time_expressions: times.iter().map(mediamon_wire::time_expression).collect(),
                 amounts: amounts.iter().map(mediamon_wire::amount).collect(),
+                event_mentions: events.iter().map(mediamon_wire::event_mention).collect(),
             }),
         }))
     }

@@ -240,6 +240,126 @@ TIME_PRECISION_YEAR: TimePrecision.ValueType  # 4
 """A year ("last year", "since 2021")."""
 Global___TimePrecision: _TypeAlias = TimePrecision  # noqa: Y015
 
+class _EventKind:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _EventKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_EventKind.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    EVENT_KIND_UNSPECIFIED: _EventKind.ValueType  # 0
+    """Not known."""
+    EVENT_KIND_MEET: _EventKind.ValueType  # 1
+    """Met, talks, a visit, hosted, a call, an encounter."""
+    EVENT_KIND_PLAN_MEET: _EventKind.ValueType  # 2
+    """A meeting planned or invited to ("was scheduled to meet")."""
+    EVENT_KIND_ACCUSE: _EventKind.ValueType  # 3
+    """An accusation."""
+    EVENT_KIND_ARREST: _EventKind.ValueType  # 4
+    """An arrest or detention."""
+    EVENT_KIND_ATTACK: _EventKind.ValueType  # 5
+    """An attack, a raid, a bombing."""
+    EVENT_KIND_AGREE: _EventKind.ValueType  # 6
+    """An agreement reached."""
+    EVENT_KIND_SIGN: _EventKind.ValueType  # 7
+    """Something signed."""
+    EVENT_KIND_ACQUIRE: _EventKind.ValueType  # 8
+    """An acquisition."""
+
+class EventKind(_EventKind, metaclass=_EventKindEnumTypeWrapper):
+    """What kind of happening an event mention reports."""
+
+EVENT_KIND_UNSPECIFIED: EventKind.ValueType  # 0
+"""Not known."""
+EVENT_KIND_MEET: EventKind.ValueType  # 1
+"""Met, talks, a visit, hosted, a call, an encounter."""
+EVENT_KIND_PLAN_MEET: EventKind.ValueType  # 2
+"""A meeting planned or invited to ("was scheduled to meet")."""
+EVENT_KIND_ACCUSE: EventKind.ValueType  # 3
+"""An accusation."""
+EVENT_KIND_ARREST: EventKind.ValueType  # 4
+"""An arrest or detention."""
+EVENT_KIND_ATTACK: EventKind.ValueType  # 5
+"""An attack, a raid, a bombing."""
+EVENT_KIND_AGREE: EventKind.ValueType  # 6
+"""An agreement reached."""
+EVENT_KIND_SIGN: EventKind.ValueType  # 7
+"""Something signed."""
+EVENT_KIND_ACQUIRE: EventKind.ValueType  # 8
+"""An acquisition."""
+Global___EventKind: _TypeAlias = EventKind  # noqa: Y015
+
+class _Stance:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _StanceEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_Stance.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    STANCE_UNSPECIFIED: _Stance.ValueType  # 0
+    """Not known."""
+    STANCE_REPORTED: _Stance.ValueType  # 1
+    """Told as fact."""
+    STANCE_ALLEGED: _Stance.ValueType  # 2
+    """Hedged: "alleged", "reportedly", "reports of"."""
+    STANCE_PLANNED: _Stance.ValueType  # 3
+    """Planned: "was scheduled to meet", "will visit"."""
+    STANCE_CONFIRMED: _Stance.ValueType  # 4
+    """Confirmed by the source."""
+    STANCE_DENIED: _Stance.ValueType  # 5
+    """Denied: "denied reports of", "no such meeting took place"."""
+    STANCE_NOT_CONFIRMED: _Stance.ValueType  # 6
+    """"has not confirmed", "could not verify"."""
+    STANCE_DECLINED: _Stance.ValueType  # 7
+    """"declined to comment", "did not respond"."""
+
+class Stance(_Stance, metaclass=_StanceEnumTypeWrapper):
+    """How a source holds a report."""
+
+STANCE_UNSPECIFIED: Stance.ValueType  # 0
+"""Not known."""
+STANCE_REPORTED: Stance.ValueType  # 1
+"""Told as fact."""
+STANCE_ALLEGED: Stance.ValueType  # 2
+"""Hedged: "alleged", "reportedly", "reports of"."""
+STANCE_PLANNED: Stance.ValueType  # 3
+"""Planned: "was scheduled to meet", "will visit"."""
+STANCE_CONFIRMED: Stance.ValueType  # 4
+"""Confirmed by the source."""
+STANCE_DENIED: Stance.ValueType  # 5
+"""Denied: "denied reports of", "no such meeting took place"."""
+STANCE_NOT_CONFIRMED: Stance.ValueType  # 6
+""""has not confirmed", "could not verify"."""
+STANCE_DECLINED: Stance.ValueType  # 7
+""""declined to comment", "did not respond"."""
+Global___Stance: _TypeAlias = Stance  # noqa: Y015
+
+class _SourceKind:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _SourceKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_SourceKind.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    SOURCE_KIND_UNSPECIFIED: _SourceKind.ValueType  # 0
+    """Not known."""
+    SOURCE_KIND_NAMED: _SourceKind.ValueType  # 1
+    """A named person or organisation (the mention in `source`)."""
+    SOURCE_KIND_ANONYMOUS: _SourceKind.ValueType  # 2
+    """Unnamed sources."""
+    SOURCE_KIND_OUTLET: _SourceKind.ValueType  # 3
+    """The outlet, in its own voice."""
+
+class SourceKind(_SourceKind, metaclass=_SourceKindEnumTypeWrapper):
+    """Who asserts a report."""
+
+SOURCE_KIND_UNSPECIFIED: SourceKind.ValueType  # 0
+"""Not known."""
+SOURCE_KIND_NAMED: SourceKind.ValueType  # 1
+"""A named person or organisation (the mention in `source`)."""
+SOURCE_KIND_ANONYMOUS: SourceKind.ValueType  # 2
+"""Unnamed sources."""
+SOURCE_KIND_OUTLET: SourceKind.ValueType  # 3
+"""The outlet, in its own voice."""
+Global___SourceKind: _TypeAlias = SourceKind  # noqa: Y015
+
 @_typing.final
 class TextSpan(_message.Message):
     """A half-open range [start, end) of Unicode code points into an article's body."""
@@ -726,3 +846,137 @@ class Amount(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___Amount: _TypeAlias = Amount  # noqa: Y015
+
+@_typing.final
+class EventArgument(_message.Message):
+    """A name that takes part in an event mention."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    MENTION_ID_FIELD_NUMBER: _builtins.int
+    ENTITY_ID_FIELD_NUMBER: _builtins.int
+    NAME_FIELD_NUMBER: _builtins.int
+    mention_id: _builtins.str
+    """The mention."""
+    entity_id: _builtins.str
+    """The entity it is resolved to; empty while unresolved."""
+    name: _builtins.str
+    """The entity's name once resolved, else the mention's text."""
+    def __init__(
+        self,
+        *,
+        mention_id: _builtins.str = ...,
+        entity_id: _builtins.str = ...,
+        name: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["entity_id", b"entity_id", "mention_id", b"mention_id", "name", b"name"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___EventArgument: _TypeAlias = EventArgument  # noqa: Y015
+
+@_typing.final
+class EventMention(_message.Message):
+    """A report of a happening in an article: what, who, where, when, and who
+    asserts it with what stance.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    ARTICLE_ID_FIELD_NUMBER: _builtins.int
+    TRIGGER_SPAN_FIELD_NUMBER: _builtins.int
+    TRIGGER_FIELD_NUMBER: _builtins.int
+    KIND_FIELD_NUMBER: _builtins.int
+    STANCE_FIELD_NUMBER: _builtins.int
+    CUE_FIELD_NUMBER: _builtins.int
+    SOURCE_KIND_FIELD_NUMBER: _builtins.int
+    SOURCE_FIELD_NUMBER: _builtins.int
+    PARTICIPANTS_FIELD_NUMBER: _builtins.int
+    PLACE_FIELD_NUMBER: _builtins.int
+    TIME_TEXT_FIELD_NUMBER: _builtins.int
+    FIRST_DAY_FIELD_NUMBER: _builtins.int
+    LAST_DAY_FIELD_NUMBER: _builtins.int
+    SENTENCE_INDEX_FIELD_NUMBER: _builtins.int
+    ARTICLE_GROUP_FIELD_NUMBER: _builtins.int
+    CLAIM_TIME_TEXT_FIELD_NUMBER: _builtins.int
+    CLAIM_DAY_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    """Server-assigned id (UUID)."""
+    article_id: _builtins.str
+    """The article it occurs in."""
+    trigger: _builtins.str
+    """The trigger word as written ("met", "meeting", "arrested")."""
+    kind: Global___EventKind.ValueType
+    """What kind of happening."""
+    stance: Global___Stance.ValueType
+    """How the source holds it."""
+    cue: _builtins.str
+    """The words that carry the stance ("denied", "has not confirmed"); empty
+    for a plain report.
+    """
+    source_kind: Global___SourceKind.ValueType
+    """Who asserts it."""
+    time_text: _builtins.str
+    """When it happened, as written ("over the weekend"); empty when not said."""
+    first_day: _builtins.str
+    """The first day it may have happened (ISO 8601); empty when not said."""
+    last_day: _builtins.str
+    """The last day it may have happened; empty when not said."""
+    sentence_index: _builtins.int
+    """Zero-based index of its sentence."""
+    article_group: _builtins.int
+    """Reports of one happening within the article share this number."""
+    claim_time_text: _builtins.str
+    """When the source made its claim, as written, where the sentence says so
+    ("On Saturday, February 1, the leaders denied ..."); empty otherwise.
+    """
+    claim_day: _builtins.str
+    """The day of that claim (ISO 8601); empty when not said."""
+    @_builtins.property
+    def trigger_span(self) -> Global___TextSpan:
+        """Where the trigger word sits in the body."""
+
+    @_builtins.property
+    def source(self) -> Global___EventArgument:
+        """The named source, when source_kind is NAMED."""
+
+    @_builtins.property
+    def participants(self) -> _containers.RepeatedCompositeFieldContainer[Global___EventArgument]:
+        """Those taking part."""
+
+    @_builtins.property
+    def place(self) -> Global___EventArgument:
+        """Where it happened, when said."""
+
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        article_id: _builtins.str = ...,
+        trigger_span: Global___TextSpan | None = ...,
+        trigger: _builtins.str = ...,
+        kind: Global___EventKind.ValueType = ...,
+        stance: Global___Stance.ValueType = ...,
+        cue: _builtins.str = ...,
+        source_kind: Global___SourceKind.ValueType = ...,
+        source: Global___EventArgument | None = ...,
+        participants: _abc.Iterable[Global___EventArgument] | None = ...,
+        place: Global___EventArgument | None = ...,
+        time_text: _builtins.str = ...,
+        first_day: _builtins.str = ...,
+        last_day: _builtins.str = ...,
+        sentence_index: _builtins.int = ...,
+        article_group: _builtins.int = ...,
+        claim_time_text: _builtins.str = ...,
+        claim_day: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["place", b"place", "source", b"source", "trigger_span", b"trigger_span"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["article_group", b"article_group", "article_id", b"article_id", "claim_day", b"claim_day", "claim_time_text", b"claim_time_text", "cue", b"cue", "first_day", b"first_day", "id", b"id", "kind", b"kind", "last_day", b"last_day", "participants", b"participants", "place", b"place", "sentence_index", b"sentence_index", "source", b"source", "source_kind", b"source_kind", "stance", b"stance", "time_text", b"time_text", "trigger", b"trigger", "trigger_span", b"trigger_span"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___EventMention: _TypeAlias = EventMention  # noqa: Y015

@@ -26,7 +26,7 @@ from mediamon.v1 import common_pb2 as mediamon_dot_v1_dot_common__pb2
 from mediamon.v1 import resolution_pb2 as mediamon_dot_v1_dot_resolution__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17mediamon/v1/query.proto\x12\x0bmediamon.v1\x1a\x18mediamon/v1/common.proto\x1a\x1cmediamon/v1/resolution.proto\"\xfa\x01\n\x15SearchArticlesRequest\x12\x12\n\x04text\x18\x01 \x01(\tR\x04text\x12\x1f\n\x0b\x65ntity_name\x18\x02 \x01(\tR\nentityName\x12\x1d\n\nentity_ids\x18\x03 \x03(\tR\tentityIds\x12\x39\n\x0cpublish_time\x18\x04 \x01(\x0b\x32\x16.mediamon.v1.TimeRangeR\x0bpublishTime\x12\x16\n\x06outlet\x18\x05 \x01(\tR\x06outlet\x12\x1b\n\tpage_size\x18\x06 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x07 \x01(\tR\tpageToken\"\xbe\x01\n\x16SearchArticlesResponse\x12\x37\n\x08\x61rticles\x18\x01 \x03(\x0b\x32\x1b.mediamon.v1.ArticleSummaryR\x08\x61rticles\x12\x43\n\x10matched_entities\x18\x02 \x03(\x0b\x32\x18.mediamon.v1.EntityMatchR\x0fmatchedEntities\x12&\n\x0fnext_page_token\x18\x03 \x01(\tR\rnextPageToken\"2\n\x11GetArticleRequest\x12\x1d\n\narticle_id\x18\x01 \x01(\tR\tarticleId\"\xa9\x02\n\x07\x41rticle\x12\x35\n\x07summary\x18\x01 \x01(\x0b\x32\x1b.mediamon.v1.ArticleSummaryR\x07summary\x12\x12\n\x04\x62ody\x18\x02 \x01(\tR\x04\x62ody\x12\x30\n\x08mentions\x18\x03 \x03(\x0b\x32\x14.mediamon.v1.MentionR\x08mentions\x12*\n\x06quotes\x18\x04 \x03(\x0b\x32\x12.mediamon.v1.QuoteR\x06quotes\x12\x46\n\x10time_expressions\x18\x05 \x03(\x0b\x32\x1b.mediamon.v1.TimeExpressionR\x0ftimeExpressions\x12-\n\x07\x61mounts\x18\x06 \x03(\x0b\x32\x13.mediamon.v1.AmountR\x07\x61mounts\"D\n\x12GetArticleResponse\x12.\n\x07\x61rticle\x18\x01 \x01(\x0b\x32\x14.mediamon.v1.ArticleR\x07\x61rticle\"u\n\x17GetEntityProfileRequest\x12\x1d\n\tentity_id\x18\x01 \x01(\tH\x00R\x08\x65ntityId\x12\x14\n\x04name\x18\x02 \x01(\tH\x00R\x04name\x12\x1b\n\tmax_items\x18\x03 \x01(\x05R\x08maxItemsB\x08\n\x06\x65ntity\"]\n\tCoMention\x12+\n\x06\x65ntity\x18\x01 \x01(\x0b\x32\x13.mediamon.v1.EntityR\x06\x65ntity\x12#\n\rarticle_count\x18\x02 \x01(\rR\x0c\x61rticleCount\"\x83\x01\n\x10MentionInContext\x12.\n\x07mention\x18\x01 \x01(\x0b\x32\x14.mediamon.v1.MentionR\x07mention\x12#\n\rarticle_title\x18\x02 \x01(\tR\x0c\x61rticleTitle\x12\x1a\n\x08sentence\x18\x03 \x01(\tR\x08sentence\"\xc0\x02\n\x18GetEntityProfileResponse\x12+\n\x06\x65ntity\x18\x01 \x01(\x0b\x32\x13.mediamon.v1.EntityR\x06\x65ntity\x12\x46\n\x0frecent_mentions\x18\x02 \x03(\x0b\x32\x1d.mediamon.v1.MentionInContextR\x0erecentMentions\x12\x37\n\x08\x61rticles\x18\x03 \x03(\x0b\x32\x1b.mediamon.v1.ArticleSummaryR\x08\x61rticles\x12\x37\n\x0b\x63o_mentions\x18\x04 \x03(\x0b\x32\x16.mediamon.v1.CoMentionR\ncoMentions\x12=\n\rother_matches\x18\x05 \x03(\x0b\x32\x18.mediamon.v1.EntityMatchR\x0cotherMatches\"\xe6\x01\n\x11ListQuotesRequest\x12*\n\x11speaker_entity_id\x18\x01 \x01(\tR\x0fspeakerEntityId\x12.\n\x13mentioned_entity_id\x18\x02 \x01(\tR\x11mentionedEntityId\x12\x39\n\x0cpublish_time\x18\x03 \x01(\x0b\x32\x16.mediamon.v1.TimeRangeR\x0bpublishTime\x12\x1b\n\tpage_size\x18\x04 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x05 \x01(\tR\tpageToken\"q\n\x0eQuoteInArticle\x12(\n\x05quote\x18\x01 \x01(\x0b\x32\x12.mediamon.v1.QuoteR\x05quote\x12\x35\n\x07\x61rticle\x18\x02 \x01(\x0b\x32\x1b.mediamon.v1.ArticleSummaryR\x07\x61rticle\"q\n\x12ListQuotesResponse\x12\x33\n\x06quotes\x18\x01 \x03(\x0b\x32\x1b.mediamon.v1.QuoteInArticleR\x06quotes\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\xe8\x02\n\x0cQueryService\x12Y\n\x0eSearchArticles\x12\".mediamon.v1.SearchArticlesRequest\x1a#.mediamon.v1.SearchArticlesResponse\x12M\n\nGetArticle\x12\x1e.mediamon.v1.GetArticleRequest\x1a\x1f.mediamon.v1.GetArticleResponse\x12_\n\x10GetEntityProfile\x12$.mediamon.v1.GetEntityProfileRequest\x1a%.mediamon.v1.GetEntityProfileResponse\x12M\n\nListQuotes\x12\x1e.mediamon.v1.ListQuotesRequest\x1a\x1f.mediamon.v1.ListQuotesResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17mediamon/v1/query.proto\x12\x0bmediamon.v1\x1a\x18mediamon/v1/common.proto\x1a\x1cmediamon/v1/resolution.proto\"\xfa\x01\n\x15SearchArticlesRequest\x12\x12\n\x04text\x18\x01 \x01(\tR\x04text\x12\x1f\n\x0b\x65ntity_name\x18\x02 \x01(\tR\nentityName\x12\x1d\n\nentity_ids\x18\x03 \x03(\tR\tentityIds\x12\x39\n\x0cpublish_time\x18\x04 \x01(\x0b\x32\x16.mediamon.v1.TimeRangeR\x0bpublishTime\x12\x16\n\x06outlet\x18\x05 \x01(\tR\x06outlet\x12\x1b\n\tpage_size\x18\x06 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x07 \x01(\tR\tpageToken\"\xbe\x01\n\x16SearchArticlesResponse\x12\x37\n\x08\x61rticles\x18\x01 \x03(\x0b\x32\x1b.mediamon.v1.ArticleSummaryR\x08\x61rticles\x12\x43\n\x10matched_entities\x18\x02 \x03(\x0b\x32\x18.mediamon.v1.EntityMatchR\x0fmatchedEntities\x12&\n\x0fnext_page_token\x18\x03 \x01(\tR\rnextPageToken\"2\n\x11GetArticleRequest\x12\x1d\n\narticle_id\x18\x01 \x01(\tR\tarticleId\"\xeb\x02\n\x07\x41rticle\x12\x35\n\x07summary\x18\x01 \x01(\x0b\x32\x1b.mediamon.v1.ArticleSummaryR\x07summary\x12\x12\n\x04\x62ody\x18\x02 \x01(\tR\x04\x62ody\x12\x30\n\x08mentions\x18\x03 \x03(\x0b\x32\x14.mediamon.v1.MentionR\x08mentions\x12*\n\x06quotes\x18\x04 \x03(\x0b\x32\x12.mediamon.v1.QuoteR\x06quotes\x12\x46\n\x10time_expressions\x18\x05 \x03(\x0b\x32\x1b.mediamon.v1.TimeExpressionR\x0ftimeExpressions\x12-\n\x07\x61mounts\x18\x06 \x03(\x0b\x32\x13.mediamon.v1.AmountR\x07\x61mounts\x12@\n\x0e\x65vent_mentions\x18\x07 \x03(\x0b\x32\x19.mediamon.v1.EventMentionR\reventMentions\"D\n\x12GetArticleResponse\x12.\n\x07\x61rticle\x18\x01 \x01(\x0b\x32\x14.mediamon.v1.ArticleR\x07\x61rticle\"u\n\x17GetEntityProfileRequest\x12\x1d\n\tentity_id\x18\x01 \x01(\tH\x00R\x08\x65ntityId\x12\x14\n\x04name\x18\x02 \x01(\tH\x00R\x04name\x12\x1b\n\tmax_items\x18\x03 \x01(\x05R\x08maxItemsB\x08\n\x06\x65ntity\"]\n\tCoMention\x12+\n\x06\x65ntity\x18\x01 \x01(\x0b\x32\x13.mediamon.v1.EntityR\x06\x65ntity\x12#\n\rarticle_count\x18\x02 \x01(\rR\x0c\x61rticleCount\"\x83\x01\n\x10MentionInContext\x12.\n\x07mention\x18\x01 \x01(\x0b\x32\x14.mediamon.v1.MentionR\x07mention\x12#\n\rarticle_title\x18\x02 \x01(\tR\x0c\x61rticleTitle\x12\x1a\n\x08sentence\x18\x03 \x01(\tR\x08sentence\"\xc0\x02\n\x18GetEntityProfileResponse\x12+\n\x06\x65ntity\x18\x01 \x01(\x0b\x32\x13.mediamon.v1.EntityR\x06\x65ntity\x12\x46\n\x0frecent_mentions\x18\x02 \x03(\x0b\x32\x1d.mediamon.v1.MentionInContextR\x0erecentMentions\x12\x37\n\x08\x61rticles\x18\x03 \x03(\x0b\x32\x1b.mediamon.v1.ArticleSummaryR\x08\x61rticles\x12\x37\n\x0b\x63o_mentions\x18\x04 \x03(\x0b\x32\x16.mediamon.v1.CoMentionR\ncoMentions\x12=\n\rother_matches\x18\x05 \x03(\x0b\x32\x18.mediamon.v1.EntityMatchR\x0cotherMatches\"\xe6\x01\n\x11ListQuotesRequest\x12*\n\x11speaker_entity_id\x18\x01 \x01(\tR\x0fspeakerEntityId\x12.\n\x13mentioned_entity_id\x18\x02 \x01(\tR\x11mentionedEntityId\x12\x39\n\x0cpublish_time\x18\x03 \x01(\x0b\x32\x16.mediamon.v1.TimeRangeR\x0bpublishTime\x12\x1b\n\tpage_size\x18\x04 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x05 \x01(\tR\tpageToken\"q\n\x0eQuoteInArticle\x12(\n\x05quote\x18\x01 \x01(\x0b\x32\x12.mediamon.v1.QuoteR\x05quote\x12\x35\n\x07\x61rticle\x18\x02 \x01(\x0b\x32\x1b.mediamon.v1.ArticleSummaryR\x07\x61rticle\"q\n\x12ListQuotesResponse\x12\x33\n\x06quotes\x18\x01 \x03(\x0b\x32\x1b.mediamon.v1.QuoteInArticleR\x06quotes\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\xe8\x02\n\x0cQueryService\x12Y\n\x0eSearchArticles\x12\".mediamon.v1.SearchArticlesRequest\x1a#.mediamon.v1.SearchArticlesResponse\x12M\n\nGetArticle\x12\x1e.mediamon.v1.GetArticleRequest\x1a\x1f.mediamon.v1.GetArticleResponse\x12_\n\x10GetEntityProfile\x12$.mediamon.v1.GetEntityProfileRequest\x1a%.mediamon.v1.GetEntityProfileResponse\x12M\n\nListQuotes\x12\x1e.mediamon.v1.ListQuotesRequest\x1a\x1f.mediamon.v1.ListQuotesResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -40,23 +40,23 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_GETARTICLEREQUEST']._serialized_start=542
   _globals['_GETARTICLEREQUEST']._serialized_end=592
   _globals['_ARTICLE']._serialized_start=595
-  _globals['_ARTICLE']._serialized_end=892
-  _globals['_GETARTICLERESPONSE']._serialized_start=894
-  _globals['_GETARTICLERESPONSE']._serialized_end=962
-  _globals['_GETENTITYPROFILEREQUEST']._serialized_start=964
-  _globals['_GETENTITYPROFILEREQUEST']._serialized_end=1081
-  _globals['_COMENTION']._serialized_start=1083
-  _globals['_COMENTION']._serialized_end=1176
-  _globals['_MENTIONINCONTEXT']._serialized_start=1179
-  _globals['_MENTIONINCONTEXT']._serialized_end=1310
-  _globals['_GETENTITYPROFILERESPONSE']._serialized_start=1313
-  _globals['_GETENTITYPROFILERESPONSE']._serialized_end=1633
-  _globals['_LISTQUOTESREQUEST']._serialized_start=1636
-  _globals['_LISTQUOTESREQUEST']._serialized_end=1866
-  _globals['_QUOTEINARTICLE']._serialized_start=1868
-  _globals['_QUOTEINARTICLE']._serialized_end=1981
-  _globals['_LISTQUOTESRESPONSE']._serialized_start=1983
-  _globals['_LISTQUOTESRESPONSE']._serialized_end=2096
-  _globals['_QUERYSERVICE']._serialized_start=2099
-  _globals['_QUERYSERVICE']._serialized_end=2459
+  _globals['_ARTICLE']._serialized_end=958
+  _globals['_GETARTICLERESPONSE']._serialized_start=960
+  _globals['_GETARTICLERESPONSE']._serialized_end=1028
+  _globals['_GETENTITYPROFILEREQUEST']._serialized_start=1030
+  _globals['_GETENTITYPROFILEREQUEST']._serialized_end=1147
+  _globals['_COMENTION']._serialized_start=1149
+  _globals['_COMENTION']._serialized_end=1242
+  _globals['_MENTIONINCONTEXT']._serialized_start=1245
+  _globals['_MENTIONINCONTEXT']._serialized_end=1376
+  _globals['_GETENTITYPROFILERESPONSE']._serialized_start=1379
+  _globals['_GETENTITYPROFILERESPONSE']._serialized_end=1699
+  _globals['_LISTQUOTESREQUEST']._serialized_start=1702
+  _globals['_LISTQUOTESREQUEST']._serialized_end=1932
+  _globals['_QUOTEINARTICLE']._serialized_start=1934
+  _globals['_QUOTEINARTICLE']._serialized_end=2047
+  _globals['_LISTQUOTESRESPONSE']._serialized_start=2049
+  _globals['_LISTQUOTESRESPONSE']._serialized_end=2162
+  _globals['_QUERYSERVICE']._serialized_start=2165
+  _globals['_QUERYSERVICE']._serialized_end=2525
 # @@protoc_insertion_point(module_scope)

@@ -140,6 +140,7 @@ class Article(_message.Message):
     QUOTES_FIELD_NUMBER: _builtins.int
     TIME_EXPRESSIONS_FIELD_NUMBER: _builtins.int
     AMOUNTS_FIELD_NUMBER: _builtins.int
+    EVENT_MENTIONS_FIELD_NUMBER: _builtins.int
     body: _builtins.str
     """The story text that annotations point into."""
     @_builtins.property
@@ -162,6 +163,10 @@ class Article(_message.Message):
     def amounts(self) -> _containers.RepeatedCompositeFieldContainer[_common_pb2.Amount]:
         """Every amount, in body order."""
 
+    @_builtins.property
+    def event_mentions(self) -> _containers.RepeatedCompositeFieldContainer[_common_pb2.EventMention]:
+        """Every report of a happening, in body order."""
+
     def __init__(
         self,
         *,
@@ -171,10 +176,11 @@ class Article(_message.Message):
         quotes: _abc.Iterable[_common_pb2.Quote] | None = ...,
         time_expressions: _abc.Iterable[_common_pb2.TimeExpression] | None = ...,
         amounts: _abc.Iterable[_common_pb2.Amount] | None = ...,
+        event_mentions: _abc.Iterable[_common_pb2.EventMention] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["summary", b"summary"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["amounts", b"amounts", "body", b"body", "mentions", b"mentions", "quotes", b"quotes", "summary", b"summary", "time_expressions", b"time_expressions"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["amounts", b"amounts", "body", b"body", "event_mentions", b"event_mentions", "mentions", b"mentions", "quotes", b"quotes", "summary", b"summary", "time_expressions", b"time_expressions"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -73,8 +73,8 @@ class QueryServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def GetArticle(self, request, context):
-        """Returns one article with its body, mentions, quotes, time expressions
-        and amounts. Errors: NOT_FOUND.
+        """Returns one article with its body, mentions, quotes, time expressions,
+        amounts and event mentions. Errors: NOT_FOUND.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -41,8 +41,8 @@ class QueryServiceStub:
     a connection; retry shortly).
     """
     GetArticle: _grpc.UnaryUnaryMultiCallable[_query_pb2.GetArticleRequest, _query_pb2.GetArticleResponse]
-    """Returns one article with its body, mentions, quotes, time expressions
-    and amounts. Errors: NOT_FOUND.
+    """Returns one article with its body, mentions, quotes, time expressions,
+    amounts and event mentions. Errors: NOT_FOUND.
     """
     GetEntityProfile: _grpc.UnaryUnaryMultiCallable[_query_pb2.GetEntityProfileRequest, _query_pb2.GetEntityProfileResponse]
     """An entity's record: aliases, recent mentions, articles and the entities
@@ -68,8 +68,8 @@ class QueryServiceAsyncStub(QueryServiceStub):
     a connection; retry shortly).
     """
     GetArticle: _aio.UnaryUnaryMultiCallable[_query_pb2.GetArticleRequest, _query_pb2.GetArticleResponse]  # type: ignore[assignment]
-    """Returns one article with its body, mentions, quotes, time expressions
-    and amounts. Errors: NOT_FOUND.
+    """Returns one article with its body, mentions, quotes, time expressions,
+    amounts and event mentions. Errors: NOT_FOUND.
     """
     GetEntityProfile: _aio.UnaryUnaryMultiCallable[_query_pb2.GetEntityProfileRequest, _query_pb2.GetEntityProfileResponse]  # type: ignore[assignment]
     """An entity's record: aliases, recent mentions, articles and the entities
@@ -104,8 +104,8 @@ class QueryServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _query_pb2.GetArticleRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_query_pb2.GetArticleResponse, _abc.Awaitable[_query_pb2.GetArticleResponse]]:
-        """Returns one article with its body, mentions, quotes, time expressions
-        and amounts. Errors: NOT_FOUND.
+        """Returns one article with its body, mentions, quotes, time expressions,
+        amounts and event mentions. Errors: NOT_FOUND.
         """
 
     @_abc_1.abstractmethod

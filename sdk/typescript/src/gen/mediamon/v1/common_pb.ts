@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file mediamon/v1/common.proto.
  */
 export const file_mediamon_v1_common: GenFile = /*@__PURE__*/
-  fileDesc("ChhtZWRpYW1vbi92MS9jb21tb24ucHJvdG8SC21lZGlhbW9uLnYxIiYKCFRleHRTcGFuEg0KBXN0YXJ0GAEgASgNEgsKA2VuZBgCIAEoDSJfCglUaW1lUmFuZ2USKQoFc3RhcnQYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEicKA2VuZBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAihwIKB01lbnRpb24SCgoCaWQYASABKAkSEgoKYXJ0aWNsZV9pZBgCIAEoCRIlCgR0eXBlGAMgASgOMhcubWVkaWFtb24udjEuRW50aXR5VHlwZRIjCgRzcGFuGAQgASgLMhUubWVkaWFtb24udjEuVGV4dFNwYW4SDAoEdGV4dBgFIAEoCRIWCg5zZW50ZW5jZV9pbmRleBgGIAEoDRIOCgZ0aXRsZXMYByADKAkSEgoKY29uZmlkZW5jZRgIIAEoAhIRCgllbnRpdHlfaWQYCSABKAkSMwoKcmVzb2x1dGlvbhgKIAEoDjIfLm1lZGlhbW9uLnYxLlJlc29sdXRpb25EZWNpc2lvbiLdAQoGRW50aXR5EgoKAmlkGAEgASgJEhYKDmNhbm9uaWNhbF9uYW1lGAIgASgJEiUKBHR5cGUYAyABKA4yFy5tZWRpYW1vbi52MS5FbnRpdHlUeXBlEg8KB2FsaWFzZXMYBCADKAkSFQoNbWVudGlvbl9jb3VudBgFIAEoBBIvCgtjcmVhdGVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLdXBkYXRlX3RpbWUYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIp0CCg9BcnRpY2xlTWV0YWRhdGESCwoDdXJsGAEgASgJEg4KBm91dGxldBgCIAEoCRIPCgdhdXRob3JzGAMgAygJEhAKCGxhbmd1YWdlGAQgASgJEjAKDHB1Ymxpc2hfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASOgoWcHVibGlzaF90aW1lX3ByZWNpc2lvbhgGIAEoDjIaLm1lZGlhbW9uLnYxLkRhdGVQcmVjaXNpb24SOwoTcHVibGlzaF90aW1lX3NvdXJjZRgHIAEoDjIeLm1lZGlhbW9uLnYxLlB1Ymxpc2hUaW1lU291cmNlEhAKCGRhdGVsaW5lGAggASgJEg0KBXRpdGxlGAkgASgJIowCCg5BcnRpY2xlU3VtbWFyeRIKCgJpZBgBIAEoCRINCgV0aXRsZRgCIAEoCRIuCghtZXRhZGF0YRgDIAEoCzIcLm1lZGlhbW9uLnYxLkFydGljbGVNZXRhZGF0YRIvCgtpbmdlc3RfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASNgoQcmVzb2x1dGlvbl9zdGF0ZRgFIAEoDjIcLm1lZGlhbW9uLnYxLlJlc29sdXRpb25TdGF0ZRIPCgdzbmlwcGV0GAYgASgJEjUKEW5lYXJfZHVwbGljYXRlX29mGAcgASgLMhoubWVkaWFtb24udjEuTmVhckR1cGxpY2F0ZSI3Cg1OZWFyRHVwbGljYXRlEhIKCmFydGljbGVfaWQYASABKAkSEgoKc2ltaWxhcml0eRgCIAEoAiLuAQoFUXVvdGUSCgoCaWQYASABKAkSEgoKYXJ0aWNsZV9pZBgCIAEoCRIjCgRzcGFuGAMgASgLMhUubWVkaWFtb24udjEuVGV4dFNwYW4SDAoEdGV4dBgEIAEoCRIOCgZkaXJlY3QYBSABKAgSDAoEdmVyYhgGIAEoCRIaChJzcGVha2VyX21lbnRpb25faWQYByABKAkSGQoRc3BlYWtlcl9lbnRpdHlfaWQYCCABKAkSFAoMc3BlYWtlcl9uYW1lGAkgASgJEhQKDHNwZWFrZXJfdGV4dBgKIAEoCRIRCglhbm9ueW1vdXMYCyABKAgiqQEKDlRpbWVFeHByZXNzaW9uEiMKBHNwYW4YASABKAsyFS5tZWRpYW1vbi52MS5UZXh0U3BhbhIMCgR0ZXh0GAIgASgJEhEKCWZpcnN0X2RheRgDIAEoCRIQCghsYXN0X2RheRgEIAEoCRItCglwcmVjaXNpb24YBSABKA4yGi5tZWRpYW1vbi52MS5UaW1lUHJlY2lzaW9uEhAKCHJlbGF0aXZlGAYgASgIIn4KBkFtb3VudBIjCgRzcGFuGAEgASgLMhUubWVkaWFtb24udjEuVGV4dFNwYW4SDAoEdGV4dBgCIAEoCRINCgV2YWx1ZRgDIAEoARIMCgR1bml0GAQgASgJEg8KB2NvdW50ZWQYBSABKAkSEwoLYXBwcm94aW1hdGUYBiABKAgqjwEKCkVudGl0eVR5cGUSGwoXRU5USVRZX1RZUEVfVU5TUEVDSUZJRUQQABIWChJFTlRJVFlfVFlQRV9QRVJTT04QARIcChhFTlRJVFlfVFlQRV9PUkdBTklaQVRJT04QAhIYChRFTlRJVFlfVFlQRV9MT0NBVElPThADEhQKEEVOVElUWV9UWVBFX01JU0MQBCrRAgoSUmVzb2x1dGlvbkRlY2lzaW9uEiMKH1JFU09MVVRJT05fREVDSVNJT05fVU5TUEVDSUZJRUQQABIiCh5SRVNPTFVUSU9OX0RFQ0lTSU9OX05FV19FTlRJVFkQARIjCh9SRVNPTFVUSU9OX0RFQ0lTSU9OX0FMSUFTX01BVENIEAISJgoiUkVTT0xVVElPTl9ERUNJU0lPTl9XSVRISU5fQVJUSUNMRRADEh8KG1JFU09MVVRJT05fREVDSVNJT05fVkFSSUFOVBAEEh8KG1JFU09MVVRJT05fREVDSVNJT05fQUNST05ZTRAFEh8KG1JFU09MVVRJT05fREVDSVNJT05fU1VSTkFNRRAGEiEKHVJFU09MVVRJT05fREVDSVNJT05fQU1CSUdVT1VTEAcSHwobUkVTT0xVVElPTl9ERUNJU0lPTl9DT05URVhUEAgqcAoPUmVzb2x1dGlvblN0YXRlEiAKHFJFU09MVVRJT05fU1RBVEVfVU5TUEVDSUZJRUQQABIcChhSRVNPTFVUSU9OX1NUQVRFX1BFTkRJTkcQARIdChlSRVNPTFVUSU9OX1NUQVRFX1JFU09MVkVEEAIqkwEKDURhdGVQcmVjaXNpb24SHgoaREFURV9QUkVDSVNJT05fVU5TUEVDSUZJRUQQABIXChNEQVRFX1BSRUNJU0lPTl9USU1FEAESFgoSREFURV9QUkVDSVNJT05fREFZEAISGAoUREFURV9QUkVDSVNJT05fTU9OVEgQAxIXChNEQVRFX1BSRUNJU0lPTl9ZRUFSEAQq+QEKEVB1Ymxpc2hUaW1lU291cmNlEiMKH1BVQkxJU0hfVElNRV9TT1VSQ0VfVU5TUEVDSUZJRUQQABIeChpQVUJMSVNIX1RJTUVfU09VUkNFX0NBTExFUhABEhwKGFBVQkxJU0hfVElNRV9TT1VSQ0VfTUVUQRACEh8KG1BVQkxJU0hfVElNRV9TT1VSQ0VfSlNPTl9MRBADEiQKIFBVQkxJU0hfVElNRV9TT1VSQ0VfVElNRV9FTEVNRU5UEAQSHAoYUFVCTElTSF9USU1FX1NPVVJDRV9URVhUEAUSHAoYUFVCTElTSF9USU1FX1NPVVJDRV9GRUVEEAYqkwEKDVRpbWVQcmVjaXNpb24SHgoaVElNRV9QUkVDSVNJT05fVU5TUEVDSUZJRUQQABIWChJUSU1FX1BSRUNJU0lPTl9EQVkQARIXChNUSU1FX1BSRUNJU0lPTl9XRUVLEAISGAoUVElNRV9QUkVDSVNJT05fTU9OVEgQAxIXChNUSU1FX1BSRUNJU0lPTl9ZRUFSEARiBnByb3RvMw", [file_google_protobuf_timestamp]);
+  fileDesc("ChhtZWRpYW1vbi92MS9jb21tb24ucHJvdG8SC21lZGlhbW9uLnYxIiYKCFRleHRTcGFuEg0KBXN0YXJ0GAEgASgNEgsKA2VuZBgCIAEoDSJfCglUaW1lUmFuZ2USKQoFc3RhcnQYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEicKA2VuZBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAihwIKB01lbnRpb24SCgoCaWQYASABKAkSEgoKYXJ0aWNsZV9pZBgCIAEoCRIlCgR0eXBlGAMgASgOMhcubWVkaWFtb24udjEuRW50aXR5VHlwZRIjCgRzcGFuGAQgASgLMhUubWVkaWFtb24udjEuVGV4dFNwYW4SDAoEdGV4dBgFIAEoCRIWCg5zZW50ZW5jZV9pbmRleBgGIAEoDRIOCgZ0aXRsZXMYByADKAkSEgoKY29uZmlkZW5jZRgIIAEoAhIRCgllbnRpdHlfaWQYCSABKAkSMwoKcmVzb2x1dGlvbhgKIAEoDjIfLm1lZGlhbW9uLnYxLlJlc29sdXRpb25EZWNpc2lvbiLdAQoGRW50aXR5EgoKAmlkGAEgASgJEhYKDmNhbm9uaWNhbF9uYW1lGAIgASgJEiUKBHR5cGUYAyABKA4yFy5tZWRpYW1vbi52MS5FbnRpdHlUeXBlEg8KB2FsaWFzZXMYBCADKAkSFQoNbWVudGlvbl9jb3VudBgFIAEoBBIvCgtjcmVhdGVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLdXBkYXRlX3RpbWUYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIp0CCg9BcnRpY2xlTWV0YWRhdGESCwoDdXJsGAEgASgJEg4KBm91dGxldBgCIAEoCRIPCgdhdXRob3JzGAMgAygJEhAKCGxhbmd1YWdlGAQgASgJEjAKDHB1Ymxpc2hfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASOgoWcHVibGlzaF90aW1lX3ByZWNpc2lvbhgGIAEoDjIaLm1lZGlhbW9uLnYxLkRhdGVQcmVjaXNpb24SOwoTcHVibGlzaF90aW1lX3NvdXJjZRgHIAEoDjIeLm1lZGlhbW9uLnYxLlB1Ymxpc2hUaW1lU291cmNlEhAKCGRhdGVsaW5lGAggASgJEg0KBXRpdGxlGAkgASgJIowCCg5BcnRpY2xlU3VtbWFyeRIKCgJpZBgBIAEoCRINCgV0aXRsZRgCIAEoCRIuCghtZXRhZGF0YRgDIAEoCzIcLm1lZGlhbW9uLnYxLkFydGljbGVNZXRhZGF0YRIvCgtpbmdlc3RfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASNgoQcmVzb2x1dGlvbl9zdGF0ZRgFIAEoDjIcLm1lZGlhbW9uLnYxLlJlc29sdXRpb25TdGF0ZRIPCgdzbmlwcGV0GAYgASgJEjUKEW5lYXJfZHVwbGljYXRlX29mGAcgASgLMhoubWVkaWFtb24udjEuTmVhckR1cGxpY2F0ZSI3Cg1OZWFyRHVwbGljYXRlEhIKCmFydGljbGVfaWQYASABKAkSEgoKc2ltaWxhcml0eRgCIAEoAiLuAQoFUXVvdGUSCgoCaWQYASABKAkSEgoKYXJ0aWNsZV9pZBgCIAEoCRIjCgRzcGFuGAMgASgLMhUubWVkaWFtb24udjEuVGV4dFNwYW4SDAoEdGV4dBgEIAEoCRIOCgZkaXJlY3QYBSABKAgSDAoEdmVyYhgGIAEoCRIaChJzcGVha2VyX21lbnRpb25faWQYByABKAkSGQoRc3BlYWtlcl9lbnRpdHlfaWQYCCABKAkSFAoMc3BlYWtlcl9uYW1lGAkgASgJEhQKDHNwZWFrZXJfdGV4dBgKIAEoCRIRCglhbm9ueW1vdXMYCyABKAgiqQEKDlRpbWVFeHByZXNzaW9uEiMKBHNwYW4YASABKAsyFS5tZWRpYW1vbi52MS5UZXh0U3BhbhIMCgR0ZXh0GAIgASgJEhEKCWZpcnN0X2RheRgDIAEoCRIQCghsYXN0X2RheRgEIAEoCRItCglwcmVjaXNpb24YBSABKA4yGi5tZWRpYW1vbi52MS5UaW1lUHJlY2lzaW9uEhAKCHJlbGF0aXZlGAYgASgIIn4KBkFtb3VudBIjCgRzcGFuGAEgASgLMhUubWVkaWFtb24udjEuVGV4dFNwYW4SDAoEdGV4dBgCIAEoCRINCgV2YWx1ZRgDIAEoARIMCgR1bml0GAQgASgJEg8KB2NvdW50ZWQYBSABKAkSEwoLYXBwcm94aW1hdGUYBiABKAgiRAoNRXZlbnRBcmd1bWVudBISCgptZW50aW9uX2lkGAEgASgJEhEKCWVudGl0eV9pZBgCIAEoCRIMCgRuYW1lGAMgASgJIo4ECgxFdmVudE1lbnRpb24SCgoCaWQYASABKAkSEgoKYXJ0aWNsZV9pZBgCIAEoCRIrCgx0cmlnZ2VyX3NwYW4YAyABKAsyFS5tZWRpYW1vbi52MS5UZXh0U3BhbhIPCgd0cmlnZ2VyGAQgASgJEiQKBGtpbmQYBSABKA4yFi5tZWRpYW1vbi52MS5FdmVudEtpbmQSIwoGc3RhbmNlGAYgASgOMhMubWVkaWFtb24udjEuU3RhbmNlEgsKA2N1ZRgHIAEoCRIsCgtzb3VyY2Vfa2luZBgIIAEoDjIXLm1lZGlhbW9uLnYxLlNvdXJjZUtpbmQSKgoGc291cmNlGAkgASgLMhoubWVkaWFtb24udjEuRXZlbnRBcmd1bWVudBIwCgxwYXJ0aWNpcGFudHMYCiADKAsyGi5tZWRpYW1vbi52MS5FdmVudEFyZ3VtZW50EikKBXBsYWNlGAsgASgLMhoubWVkaWFtb24udjEuRXZlbnRBcmd1bWVudBIRCgl0aW1lX3RleHQYDCABKAkSEQoJZmlyc3RfZGF5GA0gASgJEhAKCGxhc3RfZGF5GA4gASgJEhYKDnNlbnRlbmNlX2luZGV4GA8gASgNEhUKDWFydGljbGVfZ3JvdXAYECABKA0SFwoPY2xhaW1fdGltZV90ZXh0GBEgASgJEhEKCWNsYWltX2RheRgSIAEoCSqPAQoKRW50aXR5VHlwZRIbChdFTlRJVFlfVFlQRV9VTlNQRUNJRklFRBAAEhYKEkVOVElUWV9UWVBFX1BFUlNPThABEhwKGEVOVElUWV9UWVBFX09SR0FOSVpBVElPThACEhgKFEVOVElUWV9UWVBFX0xPQ0FUSU9OEAMSFAoQRU5USVRZX1RZUEVfTUlTQxAEKtECChJSZXNvbHV0aW9uRGVjaXNpb24SIwofUkVTT0xVVElPTl9ERUNJU0lPTl9VTlNQRUNJRklFRBAAEiIKHlJFU09MVVRJT05fREVDSVNJT05fTkVXX0VOVElUWRABEiMKH1JFU09MVVRJT05fREVDSVNJT05fQUxJQVNfTUFUQ0gQAhImCiJSRVNPTFVUSU9OX0RFQ0lTSU9OX1dJVEhJTl9BUlRJQ0xFEAMSHwobUkVTT0xVVElPTl9ERUNJU0lPTl9WQVJJQU5UEAQSHwobUkVTT0xVVElPTl9ERUNJU0lPTl9BQ1JPTllNEAUSHwobUkVTT0xVVElPTl9ERUNJU0lPTl9TVVJOQU1FEAYSIQodUkVTT0xVVElPTl9ERUNJU0lPTl9BTUJJR1VPVVMQBxIfChtSRVNPTFVUSU9OX0RFQ0lTSU9OX0NPTlRFWFQQCCpwCg9SZXNvbHV0aW9uU3RhdGUSIAocUkVTT0xVVElPTl9TVEFURV9VTlNQRUNJRklFRBAAEhwKGFJFU09MVVRJT05fU1RBVEVfUEVORElORxABEh0KGVJFU09MVVRJT05fU1RBVEVfUkVTT0xWRUQQAiqTAQoNRGF0ZVByZWNpc2lvbhIeChpEQVRFX1BSRUNJU0lPTl9VTlNQRUNJRklFRBAAEhcKE0RBVEVfUFJFQ0lTSU9OX1RJTUUQARIWChJEQVRFX1BSRUNJU0lPTl9EQVkQAhIYChREQVRFX1BSRUNJU0lPTl9NT05USBADEhcKE0RBVEVfUFJFQ0lTSU9OX1lFQVIQBCr5AQoRUHVibGlzaFRpbWVTb3VyY2USIwofUFVCTElTSF9USU1FX1NPVVJDRV9VTlNQRUNJRklFRBAAEh4KGlBVQkxJU0hfVElNRV9TT1VSQ0VfQ0FMTEVSEAESHAoYUFVCTElTSF9USU1FX1NPVVJDRV9NRVRBEAISHwobUFVCTElTSF9USU1FX1NPVVJDRV9KU09OX0xEEAMSJAogUFVCTElTSF9USU1FX1NPVVJDRV9USU1FX0VMRU1FTlQQBBIcChhQVUJMSVNIX1RJTUVfU09VUkNFX1RFWFQQBRIcChhQVUJMSVNIX1RJTUVfU09VUkNFX0ZFRUQQBiqTAQoNVGltZVByZWNpc2lvbhIeChpUSU1FX1BSRUNJU0lPTl9VTlNQRUNJRklFRBAAEhYKElRJTUVfUFJFQ0lTSU9OX0RBWRABEhcKE1RJTUVfUFJFQ0lTSU9OX1dFRUsQAhIYChRUSU1FX1BSRUNJU0lPTl9NT05USBADEhcKE1RJTUVfUFJFQ0lTSU9OX1lFQVIQBCreAQoJRXZlbnRLaW5kEhoKFkVWRU5UX0tJTkRfVU5TUEVDSUZJRUQQABITCg9FVkVOVF9LSU5EX01FRVQQARIYChRFVkVOVF9LSU5EX1BMQU5fTUVFVBACEhUKEUVWRU5UX0tJTkRfQUNDVVNFEAMSFQoRRVZFTlRfS0lORF9BUlJFU1QQBBIVChFFVkVOVF9LSU5EX0FUVEFDSxAFEhQKEEVWRU5UX0tJTkRfQUdSRUUQBhITCg9FVkVOVF9LSU5EX1NJR04QBxIWChJFVkVOVF9LSU5EX0FDUVVJUkUQCCq1AQoGU3RhbmNlEhYKElNUQU5DRV9VTlNQRUNJRklFRBAAEhMKD1NUQU5DRV9SRVBPUlRFRBABEhIKDlNUQU5DRV9BTExFR0VEEAISEgoOU1RBTkNFX1BMQU5ORUQQAxIUChBTVEFOQ0VfQ09ORklSTUVEEAQSEQoNU1RBTkNFX0RFTklFRBAFEhgKFFNUQU5DRV9OT1RfQ09ORklSTUVEEAYSEwoPU1RBTkNFX0RFQ0xJTkVEEAcqcwoKU291cmNlS2luZBIbChdTT1VSQ0VfS0lORF9VTlNQRUNJRklFRBAAEhUKEVNPVVJDRV9LSU5EX05BTUVEEAESGQoVU09VUkNFX0tJTkRfQU5PTllNT1VTEAISFgoSU09VUkNFX0tJTkRfT1VUTEVUEANiBnByb3RvMw", [file_google_protobuf_timestamp]);
 
 /**
  * A half-open range [start, end) of Unicode code points into an article's body.
@@ -606,6 +606,184 @@ export const AmountSchema: GenMessage<Amount> = /*@__PURE__*/
   messageDesc(file_mediamon_v1_common, 9);
 
 /**
+ * A name that takes part in an event mention.
+ *
+ * @generated from message mediamon.v1.EventArgument
+ */
+export type EventArgument = Message<"mediamon.v1.EventArgument"> & {
+  /**
+   * The mention.
+   *
+   * @generated from field: string mention_id = 1;
+   */
+  mentionId: string;
+
+  /**
+   * The entity it is resolved to; empty while unresolved.
+   *
+   * @generated from field: string entity_id = 2;
+   */
+  entityId: string;
+
+  /**
+   * The entity's name once resolved, else the mention's text.
+   *
+   * @generated from field: string name = 3;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message mediamon.v1.EventArgument.
+ * Use `create(EventArgumentSchema)` to create a new message.
+ */
+export const EventArgumentSchema: GenMessage<EventArgument> = /*@__PURE__*/
+  messageDesc(file_mediamon_v1_common, 10);
+
+/**
+ * A report of a happening in an article: what, who, where, when, and who
+ * asserts it with what stance.
+ *
+ * @generated from message mediamon.v1.EventMention
+ */
+export type EventMention = Message<"mediamon.v1.EventMention"> & {
+  /**
+   * Server-assigned id (UUID).
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * The article it occurs in.
+   *
+   * @generated from field: string article_id = 2;
+   */
+  articleId: string;
+
+  /**
+   * Where the trigger word sits in the body.
+   *
+   * @generated from field: mediamon.v1.TextSpan trigger_span = 3;
+   */
+  triggerSpan?: TextSpan | undefined;
+
+  /**
+   * The trigger word as written ("met", "meeting", "arrested").
+   *
+   * @generated from field: string trigger = 4;
+   */
+  trigger: string;
+
+  /**
+   * What kind of happening.
+   *
+   * @generated from field: mediamon.v1.EventKind kind = 5;
+   */
+  kind: EventKind;
+
+  /**
+   * How the source holds it.
+   *
+   * @generated from field: mediamon.v1.Stance stance = 6;
+   */
+  stance: Stance;
+
+  /**
+   * The words that carry the stance ("denied", "has not confirmed"); empty
+   * for a plain report.
+   *
+   * @generated from field: string cue = 7;
+   */
+  cue: string;
+
+  /**
+   * Who asserts it.
+   *
+   * @generated from field: mediamon.v1.SourceKind source_kind = 8;
+   */
+  sourceKind: SourceKind;
+
+  /**
+   * The named source, when source_kind is NAMED.
+   *
+   * @generated from field: mediamon.v1.EventArgument source = 9;
+   */
+  source?: EventArgument | undefined;
+
+  /**
+   * Those taking part.
+   *
+   * @generated from field: repeated mediamon.v1.EventArgument participants = 10;
+   */
+  participants: EventArgument[];
+
+  /**
+   * Where it happened, when said.
+   *
+   * @generated from field: mediamon.v1.EventArgument place = 11;
+   */
+  place?: EventArgument | undefined;
+
+  /**
+   * When it happened, as written ("over the weekend"); empty when not said.
+   *
+   * @generated from field: string time_text = 12;
+   */
+  timeText: string;
+
+  /**
+   * The first day it may have happened (ISO 8601); empty when not said.
+   *
+   * @generated from field: string first_day = 13;
+   */
+  firstDay: string;
+
+  /**
+   * The last day it may have happened; empty when not said.
+   *
+   * @generated from field: string last_day = 14;
+   */
+  lastDay: string;
+
+  /**
+   * Zero-based index of its sentence.
+   *
+   * @generated from field: uint32 sentence_index = 15;
+   */
+  sentenceIndex: number;
+
+  /**
+   * Reports of one happening within the article share this number.
+   *
+   * @generated from field: uint32 article_group = 16;
+   */
+  articleGroup: number;
+
+  /**
+   * When the source made its claim, as written, where the sentence says so
+   * ("On Saturday, February 1, the leaders denied ..."); empty otherwise.
+   *
+   * @generated from field: string claim_time_text = 17;
+   */
+  claimTimeText: string;
+
+  /**
+   * The day of that claim (ISO 8601); empty when not said.
+   *
+   * @generated from field: string claim_day = 18;
+   */
+  claimDay: string;
+};
+
+/**
+ * Describes the message mediamon.v1.EventMention.
+ * Use `create(EventMentionSchema)` to create a new message.
+ */
+export const EventMentionSchema: GenMessage<EventMention> = /*@__PURE__*/
+  messageDesc(file_mediamon_v1_common, 11);
+
+/**
  * The kind of real-world actor a name refers to.
  *
  * @generated from enum mediamon.v1.EntityType
@@ -923,4 +1101,190 @@ export enum TimePrecision {
  */
 export const TimePrecisionSchema: GenEnum<TimePrecision> = /*@__PURE__*/
   enumDesc(file_mediamon_v1_common, 5);
+
+/**
+ * What kind of happening an event mention reports.
+ *
+ * @generated from enum mediamon.v1.EventKind
+ */
+export enum EventKind {
+  /**
+   * Not known.
+   *
+   * @generated from enum value: EVENT_KIND_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Met, talks, a visit, hosted, a call, an encounter.
+   *
+   * @generated from enum value: EVENT_KIND_MEET = 1;
+   */
+  MEET = 1,
+
+  /**
+   * A meeting planned or invited to ("was scheduled to meet").
+   *
+   * @generated from enum value: EVENT_KIND_PLAN_MEET = 2;
+   */
+  PLAN_MEET = 2,
+
+  /**
+   * An accusation.
+   *
+   * @generated from enum value: EVENT_KIND_ACCUSE = 3;
+   */
+  ACCUSE = 3,
+
+  /**
+   * An arrest or detention.
+   *
+   * @generated from enum value: EVENT_KIND_ARREST = 4;
+   */
+  ARREST = 4,
+
+  /**
+   * An attack, a raid, a bombing.
+   *
+   * @generated from enum value: EVENT_KIND_ATTACK = 5;
+   */
+  ATTACK = 5,
+
+  /**
+   * An agreement reached.
+   *
+   * @generated from enum value: EVENT_KIND_AGREE = 6;
+   */
+  AGREE = 6,
+
+  /**
+   * Something signed.
+   *
+   * @generated from enum value: EVENT_KIND_SIGN = 7;
+   */
+  SIGN = 7,
+
+  /**
+   * An acquisition.
+   *
+   * @generated from enum value: EVENT_KIND_ACQUIRE = 8;
+   */
+  ACQUIRE = 8,
+}
+
+/**
+ * Describes the enum mediamon.v1.EventKind.
+ */
+export const EventKindSchema: GenEnum<EventKind> = /*@__PURE__*/
+  enumDesc(file_mediamon_v1_common, 6);
+
+/**
+ * How a source holds a report.
+ *
+ * @generated from enum mediamon.v1.Stance
+ */
+export enum Stance {
+  /**
+   * Not known.
+   *
+   * @generated from enum value: STANCE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Told as fact.
+   *
+   * @generated from enum value: STANCE_REPORTED = 1;
+   */
+  REPORTED = 1,
+
+  /**
+   * Hedged: "alleged", "reportedly", "reports of".
+   *
+   * @generated from enum value: STANCE_ALLEGED = 2;
+   */
+  ALLEGED = 2,
+
+  /**
+   * Planned: "was scheduled to meet", "will visit".
+   *
+   * @generated from enum value: STANCE_PLANNED = 3;
+   */
+  PLANNED = 3,
+
+  /**
+   * Confirmed by the source.
+   *
+   * @generated from enum value: STANCE_CONFIRMED = 4;
+   */
+  CONFIRMED = 4,
+
+  /**
+   * Denied: "denied reports of", "no such meeting took place".
+   *
+   * @generated from enum value: STANCE_DENIED = 5;
+   */
+  DENIED = 5,
+
+  /**
+   * "has not confirmed", "could not verify".
+   *
+   * @generated from enum value: STANCE_NOT_CONFIRMED = 6;
+   */
+  NOT_CONFIRMED = 6,
+
+  /**
+   * "declined to comment", "did not respond".
+   *
+   * @generated from enum value: STANCE_DECLINED = 7;
+   */
+  DECLINED = 7,
+}
+
+/**
+ * Describes the enum mediamon.v1.Stance.
+ */
+export const StanceSchema: GenEnum<Stance> = /*@__PURE__*/
+  enumDesc(file_mediamon_v1_common, 7);
+
+/**
+ * Who asserts a report.
+ *
+ * @generated from enum mediamon.v1.SourceKind
+ */
+export enum SourceKind {
+  /**
+   * Not known.
+   *
+   * @generated from enum value: SOURCE_KIND_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * A named person or organisation (the mention in `source`).
+   *
+   * @generated from enum value: SOURCE_KIND_NAMED = 1;
+   */
+  NAMED = 1,
+
+  /**
+   * Unnamed sources.
+   *
+   * @generated from enum value: SOURCE_KIND_ANONYMOUS = 2;
+   */
+  ANONYMOUS = 2,
+
+  /**
+   * The outlet, in its own voice.
+   *
+   * @generated from enum value: SOURCE_KIND_OUTLET = 3;
+   */
+  OUTLET = 3,
+}
+
+/**
+ * Describes the enum mediamon.v1.SourceKind.
+ */
+export const SourceKindSchema: GenEnum<SourceKind> = /*@__PURE__*/
+  enumDesc(file_mediamon_v1_common, 8);
 
