@@ -246,6 +246,18 @@ enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Quotes, time expressions, amounts and event mentions (kind, stance,
+    /// source) as ingest finds them, against a labeled set: precision /
+    /// recall / F1 of finding each, and of finding it right.
+    Events {
+        /// Labeled articles, one JSON object a line (see the README beside
+        /// the default file).
+        #[arg(long, default_value_os_t = bench::events::default_data())]
+        data: PathBuf,
+        /// Print one JSON document.
+        #[arg(long)]
+        json: bool,
+    },
     /// Names in Arabic script and Cyrillic against their Latin form: how
     /// often the resolver's comparison meets them, and how often it meets a
     /// wrong one.
@@ -432,6 +444,7 @@ async fn main() -> anyhow::Result<()> {
             })
             .await
         }
+        Command::Bench(BenchCommand::Events { data, json }) => bench::events::run(&data, json),
         Command::Bench(BenchCommand::Names { data, json, misses }) => {
             bench::names::run(&data, json, misses)
         }

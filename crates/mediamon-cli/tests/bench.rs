@@ -303,3 +303,31 @@ fn names_in_two_scripts_meet_their_latin_form() {
     assert!(!ok);
     assert!(err.contains("not a directory"), "{err}");
 }
+
+#[test]
+fn bench_events_scores_every_part_of_the_labeled_set() {
+    let (ok, out, err) = mediamon(&["bench", "events", "--json"]);
+    assert!(ok, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(report["articles"].as_u64(), Some(44), "{report}");
+    let parts = report["parts"].as_array().expect("parts");
+    let f1 = |name: &str| {
+        parts
+            .iter()
+            .find(|p| p["part"].as_str().is_some_and(|n| n.starts_with(name)))
+            .and_then(|p| p["f1"].as_f64())
+            .unwrap_or_else(|| panic!("{name} in {parts:?}"))
+    };
+    // Regression guards at the figures measured (0.590, 0.938, 0.780,
+    // 0.638, 0.496, 0.333).
+    assert!(f1("quotes") >= 0.55, "{parts:?}");
+    assert!(f1("times") >= 0.90, "{parts:?}");
+    assert!(f1("amounts") >= 0.72, "{parts:?}");
+    assert!(f1("event mentions") >= 0.60, "{parts:?}");
+    assert!(f1("event stance") >= 0.45, "{parts:?}");
+    assert!(f1("event source") >= 0.30, "{parts:?}");
+
+    let (ok, _, err) = mediamon(&["bench", "events", "--data", "/nonexistent/set.jsonl"]);
+    assert!(!ok);
+    assert!(err.contains("set.jsonl"), "{err}");
+}

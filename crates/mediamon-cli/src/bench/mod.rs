@@ -1,6 +1,7 @@
 //! `mediamon bench ...`: quality and speed on labeled data.
 
 pub mod ecbplus;
+pub mod events;
 pub mod extract;
 mod generate;
 pub mod ingest;
