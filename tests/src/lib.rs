@@ -460,6 +460,26 @@ impl Stack {
         Ok(id)
     }
 
+    /// Ingests plain-text articles, waits until every one is resolved, and
+    /// reads them all back through GetArticle, newest first.
+    pub async fn ingest_all_resolved(&self, texts: &[&str]) -> anyhow::Result<Vec<Article>> {
+        let mut ingest = self.ingest().await?;
+        let mut ids = Vec::new();
+        for text in texts {
+            let reply = ingest
+                .ingest_article(text_request(text))
+                .await?
+                .into_inner();
+            ids.push(reply.article_id);
+        }
+        self.wait_resolved(Duration::from_secs(30)).await?;
+        let mut articles = Vec::new();
+        for id in ids.iter().rev() {
+            articles.push(self.article(id).await?);
+        }
+        Ok(articles)
+    }
+
     /// Stops every service and the database.
     pub async fn shutdown(mut self) -> anyhow::Result<()> {
         let main = [self.ingest.take(), self.query.take(), self.resolver.take()];

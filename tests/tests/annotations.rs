@@ -6,12 +6,9 @@
 //! time from ../shared/seeds), Nazary's and Pashtoon's words are theirs and
 //! a weekday with a date and no year finds its year.
 
-use std::time::Duration;
-
 use mediamon_e2e::{Stack, text_request};
 use mediamon_proto::v1::{
-    ArticleMetadata, EventKind, GetArticleRequest, ListQuotesRequest, Quote, SearchArticlesRequest,
-    Stance, TimePrecision, TimeRange,
+    ArticleMetadata, EventKind, ListQuotesRequest, Quote, Stance, TimePrecision, TimeRange,
 };
 use tonic::Code;
 
@@ -150,31 +147,8 @@ async fn seed_quotes_are_their_speakers() -> anyhow::Result<()> {
         return Ok(());
     };
     let stack = Stack::start().await?;
-    let mut ingest = stack.ingest().await?;
-    for (_, text) in &seeds {
-        ingest.ingest_article(text_request(text)).await?;
-    }
-    stack.wait_resolved(Duration::from_secs(30)).await?;
-    let mut query = stack.query().await?;
-    let listed = query
-        .search_articles(SearchArticlesRequest {
-            page_size: 10,
-            ..Default::default()
-        })
-        .await?
-        .into_inner()
-        .articles;
-    let mut articles = Vec::new();
-    for a in listed {
-        articles.push(
-            query
-                .get_article(GetArticleRequest { article_id: a.id })
-                .await?
-                .into_inner()
-                .article
-                .expect("article"),
-        );
-    }
+    let texts: Vec<&str> = seeds.iter().map(|(_, t)| t.as_str()).collect();
+    let articles = stack.ingest_all_resolved(&texts).await?;
     let quotes: Vec<Quote> = articles.iter().flat_map(|a| a.quotes.clone()).collect();
     let by = |name: &str| -> Vec<&Quote> {
         quotes

@@ -2,12 +2,9 @@
 //! copied) ingested together: one entity per actor across their spellings,
 //! acronyms and surname references; father and son kept apart.
 
-use std::time::Duration;
-
-use mediamon_e2e::{Stack, text_request};
 use std::collections::BTreeSet;
 
-use mediamon_proto::v1::{GetArticleRequest, SearchArticlesRequest};
+use mediamon_e2e::Stack;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn seed_actors_resolve_to_one_entity_each() -> anyhow::Result<()> {
@@ -16,31 +13,14 @@ async fn seed_actors_resolve_to_one_entity_each() -> anyhow::Result<()> {
     };
     assert_eq!(seeds.len(), 5, "the five seed articles");
     let stack = Stack::start().await?;
-    let mut ingest = stack.ingest().await?;
-    for (_, text) in &seeds {
-        ingest.ingest_article(text_request(text)).await?;
-    }
-    stack.wait_resolved(Duration::from_secs(30)).await?;
+    let texts: Vec<&str> = seeds.iter().map(|(_, t)| t.as_str()).collect();
     // Every mention of every article, by its text.
-    let mut query = stack.query().await?;
-    let listed = query
-        .search_articles(SearchArticlesRequest {
-            page_size: 10,
-            ..Default::default()
-        })
+    let mentions: Vec<_> = stack
+        .ingest_all_resolved(&texts)
         .await?
-        .into_inner()
-        .articles;
-    let mut mentions = Vec::new();
-    for a in listed {
-        let article = query
-            .get_article(GetArticleRequest { article_id: a.id })
-            .await?
-            .into_inner()
-            .article
-            .expect("article");
-        mentions.extend(article.mentions);
-    }
+        .into_iter()
+        .flat_map(|a| a.mentions)
+        .collect();
     // The one entity all mentions written `texts` are linked to.
     let entity_of = |texts: &[&str]| -> String {
         let ids: BTreeSet<&str> = mentions

@@ -59,7 +59,7 @@ pub fn find(text: &str) -> Vec<Amount> {
                 out.push(Amount {
                     start: a.start,
                     end: b.end,
-                    text: text[a.byte_start..b.byte_end].to_string(),
+                    text: text[a.token.start..b.token.end].to_string(),
                     value: found.value,
                     unit: found.unit,
                     counted: found
@@ -442,36 +442,12 @@ fn plural(t: &Tok<'_>) -> bool {
             && !w.ends_with("is"))
 }
 
-const MONTHS: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-];
-
 fn month(toks: &[Tok<'_>], i: Option<usize>) -> bool {
     i.is_some_and(|i| {
-        capitalised(toks, i) && MONTHS.contains(&lower(toks, i).trim_end_matches('.'))
+        capitalised(toks, i)
+            && toks
+                .get(i)
+                .is_some_and(|t| mediamon_nlp::month(t.text).is_some())
     })
 }
 

@@ -1,39 +1,9 @@
-//! The tokens of `mediamon-nlp` with code-point offsets.
+//! Tests on the words of `mediamon-nlp`.
 
-/// One token: its text, code-point span (the API's offsets) and byte span
-/// (for slicing the text).
-#[derive(Debug, Clone)]
-pub(crate) struct Tok<'a> {
-    pub text: &'a str,
-    pub lower: String,
-    pub start: usize,
-    pub end: usize,
-    pub byte_start: usize,
-    pub byte_end: usize,
-}
+/// One token with its code-point span (the API's offsets).
+pub(crate) type Tok<'a> = mediamon_nlp::Word<'a>;
 
-/// Tokenises `text`; code-point offsets are counted incrementally, so the
-/// whole pass is linear.
-pub(crate) fn tokens(text: &str) -> Vec<Tok<'_>> {
-    let mut out = Vec::new();
-    let (mut byte, mut chars) = (0usize, 0usize);
-    for t in mediamon_nlp::tokenize(text) {
-        chars += text[byte..t.start].chars().count();
-        let start = chars;
-        chars += text[t.start..t.end].chars().count();
-        byte = t.end;
-        let word = t.text(text);
-        out.push(Tok {
-            text: word,
-            lower: word.to_lowercase(),
-            start,
-            end: chars,
-            byte_start: t.start,
-            byte_end: t.end,
-        });
-    }
-    out
-}
+pub(crate) use mediamon_nlp::words as tokens;
 
 /// The lower-case text of token `i`, or "" outside the text.
 pub(crate) fn lower<'t>(toks: &'t [Tok<'_>], i: usize) -> &'t str {

@@ -1,46 +1,9 @@
 //! The vocabulary of amounts: number words, multipliers, approximation
 //! cues, units, and the words that end the noun a number counts.
 
-/// Number words up to nineteen; "twenty-five" is built from [`TENS`].
-const ONES: [&str; 19] = [
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-];
-
-const TENS: [&str; 8] = [
-    "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-];
-
 /// The value of a number word ("two", "twenty", "twenty-five"), lower-case.
 pub(crate) fn number_word(w: &str) -> Option<f64> {
-    let index = |list: &[&str], w: &str| list.iter().position(|&x| x == w);
-    if let Some(n) = index(&ONES, w) {
-        return Some((n + 1) as f64);
-    }
-    if let Some(n) = index(&TENS, w) {
-        return Some((n as f64 + 2.0) * 10.0);
-    }
-    let (tens, ones) = w.split_once('-')?;
-    let tens = index(&TENS, tens)?;
-    let ones = index(&ONES[..9], ones)?;
-    Some((tens as f64 + 2.0) * 10.0 + (ones + 1) as f64)
+    mediamon_nlp::number_word(w).map(f64::from)
 }
 
 /// Words that multiply the number before them ("2.5 million", "two dozen").

@@ -12,7 +12,7 @@
 //! sources are the names the caller passes (by index), times the time
 //! expressions it passes; the work is linear in the text.
 
-use mediamon_nlp::{Token, sentences, tokenize};
+use mediamon_nlp::{Token, sentences, words};
 use mediamon_quotes::{Name, Quote, Speaker};
 use mediamon_timex::TimeExpression;
 
@@ -269,17 +269,10 @@ struct Text<'a> {
 
 impl<'a> Text<'a> {
     fn new(text: &'a str) -> Self {
-        let tokens = tokenize(text);
-        let mut chars = Vec::with_capacity(tokens.len());
-        let (mut byte, mut cp) = (0, 0);
-        for t in &tokens {
-            cp += text[byte..t.start].chars().count();
-            let start = cp;
-            cp += text[t.start..t.end].chars().count();
-            byte = t.end;
-            chars.push((start, cp));
-        }
-        let lower = tokens.iter().map(|t| t.text(text).to_lowercase()).collect();
+        let words = words(text);
+        let tokens: Vec<Token> = words.iter().map(|w| w.token).collect();
+        let chars = words.iter().map(|w| (w.start, w.end)).collect();
+        let lower = words.into_iter().map(|w| w.lower).collect();
         let sentences = sentences(text, &tokens);
         Text {
             text,

@@ -138,32 +138,6 @@ fn plausible_year(s: &str) -> Option<i32> {
     (s.len() == 4 && (1900..=2200).contains(&y)).then_some(y)
 }
 
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
-
-fn month_of(word: &str) -> Option<u32> {
-    let w = word.trim_end_matches('.').to_lowercase();
-    if w.len() < 3 {
-        return None;
-    }
-    let idx = MONTHS.iter().position(|m| {
-        *m == w || (w.len() >= 3 && m.starts_with(&w) && (w.len() == 3 || w == "sept"))
-    })?;
-    u32::try_from(idx + 1).ok()
-}
-
 /// Evidence in the page for reading numeric dates: the months and weekdays
 /// it names, and whether other dates on it settle the order.
 #[derive(Debug, Default)]
@@ -187,8 +161,8 @@ impl Evidence {
                 continue;
             }
             // Only full month names count: "Mar" and "May" are also words.
-            if let Some(m) = MONTHS.iter().position(|m| m.eq_ignore_ascii_case(word)) {
-                ev.months_named[m] += 1;
+            if let Some(m) = mediamon_nlp::full_month(word) {
+                ev.months_named[m as usize - 1] += 1;
             } else if let Ok(day) = word.parse::<Weekday>()
                 && word.len() > 3
             {
@@ -283,7 +257,9 @@ fn first_date(text: &str, evidence: &Evidence) -> Option<Published> {
         {
             return Some(Published::day(date, DateSource::Text, why));
         }
-        let Some(month) = month_of(w) else { continue };
+        let Some(month) = mediamon_nlp::month(w) else {
+            continue;
+        };
         let num = |k: usize| {
             words.get(k).map(|x| {
                 x.trim_end_matches(['.', ',', ')'])

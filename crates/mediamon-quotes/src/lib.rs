@@ -13,7 +13,7 @@
 //! Invariants: pure; offsets are code points (as the recogniser's); work is
 //! linear in the text (every search looks a bounded number of tokens away).
 
-use mediamon_nlp::{Token, sentences, tokenize};
+use mediamon_nlp::{Token, sentences, words};
 
 /// A name found in the text, as the recogniser gives it.
 #[derive(Debug, Clone, Copy)]
@@ -208,16 +208,9 @@ struct Tokens<'a> {
 
 impl<'a> Tokens<'a> {
     fn new(text: &'a str) -> Self {
-        let tokens = tokenize(text);
-        let mut chars = Vec::with_capacity(tokens.len());
-        let (mut byte, mut cp) = (0, 0);
-        for t in &tokens {
-            cp += text[byte..t.start].chars().count();
-            let start = cp;
-            cp += text[t.start..t.end].chars().count();
-            byte = t.end;
-            chars.push((start, cp));
-        }
+        let words = words(text);
+        let tokens: Vec<Token> = words.iter().map(|w| w.token).collect();
+        let chars = words.iter().map(|w| (w.start, w.end)).collect();
         let mut sentence = vec![0; tokens.len()];
         for (n, range) in sentences(text, &tokens).into_iter().enumerate() {
             for s in &mut sentence[range] {

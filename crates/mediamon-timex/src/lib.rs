@@ -112,7 +112,7 @@ fn expression(text: &str, toks: &[Tok<'_>], f: &Found) -> TimeExpression {
     TimeExpression {
         start: a.start,
         end: b.end,
-        text: text[a.byte_start..b.byte_end].to_string(),
+        text: text[a.token.start..b.token.end].to_string(),
         first: f.first,
         last: f.last,
         precision: f.precision,

@@ -1,45 +1,11 @@
-//! The tokens of `mediamon-nlp` with code-point offsets, and the word tests
-//! the patterns share.
+//! Tests on the words of `mediamon-nlp` that the patterns share.
 
 use chrono::Weekday;
 
-/// One token: its text, code-point span (the API's offsets) and byte span
-/// (for slicing the text).
-#[derive(Debug, Clone)]
-pub(crate) struct Tok<'a> {
-    pub text: &'a str,
-    pub lower: String,
-    pub start: usize,
-    pub end: usize,
-    pub byte_start: usize,
-    pub byte_end: usize,
-    /// A line break lies before this token: a lookback stops here.
-    pub newline: bool,
-}
+/// One token with its code-point span (the API's offsets).
+pub(crate) type Tok<'a> = mediamon_nlp::Word<'a>;
 
-/// Tokenises `text`; code-point offsets are counted incrementally, so the
-/// whole pass is linear.
-pub(crate) fn tokens(text: &str) -> Vec<Tok<'_>> {
-    let mut out = Vec::new();
-    let (mut byte, mut chars) = (0usize, 0usize);
-    for t in mediamon_nlp::tokenize(text) {
-        chars += text[byte..t.start].chars().count();
-        let start = chars;
-        chars += text[t.start..t.end].chars().count();
-        byte = t.end;
-        let word = t.text(text);
-        out.push(Tok {
-            text: word,
-            lower: word.to_lowercase(),
-            start,
-            end: chars,
-            byte_start: t.start,
-            byte_end: t.end,
-            newline: t.after_newline,
-        });
-    }
-    out
-}
+pub(crate) use mediamon_nlp::words as tokens;
 
 /// The lower-case text of token `i`, or "" past the end.
 pub(crate) fn lower<'t>(toks: &'t [Tok<'_>], i: usize) -> &'t str {
@@ -57,48 +23,10 @@ fn capitalised(t: &Tok<'_>) -> bool {
     t.text.chars().next().is_some_and(char::is_uppercase)
 }
 
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
-
-/// Abbreviations, with or without their period ("Jan. 8", "Sept 3").
-const MONTH_ABBREVIATIONS: [(&str, u32); 12] = [
-    ("jan", 1),
-    ("feb", 2),
-    ("mar", 3),
-    ("apr", 4),
-    ("jun", 6),
-    ("jul", 7),
-    ("aug", 8),
-    ("sep", 9),
-    ("sept", 9),
-    ("oct", 10),
-    ("nov", 11),
-    ("dec", 12),
-];
-
 /// The month (1-12) token `i` names.
 pub(crate) fn month(toks: &[Tok<'_>], i: usize) -> Option<u32> {
     let t = toks.get(i).filter(|t| capitalised(t))?;
-    let word = t.lower.strip_suffix('.').unwrap_or(&t.lower);
-    if let Some(m) = MONTHS.iter().position(|&n| n == word) {
-        return u32::try_from(m + 1).ok();
-    }
-    MONTH_ABBREVIATIONS
-        .iter()
-        .find(|(a, _)| *a == word)
-        .map(|&(_, m)| m)
+    mediamon_nlp::month(t.text)
 }
 
 const WEEKDAYS: [(&str, Weekday); 7] = [
@@ -145,36 +73,13 @@ pub(crate) fn year_of(word: &str) -> Option<i32> {
     word.parse().ok().filter(|y| (1800..=2100).contains(y))
 }
 
-const NUMBER_WORDS: [&str; 20] = [
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-    "twenty",
-];
-
 /// A small count: "a", "an", a number word up to twenty, or up to three digits.
 pub(crate) fn count(word: &str) -> Option<i64> {
     if matches!(word, "a" | "an") {
         return Some(1);
     }
-    if let Some(n) = NUMBER_WORDS.iter().position(|&w| w == word) {
-        return i64::try_from(n + 1).ok();
+    if let Some(n) = mediamon_nlp::number_word(word).filter(|&n| n <= 20) {
+        return Some(i64::from(n));
     }
     if (1..=3).contains(&word.len()) && word.bytes().all(|b| b.is_ascii_digit()) {
         return word.parse().ok();
@@ -204,7 +109,7 @@ const CUE_WINDOW: usize = 8;
 pub(crate) fn future_cue(toks: &[Tok<'_>], i: usize) -> bool {
     let mut j = i;
     while j > 0 && i - j < CUE_WINDOW {
-        if toks[j].newline {
+        if toks[j].token.after_newline {
             return false;
         }
         j -= 1;
