@@ -267,37 +267,40 @@ impl Store {
 
     /// An article's quotes in body order.
     pub async fn article_quotes(&self, article_id: Uuid) -> Result<Vec<QuoteRow>> {
-        let stmt = Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            format!(
+        self.of_article(
+            &format!(
                 "SELECT {QUOTE_COLUMNS} FROM quotes q {QUOTE_SPEAKER} \
                  WHERE q.article_id = $1 ORDER BY q.start_offset, q.id"
             ),
-            [article_id.into()],
-        );
-        Ok(QuoteRow::find_by_statement(stmt).all(&self.db).await?)
+            article_id,
+        )
+        .await
     }
 
     /// An article's time expressions in body order.
     pub async fn article_times(&self, article_id: Uuid) -> Result<Vec<TimeRow>> {
-        let stmt = Statement::from_sql_and_values(
-            DbBackend::Postgres,
+        self.of_article(
             "SELECT start_offset, end_offset, text, first_day, last_day, precision, relative \
              FROM time_expressions WHERE article_id = $1 ORDER BY start_offset, id",
-            [article_id.into()],
-        );
-        Ok(TimeRow::find_by_statement(stmt).all(&self.db).await?)
+            article_id,
+        )
+        .await
+    }
+
+    /// Rows of one article by a statement whose only parameter is its id.
+    async fn of_article<T: FromQueryResult>(&self, sql: &str, article_id: Uuid) -> Result<Vec<T>> {
+        let stmt = Statement::from_sql_and_values(DbBackend::Postgres, sql, [article_id.into()]);
+        Ok(T::find_by_statement(stmt).all(&self.db).await?)
     }
 
     /// An article's amounts in body order.
     pub async fn article_amounts(&self, article_id: Uuid) -> Result<Vec<AmountRow>> {
-        let stmt = Statement::from_sql_and_values(
-            DbBackend::Postgres,
+        self.of_article(
             "SELECT start_offset, end_offset, text, value, unit, counted, approximate \
              FROM amounts WHERE article_id = $1 ORDER BY start_offset, id",
-            [article_id.into()],
-        );
-        Ok(AmountRow::find_by_statement(stmt).all(&self.db).await?)
+            article_id,
+        )
+        .await
     }
 
     /// An article's event mentions in body order.
@@ -306,9 +309,8 @@ impl Store {
         // resolved, else the text.
         const ARGUMENT: &str = "jsonb_build_object('mention_id', m.id, 'entity_id', m.entity_id, \
             'name', coalesce(e.canonical_name, m.text))";
-        let stmt = Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            format!(
+        self.of_article(
+            &format!(
                 "SELECT ev.id, ev.article_id, ev.start_offset, ev.end_offset, ev.trigger, \
                         ev.kind, ev.stance, ev.cue, ev.source_kind, \
                         (SELECT {ARGUMENT} FROM mentions m LEFT JOIN entities e \
@@ -324,11 +326,9 @@ impl Store {
                  FROM event_mentions ev WHERE ev.article_id = $1 \
                  ORDER BY ev.start_offset, ev.id"
             ),
-            [article_id.into()],
-        );
-        Ok(EventMentionRow::find_by_statement(stmt)
-            .all(&self.db)
-            .await?)
+            article_id,
+        )
+        .await
     }
 
     /// Quotes matching a filter with their articles, newest article first,
