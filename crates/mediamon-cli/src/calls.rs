@@ -8,8 +8,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use mediamon_client::{IngestClient, Outgoing, QueryClient};
 use mediamon_proto::v1::{
     ArticleMetadata, ExplainResolutionRequest, GetArticleRequest, GetEntityProfileRequest,
-    IngestArticleRequest, IngestOutcome, ListQuotesRequest, SearchArticlesRequest,
-    get_entity_profile_request::Entity, ingest_article_request::Content,
+    GetEventRequest, IngestArticleRequest, IngestOutcome, ListEventsRequest, ListQuotesRequest,
+    SearchArticlesRequest, get_entity_profile_request::Entity, ingest_article_request::Content,
 };
 
 use crate::Connection;
@@ -275,6 +275,59 @@ async fn entity_id(client: &mut QueryClient, key: &str) -> anyhow::Result<String
         .entity
         .map(|e| e.id)
         .with_context(|| format!("no entity is named {key:?}"))
+}
+
+/// What `mediamon events` asks for.
+pub struct EventsQuery<'a> {
+    pub entity: Option<&'a str>,
+    pub contested: bool,
+    pub event: Option<&'a str>,
+    pub limit: i32,
+    pub page_token: &'a str,
+}
+
+pub async fn events(conn: &Connection, q: EventsQuery<'_>, json: bool) -> anyhow::Result<()> {
+    let mut client = query_client(conn).await?;
+    if let Some(id) = q.event {
+        let reply = client
+            .get_event(GetEventRequest {
+                event_id: id.to_string(),
+            })
+            .await
+            .map_err(status_error)?
+            .into_inner();
+        let text = if json {
+            output::json(&reply, "mediamon.v1.GetEventResponse")?
+        } else {
+            let mut out = String::new();
+            output::event(&mut out, &reply);
+            out
+        };
+        return output::emit(&text);
+    }
+    let entity_id = match q.entity {
+        Some(key) => entity_id(&mut client, key).await?,
+        None => String::new(),
+    };
+    let reply = client
+        .list_events(ListEventsRequest {
+            entity_id,
+            contested_only: q.contested,
+            page_size: q.limit,
+            page_token: q.page_token.to_string(),
+            ..Default::default()
+        })
+        .await
+        .map_err(status_error)?
+        .into_inner();
+    let text = if json {
+        output::json(&reply, "mediamon.v1.ListEventsResponse")?
+    } else {
+        let mut out = String::new();
+        output::events(&mut out, &reply);
+        out
+    };
+    output::emit(&text)
 }
 
 /// What `mediamon quotes` asks for.

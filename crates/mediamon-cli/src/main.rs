@@ -148,6 +148,29 @@ enum Command {
         #[command(flatten)]
         connection: Connection,
     },
+    /// Events (happenings linked across articles), latest reported first;
+    /// with --event, one event with every report.
+    Events {
+        /// Only events this entity took part in (an id or a name).
+        #[arg(long)]
+        entity: Option<String>,
+        /// Only events some report supports and another denies.
+        #[arg(long)]
+        contested: bool,
+        /// Show this event with every report.
+        #[arg(long)]
+        event: Option<String>,
+        /// Results per page.
+        #[arg(long, default_value_t = 20)]
+        limit: i32,
+        /// A token a previous page printed.
+        #[arg(long, default_value = "")]
+        page_token: String,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        connection: Connection,
+    },
     /// Quotations and reported speech, newest first: by speaker, by an
     /// entity their articles mention.
     Quotes {
@@ -531,6 +554,24 @@ async fn main() -> anyhow::Result<()> {
             json,
             connection,
         } => calls::article(&connection, &id, json).await,
+        Command::Events {
+            entity,
+            contested,
+            event,
+            limit,
+            page_token,
+            json,
+            connection,
+        } => {
+            let query = calls::EventsQuery {
+                entity: entity.as_deref(),
+                contested,
+                event: event.as_deref(),
+                limit,
+                page_token: &page_token,
+            };
+            calls::events(&connection, query, json).await
+        }
         Command::Quotes {
             speaker,
             mentioning,

@@ -3,9 +3,9 @@
 
 use anyhow::Context;
 use mediamon_proto::v1::{
-    ArticleSummary, Entity, EntityType, EventMention, ExplainResolutionResponse,
-    GetArticleResponse, GetEntityProfileResponse, ListQuotesResponse, Quote, ResolutionDecision,
-    SearchArticlesResponse, SourceKind,
+    ArticleSummary, Entity, EntityType, Event, EventMention, ExplainResolutionResponse,
+    GetArticleResponse, GetEntityProfileResponse, GetEventResponse, ListEventsResponse,
+    ListQuotesResponse, Quote, ResolutionDecision, SearchArticlesResponse, SourceKind,
 };
 use prost::Message;
 use prost_reflect::{DescriptorPool, DynamicMessage};
@@ -349,4 +349,66 @@ fn event_line(out: &mut String, e: &EventMention) {
         e.kind(),
         who.join(", ")
     );
+}
+
+/// One event: what, who, where, when, and what its reports say.
+fn event_summary(out: &mut String, e: &Event) {
+    let who: Vec<&str> = e.participants.iter().map(|p| p.name.as_str()).collect();
+    let place = e
+        .place
+        .as_ref()
+        .map(|p| format!(" in {}", p.name))
+        .unwrap_or_default();
+    let when = match (e.first_day.as_str(), e.last_day.as_str()) {
+        ("", _) => String::new(),
+        (a, b) if a == b => format!(" on {a}"),
+        (a, b) => format!(" {a} to {b}"),
+    };
+    let stances: Vec<String> = e.stances().map(|s| format!("{s:?}")).collect();
+    outln!(
+        out,
+        "{:?} [{}]{place}{when}: {} reports in {} articles ({}){}, reported {} to {}\n  id {}",
+        e.kind(),
+        who.join(", "),
+        e.report_count,
+        e.article_count,
+        stances.join(", "),
+        if e.contested { ", CONTESTED" } else { "" },
+        e.first_reported,
+        e.last_reported,
+        e.id
+    );
+}
+
+pub fn events(out: &mut String, reply: &ListEventsResponse) {
+    if reply.events.is_empty() {
+        outln!(out, "No events.");
+    }
+    for e in &reply.events {
+        event_summary(out, e);
+    }
+    if !reply.next_page_token.is_empty() {
+        outln!(out, "(more: --page-token {})", reply.next_page_token);
+    }
+}
+
+pub fn event(out: &mut String, reply: &GetEventResponse) {
+    if let Some(e) = &reply.event {
+        event_summary(out, e);
+    }
+    outln!(out, "\nReports:");
+    for r in &reply.reports {
+        if let Some(a) = &r.article {
+            let outlet = a
+                .metadata
+                .as_ref()
+                .map(|m| m.outlet.as_str())
+                .filter(|o| !o.is_empty())
+                .unwrap_or("(outlet unknown)");
+            outln!(out, "{}  {outlet}  {}  id {}", date(a), a.title, a.id);
+        }
+        if let Some(m) = &r.mention {
+            event_line(out, m);
+        }
+    }
 }

@@ -12,6 +12,8 @@
 //! sources are the names the caller passes (by index), times the time
 //! expressions it passes; the work is linear in the text.
 
+pub mod link;
+
 use mediamon_nlp::{Token, sentences, words};
 use mediamon_quotes::{Name, Quote, Speaker};
 use mediamon_timex::TimeExpression;
@@ -43,6 +45,22 @@ impl Kind {
             Kind::Sign => "sign",
             Kind::Acquire => "acquire",
         }
+    }
+
+    /// The kind a stored code names.
+    pub fn from_code(code: &str) -> Option<Kind> {
+        [
+            Kind::Meet,
+            Kind::PlanMeet,
+            Kind::Accuse,
+            Kind::Arrest,
+            Kind::Attack,
+            Kind::Agree,
+            Kind::Sign,
+            Kind::Acquire,
+        ]
+        .into_iter()
+        .find(|k| k.code() == code)
     }
 
     /// Kinds that can report one happening: a planned meeting and the
@@ -191,7 +209,6 @@ const TRIGGERS: &[(&str, Kind)] = &[
     ("buy", Kind::Acquire),
     ("buying", Kind::Acquire),
     ("purchase", Kind::Acquire),
-    ("takeover", Kind::Acquire),
 ];
 
 /// Cue phrases (lower case, as token sequences) and the stance they carry,

@@ -11,6 +11,7 @@ pub mod migration;
 pub mod model;
 
 mod curation;
+mod events;
 mod feeds;
 mod ingest;
 mod known;
@@ -24,6 +25,7 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbE
 use sea_orm_migration::MigratorTrait;
 
 pub use curation::{Audit, LogRow, ReviewRow};
+pub use events::{EventFilter, EventRow, EventTxn, KnownEvent, ReportGroup};
 pub use feeds::{FeedRow, PollOutcome};
 pub use ingest::{
     Annotations, Inserted, MinHash, NewAmount, NewArticle, NewEventMention, NewMention, NewQuote,

@@ -131,6 +131,9 @@ pub struct EventMentionRow {
     pub claim_day: Option<chrono::NaiveDate>,
     pub sentence_index: i32,
     pub article_group: i32,
+    /// The event it was linked to, and the evidence of that decision.
+    pub event_id: Option<Uuid>,
+    pub link_evidence: Option<serde_json::Value>,
 }
 
 /// Filters of a quote listing; empty fields do not filter.
@@ -185,6 +188,31 @@ struct ArticleText {
     id: Uuid,
     title: String,
     body: String,
+}
+
+/// Event mentions with their names as resolved now, chosen by `tail` (a
+/// WHERE condition on `ev` with `$1`, and an ORDER BY).
+fn event_mentions_where(tail: &str) -> String {
+    // A mention as {mention_id, entity_id, name}: the entity's name once
+    // resolved, else the text.
+    const ARGUMENT: &str = "jsonb_build_object('mention_id', m.id, 'entity_id', m.entity_id, \
+        'name', coalesce(e.canonical_name, m.text))";
+    format!(
+        "SELECT ev.id, ev.article_id, ev.start_offset, ev.end_offset, ev.trigger, \
+                ev.kind, ev.stance, ev.cue, ev.source_kind, \
+                (SELECT {ARGUMENT} FROM mentions m LEFT JOIN entities e \
+                   ON e.id = m.entity_id WHERE m.id = ev.source_mention_id) AS source, \
+                (SELECT {ARGUMENT} FROM mentions m LEFT JOIN entities e \
+                   ON e.id = m.entity_id WHERE m.id = ev.place_mention_id) AS place, \
+                (SELECT coalesce(jsonb_agg({ARGUMENT} ORDER BY u.ord), '[]'::jsonb) \
+                   FROM unnest(ev.participant_mention_ids) WITH ORDINALITY AS u(id, ord) \
+                   JOIN mentions m ON m.id = u.id \
+                   LEFT JOIN entities e ON e.id = m.entity_id) AS participants, \
+                ev.time_text, ev.first_day, ev.last_day, ev.claim_time_text, \
+                ev.claim_day, ev.sentence_index, ev.article_group, ev.event_id, \
+                ev.link_evidence \
+         FROM event_mentions ev WHERE {tail}"
+    )
 }
 
 /// The latest articles of an entity that its co-mentions are counted over
@@ -267,7 +295,7 @@ impl Store {
 
     /// An article's quotes in body order.
     pub async fn article_quotes(&self, article_id: Uuid) -> Result<Vec<QuoteRow>> {
-        self.of_article(
+        self.rows_by_id(
             &format!(
                 "SELECT {QUOTE_COLUMNS} FROM quotes q {QUOTE_SPEAKER} \
                  WHERE q.article_id = $1 ORDER BY q.start_offset, q.id"
@@ -279,7 +307,7 @@ impl Store {
 
     /// An article's time expressions in body order.
     pub async fn article_times(&self, article_id: Uuid) -> Result<Vec<TimeRow>> {
-        self.of_article(
+        self.rows_by_id(
             "SELECT start_offset, end_offset, text, first_day, last_day, precision, relative \
              FROM time_expressions WHERE article_id = $1 ORDER BY start_offset, id",
             article_id,
@@ -287,15 +315,15 @@ impl Store {
         .await
     }
 
-    /// Rows of one article by a statement whose only parameter is its id.
-    async fn of_article<T: FromQueryResult>(&self, sql: &str, article_id: Uuid) -> Result<Vec<T>> {
+    /// Rows by a statement whose only parameter is an id.
+    async fn rows_by_id<T: FromQueryResult>(&self, sql: &str, article_id: Uuid) -> Result<Vec<T>> {
         let stmt = Statement::from_sql_and_values(DbBackend::Postgres, sql, [article_id.into()]);
         Ok(T::find_by_statement(stmt).all(&self.db).await?)
     }
 
     /// An article's amounts in body order.
     pub async fn article_amounts(&self, article_id: Uuid) -> Result<Vec<AmountRow>> {
-        self.of_article(
+        self.rows_by_id(
             "SELECT start_offset, end_offset, text, value, unit, counted, approximate \
              FROM amounts WHERE article_id = $1 ORDER BY start_offset, id",
             article_id,
@@ -305,30 +333,39 @@ impl Store {
 
     /// An article's event mentions in body order.
     pub async fn article_events(&self, article_id: Uuid) -> Result<Vec<EventMentionRow>> {
-        // A mention as {mention_id, entity_id, name}: the entity's name once
-        // resolved, else the text.
-        const ARGUMENT: &str = "jsonb_build_object('mention_id', m.id, 'entity_id', m.entity_id, \
-            'name', coalesce(e.canonical_name, m.text))";
-        self.of_article(
-            &format!(
-                "SELECT ev.id, ev.article_id, ev.start_offset, ev.end_offset, ev.trigger, \
-                        ev.kind, ev.stance, ev.cue, ev.source_kind, \
-                        (SELECT {ARGUMENT} FROM mentions m LEFT JOIN entities e \
-                           ON e.id = m.entity_id WHERE m.id = ev.source_mention_id) AS source, \
-                        (SELECT {ARGUMENT} FROM mentions m LEFT JOIN entities e \
-                           ON e.id = m.entity_id WHERE m.id = ev.place_mention_id) AS place, \
-                        (SELECT coalesce(jsonb_agg({ARGUMENT} ORDER BY u.ord), '[]'::jsonb) \
-                           FROM unnest(ev.participant_mention_ids) WITH ORDINALITY AS u(id, ord) \
-                           JOIN mentions m ON m.id = u.id \
-                           LEFT JOIN entities e ON e.id = m.entity_id) AS participants, \
-                        ev.time_text, ev.first_day, ev.last_day, ev.claim_time_text, \
-                        ev.claim_day, ev.sentence_index, ev.article_group \
-                 FROM event_mentions ev WHERE ev.article_id = $1 \
-                 ORDER BY ev.start_offset, ev.id"
-            ),
+        self.rows_by_id(
+            &event_mentions_where("ev.article_id = $1 ORDER BY ev.start_offset, ev.id"),
             article_id,
         )
         .await
+    }
+
+    /// An event's reports, earliest article first.
+    pub async fn event_reports(&self, event_id: Uuid) -> Result<Vec<EventMentionRow>> {
+        self.rows_by_id(
+            &event_mentions_where(
+                "ev.event_id = $1 ORDER BY (SELECT coalesce(a.published_at, a.ingested_at) \
+                 FROM articles a WHERE a.id = ev.article_id), ev.article_id, ev.start_offset",
+            ),
+            event_id,
+        )
+        .await
+    }
+
+    /// Article summaries by id (unknown ids skipped).
+    pub async fn article_summaries(&self, ids: &[Uuid]) -> Result<Vec<ArticleRow>> {
+        let stmt = Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT a.id, a.title, a.url, a.outlet, a.authors, a.language, a.published_at, \
+                    a.published_precision, a.published_source, a.dateline, \
+                    nd.original_id AS near_duplicate_of, \
+                    nd.similarity AS near_duplicate_similarity, \
+                    a.ingested_at, a.resolution_state, left(a.body, 240) AS snippet \
+             FROM articles a LEFT JOIN near_duplicates nd ON nd.article_id = a.id \
+             WHERE a.id = ANY($1::uuid[])",
+            [ids.to_vec().into()],
+        );
+        Ok(ArticleRow::find_by_statement(stmt).all(&self.db).await?)
     }
 
     /// Quotes matching a filter with their articles, newest article first,

@@ -355,15 +355,7 @@ impl ResolutionTxn {
     /// trip, in hash order, so concurrent resolutions cannot deadlock.
     #[tracing::instrument(name = "store.lock_names", skip_all, fields(names = names.len()))]
     pub async fn lock_names(&self, names: Vec<String>) -> Result<()> {
-        self.txn
-            .execute_raw(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "SELECT count(pg_advisory_xact_lock(h)) FROM (SELECT DISTINCT \
-                 hashtextextended(k, 0) AS h FROM unnest($1::text[]) AS k ORDER BY 1) AS s",
-                [names.into()],
-            ))
-            .await?;
-        Ok(())
+        advisory_locks(&self.txn, names).await
     }
 
     /// For each candidate entity, in how many of its latest earlier articles
@@ -494,4 +486,18 @@ impl ResolutionTxn {
         self.txn.commit().await?;
         Ok(())
     }
+}
+
+/// Transaction-scoped advisory locks on `keys`, taken in one statement in
+/// hash order, so that two transactions never wait on each other in a
+/// circle over them.
+pub(crate) async fn advisory_locks(txn: &DatabaseTransaction, keys: Vec<String>) -> Result<()> {
+    txn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT count(pg_advisory_xact_lock(h)) FROM (SELECT DISTINCT \
+         hashtextextended(k, 0) AS h FROM unnest($1::text[]) AS k ORDER BY 1) AS s",
+        [keys.into()],
+    ))
+    .await?;
+    Ok(())
 }

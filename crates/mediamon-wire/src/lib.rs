@@ -91,6 +91,93 @@ pub fn amount(a: &mediamon_store::AmountRow) -> v1::Amount {
     }
 }
 
+const KINDS: [(v1::EventKind, &str); 8] = [
+    (v1::EventKind::Meet, "meet"),
+    (v1::EventKind::PlanMeet, "plan_meet"),
+    (v1::EventKind::Accuse, "accuse"),
+    (v1::EventKind::Arrest, "arrest"),
+    (v1::EventKind::Attack, "attack"),
+    (v1::EventKind::Agree, "agree"),
+    (v1::EventKind::Sign, "sign"),
+    (v1::EventKind::Acquire, "acquire"),
+];
+
+const STANCES: [(v1::Stance, &str); 7] = [
+    (v1::Stance::Reported, "reported"),
+    (v1::Stance::Alleged, "alleged"),
+    (v1::Stance::Planned, "planned"),
+    (v1::Stance::Confirmed, "confirmed"),
+    (v1::Stance::Denied, "denied"),
+    (v1::Stance::NotConfirmed, "not_confirmed"),
+    (v1::Stance::Declined, "declined"),
+];
+
+/// The event kind a stored code names.
+pub fn event_kind(code: &str) -> v1::EventKind {
+    KINDS
+        .iter()
+        .find(|(_, c)| *c == code)
+        .map_or(v1::EventKind::Unspecified, |(k, _)| *k)
+}
+
+/// How an event kind is stored; `None` for unspecified.
+pub fn event_kind_code(kind: v1::EventKind) -> Option<&'static str> {
+    KINDS.iter().find(|(k, _)| *k == kind).map(|(_, c)| *c)
+}
+
+/// The stance a stored code names.
+pub fn stance(code: &str) -> v1::Stance {
+    STANCES
+        .iter()
+        .find(|(_, c)| *c == code)
+        .map_or(v1::Stance::Unspecified, |(s, _)| *s)
+}
+
+/// How a stance is stored; `None` for unspecified.
+pub fn stance_code(stance: v1::Stance) -> Option<&'static str> {
+    STANCES.iter().find(|(s, _)| *s == stance).map(|(_, c)| *c)
+}
+
+/// An event on the wire.
+pub fn event(e: &mediamon_store::EventRow) -> v1::Event {
+    let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let entity = |v: &serde_json::Value| {
+        let text = |k: &str| {
+            v.get(k)
+                .and_then(|x| x.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        v1::EventArgument {
+            mention_id: String::new(),
+            entity_id: text("entity_id"),
+            name: text("name"),
+        }
+    };
+    v1::Event {
+        id: e.id.to_string(),
+        kind: event_kind(&e.kind) as i32,
+        participants: e
+            .participants
+            .as_array()
+            .map(|a| a.iter().map(entity).collect())
+            .unwrap_or_default(),
+        place: e.place_entity_id.map(|id| v1::EventArgument {
+            mention_id: String::new(),
+            entity_id: id.to_string(),
+            name: e.place_name.clone().unwrap_or_default(),
+        }),
+        first_day: day(e.first_day),
+        last_day: day(e.last_day),
+        first_reported: e.first_reported.to_string(),
+        last_reported: e.last_reported.to_string(),
+        report_count: u32::try_from(e.reports).unwrap_or(u32::MAX),
+        article_count: u32::try_from(e.articles).unwrap_or(u32::MAX),
+        contested: e.contested,
+        stances: e.stances.iter().map(|s| stance(s) as i32).collect(),
+    }
+}
+
 /// An event argument stored as `{mention_id, entity_id, name}`.
 fn argument(v: &serde_json::Value) -> v1::EventArgument {
     let text = |k: &str| {
@@ -108,27 +195,8 @@ fn argument(v: &serde_json::Value) -> v1::EventArgument {
 
 /// A stored event mention on the wire.
 pub fn event_mention(e: &mediamon_store::EventMentionRow) -> v1::EventMention {
-    let kind = match e.kind.as_str() {
-        "meet" => v1::EventKind::Meet,
-        "plan_meet" => v1::EventKind::PlanMeet,
-        "accuse" => v1::EventKind::Accuse,
-        "arrest" => v1::EventKind::Arrest,
-        "attack" => v1::EventKind::Attack,
-        "agree" => v1::EventKind::Agree,
-        "sign" => v1::EventKind::Sign,
-        "acquire" => v1::EventKind::Acquire,
-        _ => v1::EventKind::Unspecified,
-    };
-    let stance = match e.stance.as_str() {
-        "reported" => v1::Stance::Reported,
-        "alleged" => v1::Stance::Alleged,
-        "planned" => v1::Stance::Planned,
-        "confirmed" => v1::Stance::Confirmed,
-        "denied" => v1::Stance::Denied,
-        "not_confirmed" => v1::Stance::NotConfirmed,
-        "declined" => v1::Stance::Declined,
-        _ => v1::Stance::Unspecified,
-    };
+    let kind = event_kind(&e.kind);
+    let stance = stance(&e.stance);
     let source_kind = match e.source_kind.as_str() {
         "name" => v1::SourceKind::Named,
         "anonymous" => v1::SourceKind::Anonymous,
@@ -155,6 +223,7 @@ pub fn event_mention(e: &mediamon_store::EventMentionRow) -> v1::EventMention {
         time_text: e.time_text.clone(),
         first_day: day(e.first_day),
         last_day: day(e.last_day),
+        event_id: e.event_id.map(|id| id.to_string()).unwrap_or_default(),
         claim_time_text: e.claim_time_text.clone(),
         claim_day: day(e.claim_day),
         sentence_index: u32::try_from(e.sentence_index).unwrap_or(0),

@@ -64,6 +64,11 @@ def test_an_ingested_article_is_found_by_search(client: mediamon.Client, marker:
     listed = client.list_quotes(speaker_entity_id=linked["Amir Khan Muttaqi"])
     assert first.article_id in {item.article.id for item in listed}
 
+    # The meeting it reports is an event with the minister taking part.
+    events = list(client.list_events(entity_id=linked["Amir Khan Muttaqi"]))
+    reports = [client.get_event(e.id).reports for e in events]
+    assert any(r.article.id == first.article_id for rs in reports for r in rs)
+
 
 def test_an_html_page_is_read_for_its_story_and_metadata(
     client: mediamon.Client, marker: str, tmp_path: Path

@@ -12,6 +12,7 @@ import { Http2SessionManager, createGrpcTransport } from "@connectrpc/connect-no
 import {
   type ArticleSummary,
   ArticleMetadataSchema,
+  type Event,
   type Entity,
   EntityType,
   ResolutionState,
@@ -30,6 +31,7 @@ import {
 import {
   type Article,
   type GetEntityProfileResponse,
+  type GetEventResponse,
   type ListQuotesResponse,
   QueryService,
   type QuoteInArticle,
@@ -287,6 +289,23 @@ export class MediamonClient {
             : undefined,
       }),
     );
+  }
+
+  /** Events (happenings linked across articles), latest reported first, fetched a page at a time. */
+  listEvents(
+    { entityId = "", contestedOnly = false, pageSize = 0 }: { entityId?: string; contestedOnly?: boolean; pageSize?: number } = {},
+  ): AsyncIterable<Event> {
+    return follow(async (pageToken) => {
+      const page = await call(() =>
+        this.queryService.listEvents({ entityId, contestedOnly, pageSize, pageToken }),
+      );
+      return [page.events, page.nextPageToken];
+    });
+  }
+
+  /** One event with every report: outlet, article, source, stance, cue and time. */
+  getEvent(eventId: string): Promise<GetEventResponse> {
+    return call(() => this.queryService.getEvent({ eventId }));
   }
 
   /** Quotations and reported speech, newest article first, fetched a page at a time as the iteration goes. */

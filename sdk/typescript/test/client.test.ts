@@ -115,6 +115,11 @@ test("an ingested article is found by search", async () => {
   assert.equal(said?.speakerEntityId, minister.entityId);
   const listed = await all(client.listQuotes({ speakerEntityId: minister.entityId }));
   assert.ok(listed.some((item) => item.article?.id === first.articleId));
+
+  // The meeting it reports is an event with the minister taking part.
+  const events = await all(client.listEvents({ entityId: minister.entityId }));
+  const reports = await Promise.all(events.map((e) => client.getEvent(e.id)));
+  assert.ok(reports.some((r) => r.reports.some((x) => x.article?.id === first.articleId)));
 });
 
 test("entity profiles have the aliases of their spellings", async () => {

@@ -8,11 +8,12 @@ use mediamon_proto::page::{self, PageLimits};
 use mediamon_proto::v1::query_service_server::QueryService;
 use mediamon_proto::v1::{
     Article, EntityMatch, GetArticleRequest, GetArticleResponse, GetEntityProfileRequest,
-    GetEntityProfileResponse, ListQuotesRequest, ListQuotesResponse, QuoteInArticle,
+    GetEntityProfileResponse, GetEventRequest, GetEventResponse, ListEventsRequest,
+    ListEventsResponse, ListQuotesRequest, ListQuotesResponse, QuoteInArticle,
     SearchArticlesRequest, SearchArticlesResponse, SearchEntitiesRequest, TimeRange,
     get_entity_profile_request,
 };
-use mediamon_store::{ArticleFilter, QuoteFilter, Store, Uuid};
+use mediamon_store::{ArticleFilter, EventFilter, QuoteFilter, Store, Uuid};
 use tonic::{Request, Response, Status};
 use tracing::instrument;
 
@@ -83,27 +84,50 @@ impl Query {
 /// The optional start and end of a time filter.
 type Bounds = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
 
-/// The bounds of a `publish_time` filter, checked.
-fn publish_range(range: Option<TimeRange>) -> Result<Bounds, QueryError> {
+/// The bounds of a time-range filter `field`, checked.
+fn time_range(field: &str, range: Option<TimeRange>) -> Result<Bounds, QueryError> {
     let range = range.unwrap_or_default();
-    let bound = |field: &str, t: &Option<prost_types::Timestamp>| {
+    let bound = |part: &str, t: &Option<prost_types::Timestamp>| {
         t.as_ref()
             .map(|t| {
-                from_timestamp(t).ok_or_else(|| QueryError::invalid(field, "not a valid timestamp"))
+                from_timestamp(t).ok_or_else(|| {
+                    QueryError::invalid(format!("{field}.{part}"), "not a valid timestamp")
+                })
             })
             .transpose()
     };
-    let from = bound("publish_time.start", &range.start)?;
-    let until = bound("publish_time.end", &range.end)?;
+    let from = bound("start", &range.start)?;
+    let until = bound("end", &range.end)?;
     if let (Some(f), Some(u)) = (from, until)
         && f >= u
     {
-        return Err(QueryError::invalid(
-            "publish_time",
-            "start must be before end",
-        ));
+        return Err(QueryError::invalid(field, "start must be before end"));
     }
     Ok((from, until))
+}
+
+impl Query {
+    /// An optional entity id field: none when empty, INVALID_ARGUMENT when
+    /// malformed, NOT_FOUND when no such entity.
+    async fn known_entity(&self, field: &'static str, id: &str) -> Result<Option<Uuid>, Status> {
+        if id.is_empty() {
+            return Ok(None);
+        }
+        let id = mediamon_wire::id_field(field, id)?;
+        let known = self
+            .store
+            .get_entities(&[id])
+            .await
+            .map_err(QueryError::from)?;
+        if known.is_empty() {
+            return Err(QueryError::NotFound {
+                what: "entity",
+                id: id.to_string(),
+            }
+            .into());
+        }
+        Ok(Some(id))
+    }
 }
 
 fn entity_uuid(m: &EntityMatch) -> Option<Uuid> {
@@ -141,7 +165,7 @@ impl QueryService for Query {
             .collect::<Result<Vec<_>, _>>()?;
         let (offset, limit) = page::parse(req.page_size, &req.page_token, PAGES)
             .map_err(|e| QueryError::invalid(e.field(), e.to_string()))?;
-        let (from, until) = publish_range(req.publish_time)?;
+        let (from, until) = time_range("publish_time", req.publish_time)?;
         let mut matched_entities = Vec::new();
         if !req.entity_name.trim().is_empty() {
             matched_entities = self
@@ -232,43 +256,110 @@ impl QueryService for Query {
     }
 
     #[instrument(skip_all, fields(results))]
+    async fn list_events(
+        &self,
+        request: Request<ListEventsRequest>,
+    ) -> Result<Response<ListEventsResponse>, Status> {
+        let req = request.into_inner();
+        let entity = self.known_entity("entity_id", &req.entity_id).await?;
+        let place = self
+            .known_entity("place_entity_id", &req.place_entity_id)
+            .await?;
+        let mut kinds = Vec::new();
+        for (i, k) in req.kinds.iter().enumerate() {
+            let kind = mediamon_proto::v1::EventKind::try_from(*k)
+                .ok()
+                .and_then(mediamon_wire::event_kind_code)
+                .ok_or_else(|| QueryError::invalid(format!("kinds[{i}]"), "not an event kind"))?;
+            // Events are kept by kind family: a planned meeting is a meeting.
+            kinds.push(if kind == "plan_meet" { "meet" } else { kind }.to_string());
+        }
+        let stance = match mediamon_proto::v1::Stance::try_from(req.stance) {
+            Ok(mediamon_proto::v1::Stance::Unspecified) => None,
+            Ok(s) => mediamon_wire::stance_code(s).map(str::to_string),
+            Err(_) => return Err(QueryError::invalid("stance", "not a stance").into()),
+        };
+        let (offset, limit) = page::parse(req.page_size, &req.page_token, PAGES)
+            .map_err(|e| QueryError::invalid(e.field(), e.to_string()))?;
+        let (from, until) = time_range("report_time", req.report_time)?;
+        let filter = EventFilter {
+            entity,
+            place,
+            kinds,
+            stance,
+            contested_only: req.contested_only,
+            from,
+            until,
+        };
+        let rows = self
+            .store
+            .list_events(&filter, offset, limit)
+            .await
+            .map_err(QueryError::from)?;
+        tracing::Span::current().record("results", rows.len());
+        Ok(Response::new(ListEventsResponse {
+            next_page_token: page::next_token(offset, limit, rows.len()),
+            events: rows.iter().map(mediamon_wire::event).collect(),
+        }))
+    }
+
+    #[instrument(skip_all, fields(event_id = %request.get_ref().event_id))]
+    async fn get_event(
+        &self,
+        request: Request<GetEventRequest>,
+    ) -> Result<Response<GetEventResponse>, Status> {
+        let id = mediamon_wire::id_field("event_id", &request.get_ref().event_id)?;
+        let event = self
+            .store
+            .get_event(id)
+            .await
+            .map_err(QueryError::from)?
+            .ok_or_else(|| QueryError::NotFound {
+                what: "event",
+                id: id.to_string(),
+            })?;
+        let reports = self
+            .store
+            .event_reports(id)
+            .await
+            .map_err(QueryError::from)?;
+        let mut ids: Vec<Uuid> = reports.iter().map(|r| r.article_id).collect();
+        ids.dedup();
+        let articles = self
+            .store
+            .article_summaries(&ids)
+            .await
+            .map_err(QueryError::from)?;
+        Ok(Response::new(GetEventResponse {
+            event: Some(mediamon_wire::event(&event)),
+            reports: reports
+                .iter()
+                .map(|r| mediamon_proto::v1::EventReport {
+                    mention: Some(mediamon_wire::event_mention(r)),
+                    article: articles
+                        .iter()
+                        .find(|a| a.id == r.article_id)
+                        .map(mediamon_wire::article_summary),
+                })
+                .collect(),
+        }))
+    }
+
+    #[instrument(skip_all, fields(results))]
     async fn list_quotes(
         &self,
         request: Request<ListQuotesRequest>,
     ) -> Result<Response<ListQuotesResponse>, Status> {
         let req = request.into_inner();
-        let entity = |field: &str, id: &str| {
-            (!id.is_empty())
-                .then(|| mediamon_wire::id_field(field, id))
-                .transpose()
-        };
-        let speaker = entity("speaker_entity_id", &req.speaker_entity_id)?;
-        let mentioned = entity("mentioned_entity_id", &req.mentioned_entity_id)?;
-        for (field, id) in [
-            ("speaker_entity_id", speaker),
-            ("mentioned_entity_id", mentioned),
-        ] {
-            let Some(id) = id else { continue };
-            let known = self
-                .store
-                .get_entities(&[id])
-                .await
-                .map_err(QueryError::from)?;
-            if known.is_empty() {
-                return Err(QueryError::NotFound {
-                    what: if field == "speaker_entity_id" {
-                        "speaker entity"
-                    } else {
-                        "mentioned entity"
-                    },
-                    id: id.to_string(),
-                }
-                .into());
-            }
-        }
+        let speaker = self
+            .known_entity("speaker_entity_id", &req.speaker_entity_id)
+            .await?;
+        let mentioned = self
+            .known_entity("mentioned_entity_id", &req.mentioned_entity_id)
+            .await?;
         let (offset, limit) = page::parse(req.page_size, &req.page_token, PAGES)
             .map_err(|e| QueryError::invalid(e.field(), e.to_string()))?;
-        let (from, until) = publish_range(req.publish_time)?;
+        let (from, until) = time_range("publish_time", req.publish_time)?;
         let filter = QuoteFilter {
             speaker,
             mentioned,

@@ -8,6 +8,7 @@
 
 mod curation;
 pub mod error;
+mod events;
 pub mod resolve;
 mod service;
 

@@ -178,6 +178,8 @@ pub async fn resolve_article(
             })
             .collect();
         txn.commit_unchanged().await?;
+        // A retry after linking failed finishes it.
+        crate::events::link_events(store, article_id).await?;
         return Ok(Resolved {
             links,
             already_resolved: true,
@@ -302,6 +304,9 @@ pub async fn resolve_article(
     if let Err(e) = store.refresh_types(&p.retyped(&analysed, &fetched)).await {
         tracing::warn!(error = %e, "entity types not refreshed");
     }
+    // Events need the entities just written; a failure here fails the
+    // call, and the dispatcher's retry links what is left.
+    crate::events::link_events(store, article_id).await?;
     let links = stored
         .iter()
         .zip(p.chosen)

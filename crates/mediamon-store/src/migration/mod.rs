@@ -41,6 +41,7 @@ mod m20261129_000009_blocked_by_name;
 mod m20261206_000010_outbox_failed;
 mod m20261207_000011_evidence_known;
 mod m20261208_000012_quotes_times_amounts;
+mod m20261208_000013_events;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000010_outbox_failed::Migration),
             Box::new(m20261207_000011_evidence_known::Migration),
             Box::new(m20261208_000012_quotes_times_amounts::Migration),
+            Box::new(m20261208_000013_events::Migration),
         ]
     }
 }

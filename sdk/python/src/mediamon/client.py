@@ -225,6 +225,37 @@ class Client:
 
         return _follow(page)
 
+    def list_events(
+        self,
+        *,
+        entity_id: str = "",
+        contested_only: bool = False,
+        since: datetime | None = None,
+        before: datetime | None = None,
+        page_size: int = 0,
+    ) -> Iterator[common_pb2.Event]:
+        """Events (happenings linked across articles), latest reported
+        first, fetching pages as the iteration goes: by an entity taking
+        part, contested only, by reporting time (aware datetimes)."""
+
+        def page(token: str) -> tuple[Sequence[common_pb2.Event], str]:
+            request = query_pb2.ListEventsRequest(
+                entity_id=entity_id,
+                contested_only=contested_only,
+                report_time=time_range(since, before),
+                page_size=page_size,
+                page_token=token,
+            )
+            response = self._call(self._query.ListEvents, request)
+            return response.events, response.next_page_token
+
+        return _follow(page)
+
+    def get_event(self, event_id: str) -> query_pb2.GetEventResponse:
+        """One event with every report: outlet, article, source, stance,
+        cue and time."""
+        return self._call(self._query.GetEvent, query_pb2.GetEventRequest(event_id=event_id))
+
     def get_article(self, article_id: str) -> query_pb2.Article:
         """One article with its body, every mention and every quote."""
         request = query_pb2.GetArticleRequest(article_id=article_id)

@@ -903,6 +903,7 @@ class EventMention(_message.Message):
     ARTICLE_GROUP_FIELD_NUMBER: _builtins.int
     CLAIM_TIME_TEXT_FIELD_NUMBER: _builtins.int
     CLAIM_DAY_FIELD_NUMBER: _builtins.int
+    EVENT_ID_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """Server-assigned id (UUID)."""
     article_id: _builtins.str
@@ -935,6 +936,10 @@ class EventMention(_message.Message):
     """
     claim_day: _builtins.str
     """The day of that claim (ISO 8601); empty when not said."""
+    event_id: _builtins.str
+    """The event (across articles) this report was linked to; empty until
+    the article's names are resolved and its reports linked.
+    """
     @_builtins.property
     def trigger_span(self) -> Global___TextSpan:
         """Where the trigger word sits in the body."""
@@ -972,11 +977,86 @@ class EventMention(_message.Message):
         article_group: _builtins.int = ...,
         claim_time_text: _builtins.str = ...,
         claim_day: _builtins.str = ...,
+        event_id: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["place", b"place", "source", b"source", "trigger_span", b"trigger_span"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["article_group", b"article_group", "article_id", b"article_id", "claim_day", b"claim_day", "claim_time_text", b"claim_time_text", "cue", b"cue", "first_day", b"first_day", "id", b"id", "kind", b"kind", "last_day", b"last_day", "participants", b"participants", "place", b"place", "sentence_index", b"sentence_index", "source", b"source", "source_kind", b"source_kind", "stance", b"stance", "time_text", b"time_text", "trigger", b"trigger", "trigger_span", b"trigger_span"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["article_group", b"article_group", "article_id", b"article_id", "claim_day", b"claim_day", "claim_time_text", b"claim_time_text", "cue", b"cue", "event_id", b"event_id", "first_day", b"first_day", "id", b"id", "kind", b"kind", "last_day", b"last_day", "participants", b"participants", "place", b"place", "sentence_index", b"sentence_index", "source", b"source", "source_kind", b"source_kind", "stance", b"stance", "time_text", b"time_text", "trigger", b"trigger", "trigger_span", b"trigger_span"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___EventMention: _TypeAlias = EventMention  # noqa: Y015
+
+@_typing.final
+class Event(_message.Message):
+    """An event: one happening as reported across articles and outlets."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    KIND_FIELD_NUMBER: _builtins.int
+    PARTICIPANTS_FIELD_NUMBER: _builtins.int
+    PLACE_FIELD_NUMBER: _builtins.int
+    FIRST_DAY_FIELD_NUMBER: _builtins.int
+    LAST_DAY_FIELD_NUMBER: _builtins.int
+    FIRST_REPORTED_FIELD_NUMBER: _builtins.int
+    LAST_REPORTED_FIELD_NUMBER: _builtins.int
+    REPORT_COUNT_FIELD_NUMBER: _builtins.int
+    ARTICLE_COUNT_FIELD_NUMBER: _builtins.int
+    CONTESTED_FIELD_NUMBER: _builtins.int
+    STANCES_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    """Server-assigned id (UUID)."""
+    kind: Global___EventKind.ValueType
+    """What kind of happening (a planned meeting and the meeting are one)."""
+    first_day: _builtins.str
+    """The first and last day it may have happened (ISO 8601); empty when no
+    report said.
+    """
+    last_day: _builtins.str
+    """See first_day."""
+    first_reported: _builtins.str
+    """The first and last day it was reported on."""
+    last_reported: _builtins.str
+    """See first_reported."""
+    report_count: _builtins.int
+    """How many reports, in how many articles."""
+    article_count: _builtins.int
+    """See report_count."""
+    contested: _builtins.bool
+    """Some report holds that it happened (or will) and some denies it."""
+    @_builtins.property
+    def participants(self) -> _containers.RepeatedCompositeFieldContainer[Global___EventArgument]:
+        """The entities taking part, as reported."""
+
+    @_builtins.property
+    def place(self) -> Global___EventArgument:
+        """Where it happened, when reported."""
+
+    @_builtins.property
+    def stances(self) -> _containers.RepeatedScalarFieldContainer[Global___Stance.ValueType]:
+        """The stances its reports take, each once."""
+
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        kind: Global___EventKind.ValueType = ...,
+        participants: _abc.Iterable[Global___EventArgument] | None = ...,
+        place: Global___EventArgument | None = ...,
+        first_day: _builtins.str = ...,
+        last_day: _builtins.str = ...,
+        first_reported: _builtins.str = ...,
+        last_reported: _builtins.str = ...,
+        report_count: _builtins.int = ...,
+        article_count: _builtins.int = ...,
+        contested: _builtins.bool = ...,
+        stances: _abc.Iterable[Global___Stance.ValueType] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["place", b"place"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["article_count", b"article_count", "contested", b"contested", "first_day", b"first_day", "first_reported", b"first_reported", "id", b"id", "kind", b"kind", "last_day", b"last_day", "last_reported", b"last_reported", "participants", b"participants", "place", b"place", "report_count", b"report_count", "stances", b"stances"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Event: _TypeAlias = Event  # noqa: Y015

@@ -451,3 +451,169 @@ class ListQuotesResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ListQuotesResponse: _TypeAlias = ListQuotesResponse  # noqa: Y015
+
+@_typing.final
+class ListEventsRequest(_message.Message):
+    """Which events to list. Every filter is optional; all given filters must
+    hold.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENTITY_ID_FIELD_NUMBER: _builtins.int
+    PLACE_ENTITY_ID_FIELD_NUMBER: _builtins.int
+    KINDS_FIELD_NUMBER: _builtins.int
+    STANCE_FIELD_NUMBER: _builtins.int
+    CONTESTED_ONLY_FIELD_NUMBER: _builtins.int
+    REPORT_TIME_FIELD_NUMBER: _builtins.int
+    PAGE_SIZE_FIELD_NUMBER: _builtins.int
+    PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    entity_id: _builtins.str
+    """Only events this entity took part in, or that took place there."""
+    place_entity_id: _builtins.str
+    """Only events that took place here."""
+    stance: _common_pb2.Stance.ValueType
+    """Only events with a report of this stance."""
+    contested_only: _builtins.bool
+    """Only events some report supports and another denies."""
+    page_size: _builtins.int
+    """At most this many events (default 20, at most 100)."""
+    page_token: _builtins.str
+    """A token from a previous response's next_page_token."""
+    @_builtins.property
+    def kinds(self) -> _containers.RepeatedScalarFieldContainer[_common_pb2.EventKind.ValueType]:
+        """Only events of these kinds (EVENT_KIND_MEET includes planned meetings)."""
+
+    @_builtins.property
+    def report_time(self) -> _common_pb2.TimeRange:
+        """Only events reported in this range."""
+
+    def __init__(
+        self,
+        *,
+        entity_id: _builtins.str = ...,
+        place_entity_id: _builtins.str = ...,
+        kinds: _abc.Iterable[_common_pb2.EventKind.ValueType] | None = ...,
+        stance: _common_pb2.Stance.ValueType = ...,
+        contested_only: _builtins.bool = ...,
+        report_time: _common_pb2.TimeRange | None = ...,
+        page_size: _builtins.int = ...,
+        page_token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["report_time", b"report_time"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["contested_only", b"contested_only", "entity_id", b"entity_id", "kinds", b"kinds", "page_size", b"page_size", "page_token", b"page_token", "place_entity_id", b"place_entity_id", "report_time", b"report_time", "stance", b"stance"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListEventsRequest: _TypeAlias = ListEventsRequest  # noqa: Y015
+
+@_typing.final
+class ListEventsResponse(_message.Message):
+    """The result of ListEvents."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    EVENTS_FIELD_NUMBER: _builtins.int
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    next_page_token: _builtins.str
+    """Pass to the next call for more; empty when there is no more."""
+    @_builtins.property
+    def events(self) -> _containers.RepeatedCompositeFieldContainer[_common_pb2.Event]:
+        """Matching events, latest reported first."""
+
+    def __init__(
+        self,
+        *,
+        events: _abc.Iterable[_common_pb2.Event] | None = ...,
+        next_page_token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["events", b"events", "next_page_token", b"next_page_token"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListEventsResponse: _TypeAlias = ListEventsResponse  # noqa: Y015
+
+@_typing.final
+class GetEventRequest(_message.Message):
+    """Which event to return."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    EVENT_ID_FIELD_NUMBER: _builtins.int
+    event_id: _builtins.str
+    """The event's id."""
+    def __init__(
+        self,
+        *,
+        event_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["event_id", b"event_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetEventRequest: _TypeAlias = GetEventRequest  # noqa: Y015
+
+@_typing.final
+class EventReport(_message.Message):
+    """One report of an event, with its article."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    MENTION_FIELD_NUMBER: _builtins.int
+    ARTICLE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def mention(self) -> _common_pb2.EventMention:
+        """The report (source, stance, cue, time, offsets)."""
+
+    @_builtins.property
+    def article(self) -> _common_pb2.ArticleSummary:
+        """The article it is in (outlet, title, publication time)."""
+
+    def __init__(
+        self,
+        *,
+        mention: _common_pb2.EventMention | None = ...,
+        article: _common_pb2.ArticleSummary | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["article", b"article", "mention", b"mention"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["article", b"article", "mention", b"mention"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___EventReport: _TypeAlias = EventReport  # noqa: Y015
+
+@_typing.final
+class GetEventResponse(_message.Message):
+    """The result of GetEvent."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    EVENT_FIELD_NUMBER: _builtins.int
+    REPORTS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def event(self) -> _common_pb2.Event:
+        """The event."""
+
+    @_builtins.property
+    def reports(self) -> _containers.RepeatedCompositeFieldContainer[Global___EventReport]:
+        """Every report, earliest article first."""
+
+    def __init__(
+        self,
+        *,
+        event: _common_pb2.Event | None = ...,
+        reports: _abc.Iterable[Global___EventReport] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["event", b"event"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["event", b"event", "reports", b"reports"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetEventResponse: _TypeAlias = GetEventResponse  # noqa: Y015

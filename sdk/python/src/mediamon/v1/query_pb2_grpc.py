@@ -55,6 +55,16 @@ class QueryServiceStub:
                 request_serializer=mediamon_dot_v1_dot_query__pb2.ListQuotesRequest.SerializeToString,
                 response_deserializer=mediamon_dot_v1_dot_query__pb2.ListQuotesResponse.FromString,
                 _registered_method=True)
+        self.ListEvents = channel.unary_unary(
+                '/mediamon.v1.QueryService/ListEvents',
+                request_serializer=mediamon_dot_v1_dot_query__pb2.ListEventsRequest.SerializeToString,
+                response_deserializer=mediamon_dot_v1_dot_query__pb2.ListEventsResponse.FromString,
+                _registered_method=True)
+        self.GetEvent = channel.unary_unary(
+                '/mediamon.v1.QueryService/GetEvent',
+                request_serializer=mediamon_dot_v1_dot_query__pb2.GetEventRequest.SerializeToString,
+                response_deserializer=mediamon_dot_v1_dot_query__pb2.GetEventResponse.FromString,
+                _registered_method=True)
 
 
 class QueryServiceServicer:
@@ -98,6 +108,24 @@ class QueryServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListEvents(self, request, context):
+        """Events (happenings linked across articles), latest reported first: by
+        an entity taking part or the place, kind, stance of a report,
+        reporting time, contested only. Errors: INVALID_ARGUMENT (the field),
+        NOT_FOUND (an unknown entity id).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetEvent(self, request, context):
+        """One event with every report: outlet, article, source, stance, cue and
+        time. Errors: INVALID_ARGUMENT, NOT_FOUND.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_QueryServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -120,6 +148,16 @@ def add_QueryServiceServicer_to_server(servicer, server):
                     servicer.ListQuotes,
                     request_deserializer=mediamon_dot_v1_dot_query__pb2.ListQuotesRequest.FromString,
                     response_serializer=mediamon_dot_v1_dot_query__pb2.ListQuotesResponse.SerializeToString,
+            ),
+            'ListEvents': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListEvents,
+                    request_deserializer=mediamon_dot_v1_dot_query__pb2.ListEventsRequest.FromString,
+                    response_serializer=mediamon_dot_v1_dot_query__pb2.ListEventsResponse.SerializeToString,
+            ),
+            'GetEvent': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetEvent,
+                    request_deserializer=mediamon_dot_v1_dot_query__pb2.GetEventRequest.FromString,
+                    response_serializer=mediamon_dot_v1_dot_query__pb2.GetEventResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -231,6 +269,60 @@ class QueryService:
             '/mediamon.v1.QueryService/ListQuotes',
             mediamon_dot_v1_dot_query__pb2.ListQuotesRequest.SerializeToString,
             mediamon_dot_v1_dot_query__pb2.ListQuotesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListEvents(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/mediamon.v1.QueryService/ListEvents',
+            mediamon_dot_v1_dot_query__pb2.ListEventsRequest.SerializeToString,
+            mediamon_dot_v1_dot_query__pb2.ListEventsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetEvent(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/mediamon.v1.QueryService/GetEvent',
+            mediamon_dot_v1_dot_query__pb2.GetEventRequest.SerializeToString,
+            mediamon_dot_v1_dot_query__pb2.GetEventResponse.FromString,
             options,
             channel_credentials,
             insecure,

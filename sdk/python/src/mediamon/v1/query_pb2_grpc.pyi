@@ -54,6 +54,16 @@ class QueryServiceStub:
     entity the quote's article mentions, by publication time. Errors:
     INVALID_ARGUMENT (the field), NOT_FOUND (an unknown entity id).
     """
+    ListEvents: _grpc.UnaryUnaryMultiCallable[_query_pb2.ListEventsRequest, _query_pb2.ListEventsResponse]
+    """Events (happenings linked across articles), latest reported first: by
+    an entity taking part or the place, kind, stance of a report,
+    reporting time, contested only. Errors: INVALID_ARGUMENT (the field),
+    NOT_FOUND (an unknown entity id).
+    """
+    GetEvent: _grpc.UnaryUnaryMultiCallable[_query_pb2.GetEventRequest, _query_pb2.GetEventResponse]
+    """One event with every report: outlet, article, source, stance, cue and
+    time. Errors: INVALID_ARGUMENT, NOT_FOUND.
+    """
 
 @_typing.type_check_only
 class QueryServiceAsyncStub(QueryServiceStub):
@@ -80,6 +90,16 @@ class QueryServiceAsyncStub(QueryServiceStub):
     """Quotations and reported speech, newest article first: by speaker, by an
     entity the quote's article mentions, by publication time. Errors:
     INVALID_ARGUMENT (the field), NOT_FOUND (an unknown entity id).
+    """
+    ListEvents: _aio.UnaryUnaryMultiCallable[_query_pb2.ListEventsRequest, _query_pb2.ListEventsResponse]  # type: ignore[assignment]
+    """Events (happenings linked across articles), latest reported first: by
+    an entity taking part or the place, kind, stance of a report,
+    reporting time, contested only. Errors: INVALID_ARGUMENT (the field),
+    NOT_FOUND (an unknown entity id).
+    """
+    GetEvent: _aio.UnaryUnaryMultiCallable[_query_pb2.GetEventRequest, _query_pb2.GetEventResponse]  # type: ignore[assignment]
+    """One event with every report: outlet, article, source, stance, cue and
+    time. Errors: INVALID_ARGUMENT, NOT_FOUND.
     """
 
 class QueryServiceServicer(metaclass=_abc_1.ABCMeta):
@@ -128,6 +148,28 @@ class QueryServiceServicer(metaclass=_abc_1.ABCMeta):
         """Quotations and reported speech, newest article first: by speaker, by an
         entity the quote's article mentions, by publication time. Errors:
         INVALID_ARGUMENT (the field), NOT_FOUND (an unknown entity id).
+        """
+
+    @_abc_1.abstractmethod
+    def ListEvents(
+        self,
+        request: _query_pb2.ListEventsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_query_pb2.ListEventsResponse, _abc.Awaitable[_query_pb2.ListEventsResponse]]:
+        """Events (happenings linked across articles), latest reported first: by
+        an entity taking part or the place, kind, stance of a report,
+        reporting time, contested only. Errors: INVALID_ARGUMENT (the field),
+        NOT_FOUND (an unknown entity id).
+        """
+
+    @_abc_1.abstractmethod
+    def GetEvent(
+        self,
+        request: _query_pb2.GetEventRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_query_pb2.GetEventResponse, _abc.Awaitable[_query_pb2.GetEventResponse]]:
+        """One event with every report: outlet, article, source, stance, cue and
+        time. Errors: INVALID_ARGUMENT, NOT_FOUND.
         """
 
 def add_QueryServiceServicer_to_server(servicer: QueryServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -4,7 +4,7 @@
 
 import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
-import type { Amount, ArticleSummary, Entity, EventMention, Mention, Quote, TimeExpression, TimeRange } from "./common_pb.js";
+import type { Amount, ArticleSummary, Entity, Event, EventKind, EventMention, Mention, Quote, Stance, TimeExpression, TimeRange } from "./common_pb.js";
 import { file_mediamon_v1_common } from "./common_pb.js";
 import type { EntityMatch } from "./resolution_pb.js";
 import { file_mediamon_v1_resolution } from "./resolution_pb.js";
@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file mediamon/v1/query.proto.
  */
 export const file_mediamon_v1_query: GenFile = /*@__PURE__*/
-  fileDesc("ChdtZWRpYW1vbi92MS9xdWVyeS5wcm90bxILbWVkaWFtb24udjEiswEKFVNlYXJjaEFydGljbGVzUmVxdWVzdBIMCgR0ZXh0GAEgASgJEhMKC2VudGl0eV9uYW1lGAIgASgJEhIKCmVudGl0eV9pZHMYAyADKAkSLAoMcHVibGlzaF90aW1lGAQgASgLMhYubWVkaWFtb24udjEuVGltZVJhbmdlEg4KBm91dGxldBgFIAEoCRIRCglwYWdlX3NpemUYBiABKAUSEgoKcGFnZV90b2tlbhgHIAEoCSKUAQoWU2VhcmNoQXJ0aWNsZXNSZXNwb25zZRItCghhcnRpY2xlcxgBIAMoCzIbLm1lZGlhbW9uLnYxLkFydGljbGVTdW1tYXJ5EjIKEG1hdGNoZWRfZW50aXRpZXMYAiADKAsyGC5tZWRpYW1vbi52MS5FbnRpdHlNYXRjaBIXCg9uZXh0X3BhZ2VfdG9rZW4YAyABKAkiJwoRR2V0QXJ0aWNsZVJlcXVlc3QSEgoKYXJ0aWNsZV9pZBgBIAEoCSKhAgoHQXJ0aWNsZRIsCgdzdW1tYXJ5GAEgASgLMhsubWVkaWFtb24udjEuQXJ0aWNsZVN1bW1hcnkSDAoEYm9keRgCIAEoCRImCghtZW50aW9ucxgDIAMoCzIULm1lZGlhbW9uLnYxLk1lbnRpb24SIgoGcXVvdGVzGAQgAygLMhIubWVkaWFtb24udjEuUXVvdGUSNQoQdGltZV9leHByZXNzaW9ucxgFIAMoCzIbLm1lZGlhbW9uLnYxLlRpbWVFeHByZXNzaW9uEiQKB2Ftb3VudHMYBiADKAsyEy5tZWRpYW1vbi52MS5BbW91bnQSMQoOZXZlbnRfbWVudGlvbnMYByADKAsyGS5tZWRpYW1vbi52MS5FdmVudE1lbnRpb24iOwoSR2V0QXJ0aWNsZVJlc3BvbnNlEiUKB2FydGljbGUYASABKAsyFC5tZWRpYW1vbi52MS5BcnRpY2xlIlsKF0dldEVudGl0eVByb2ZpbGVSZXF1ZXN0EhMKCWVudGl0eV9pZBgBIAEoCUgAEg4KBG5hbWUYAiABKAlIABIRCgltYXhfaXRlbXMYAyABKAVCCAoGZW50aXR5IkcKCUNvTWVudGlvbhIjCgZlbnRpdHkYASABKAsyEy5tZWRpYW1vbi52MS5FbnRpdHkSFQoNYXJ0aWNsZV9jb3VudBgCIAEoDSJiChBNZW50aW9uSW5Db250ZXh0EiUKB21lbnRpb24YASABKAsyFC5tZWRpYW1vbi52MS5NZW50aW9uEhUKDWFydGljbGVfdGl0bGUYAiABKAkSEAoIc2VudGVuY2UYAyABKAkihAIKGEdldEVudGl0eVByb2ZpbGVSZXNwb25zZRIjCgZlbnRpdHkYASABKAsyEy5tZWRpYW1vbi52MS5FbnRpdHkSNgoPcmVjZW50X21lbnRpb25zGAIgAygLMh0ubWVkaWFtb24udjEuTWVudGlvbkluQ29udGV4dBItCghhcnRpY2xlcxgDIAMoCzIbLm1lZGlhbW9uLnYxLkFydGljbGVTdW1tYXJ5EisKC2NvX21lbnRpb25zGAQgAygLMhYubWVkaWFtb24udjEuQ29NZW50aW9uEi8KDW90aGVyX21hdGNoZXMYBSADKAsyGC5tZWRpYW1vbi52MS5FbnRpdHlNYXRjaCKgAQoRTGlzdFF1b3Rlc1JlcXVlc3QSGQoRc3BlYWtlcl9lbnRpdHlfaWQYASABKAkSGwoTbWVudGlvbmVkX2VudGl0eV9pZBgCIAEoCRIsCgxwdWJsaXNoX3RpbWUYAyABKAsyFi5tZWRpYW1vbi52MS5UaW1lUmFuZ2USEQoJcGFnZV9zaXplGAQgASgFEhIKCnBhZ2VfdG9rZW4YBSABKAkiYQoOUXVvdGVJbkFydGljbGUSIQoFcXVvdGUYASABKAsyEi5tZWRpYW1vbi52MS5RdW90ZRIsCgdhcnRpY2xlGAIgASgLMhsubWVkaWFtb24udjEuQXJ0aWNsZVN1bW1hcnkiWgoSTGlzdFF1b3Rlc1Jlc3BvbnNlEisKBnF1b3RlcxgBIAMoCzIbLm1lZGlhbW9uLnYxLlF1b3RlSW5BcnRpY2xlEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCTLoAgoMUXVlcnlTZXJ2aWNlElkKDlNlYXJjaEFydGljbGVzEiIubWVkaWFtb24udjEuU2VhcmNoQXJ0aWNsZXNSZXF1ZXN0GiMubWVkaWFtb24udjEuU2VhcmNoQXJ0aWNsZXNSZXNwb25zZRJNCgpHZXRBcnRpY2xlEh4ubWVkaWFtb24udjEuR2V0QXJ0aWNsZVJlcXVlc3QaHy5tZWRpYW1vbi52MS5HZXRBcnRpY2xlUmVzcG9uc2USXwoQR2V0RW50aXR5UHJvZmlsZRIkLm1lZGlhbW9uLnYxLkdldEVudGl0eVByb2ZpbGVSZXF1ZXN0GiUubWVkaWFtb24udjEuR2V0RW50aXR5UHJvZmlsZVJlc3BvbnNlEk0KCkxpc3RRdW90ZXMSHi5tZWRpYW1vbi52MS5MaXN0UXVvdGVzUmVxdWVzdBofLm1lZGlhbW9uLnYxLkxpc3RRdW90ZXNSZXNwb25zZWIGcHJvdG8z", [file_mediamon_v1_common, file_mediamon_v1_resolution]);
+  fileDesc("ChdtZWRpYW1vbi92MS9xdWVyeS5wcm90bxILbWVkaWFtb24udjEiswEKFVNlYXJjaEFydGljbGVzUmVxdWVzdBIMCgR0ZXh0GAEgASgJEhMKC2VudGl0eV9uYW1lGAIgASgJEhIKCmVudGl0eV9pZHMYAyADKAkSLAoMcHVibGlzaF90aW1lGAQgASgLMhYubWVkaWFtb24udjEuVGltZVJhbmdlEg4KBm91dGxldBgFIAEoCRIRCglwYWdlX3NpemUYBiABKAUSEgoKcGFnZV90b2tlbhgHIAEoCSKUAQoWU2VhcmNoQXJ0aWNsZXNSZXNwb25zZRItCghhcnRpY2xlcxgBIAMoCzIbLm1lZGlhbW9uLnYxLkFydGljbGVTdW1tYXJ5EjIKEG1hdGNoZWRfZW50aXRpZXMYAiADKAsyGC5tZWRpYW1vbi52MS5FbnRpdHlNYXRjaBIXCg9uZXh0X3BhZ2VfdG9rZW4YAyABKAkiJwoRR2V0QXJ0aWNsZVJlcXVlc3QSEgoKYXJ0aWNsZV9pZBgBIAEoCSKhAgoHQXJ0aWNsZRIsCgdzdW1tYXJ5GAEgASgLMhsubWVkaWFtb24udjEuQXJ0aWNsZVN1bW1hcnkSDAoEYm9keRgCIAEoCRImCghtZW50aW9ucxgDIAMoCzIULm1lZGlhbW9uLnYxLk1lbnRpb24SIgoGcXVvdGVzGAQgAygLMhIubWVkaWFtb24udjEuUXVvdGUSNQoQdGltZV9leHByZXNzaW9ucxgFIAMoCzIbLm1lZGlhbW9uLnYxLlRpbWVFeHByZXNzaW9uEiQKB2Ftb3VudHMYBiADKAsyEy5tZWRpYW1vbi52MS5BbW91bnQSMQoOZXZlbnRfbWVudGlvbnMYByADKAsyGS5tZWRpYW1vbi52MS5FdmVudE1lbnRpb24iOwoSR2V0QXJ0aWNsZVJlc3BvbnNlEiUKB2FydGljbGUYASABKAsyFC5tZWRpYW1vbi52MS5BcnRpY2xlIlsKF0dldEVudGl0eVByb2ZpbGVSZXF1ZXN0EhMKCWVudGl0eV9pZBgBIAEoCUgAEg4KBG5hbWUYAiABKAlIABIRCgltYXhfaXRlbXMYAyABKAVCCAoGZW50aXR5IkcKCUNvTWVudGlvbhIjCgZlbnRpdHkYASABKAsyEy5tZWRpYW1vbi52MS5FbnRpdHkSFQoNYXJ0aWNsZV9jb3VudBgCIAEoDSJiChBNZW50aW9uSW5Db250ZXh0EiUKB21lbnRpb24YASABKAsyFC5tZWRpYW1vbi52MS5NZW50aW9uEhUKDWFydGljbGVfdGl0bGUYAiABKAkSEAoIc2VudGVuY2UYAyABKAkihAIKGEdldEVudGl0eVByb2ZpbGVSZXNwb25zZRIjCgZlbnRpdHkYASABKAsyEy5tZWRpYW1vbi52MS5FbnRpdHkSNgoPcmVjZW50X21lbnRpb25zGAIgAygLMh0ubWVkaWFtb24udjEuTWVudGlvbkluQ29udGV4dBItCghhcnRpY2xlcxgDIAMoCzIbLm1lZGlhbW9uLnYxLkFydGljbGVTdW1tYXJ5EisKC2NvX21lbnRpb25zGAQgAygLMhYubWVkaWFtb24udjEuQ29NZW50aW9uEi8KDW90aGVyX21hdGNoZXMYBSADKAsyGC5tZWRpYW1vbi52MS5FbnRpdHlNYXRjaCKgAQoRTGlzdFF1b3Rlc1JlcXVlc3QSGQoRc3BlYWtlcl9lbnRpdHlfaWQYASABKAkSGwoTbWVudGlvbmVkX2VudGl0eV9pZBgCIAEoCRIsCgxwdWJsaXNoX3RpbWUYAyABKAsyFi5tZWRpYW1vbi52MS5UaW1lUmFuZ2USEQoJcGFnZV9zaXplGAQgASgFEhIKCnBhZ2VfdG9rZW4YBSABKAkiYQoOUXVvdGVJbkFydGljbGUSIQoFcXVvdGUYASABKAsyEi5tZWRpYW1vbi52MS5RdW90ZRIsCgdhcnRpY2xlGAIgASgLMhsubWVkaWFtb24udjEuQXJ0aWNsZVN1bW1hcnkiWgoSTGlzdFF1b3Rlc1Jlc3BvbnNlEisKBnF1b3RlcxgBIAMoCzIbLm1lZGlhbW9uLnYxLlF1b3RlSW5BcnRpY2xlEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSL3AQoRTGlzdEV2ZW50c1JlcXVlc3QSEQoJZW50aXR5X2lkGAEgASgJEhcKD3BsYWNlX2VudGl0eV9pZBgCIAEoCRIlCgVraW5kcxgDIAMoDjIWLm1lZGlhbW9uLnYxLkV2ZW50S2luZBIjCgZzdGFuY2UYBCABKA4yEy5tZWRpYW1vbi52MS5TdGFuY2USFgoOY29udGVzdGVkX29ubHkYBSABKAgSKwoLcmVwb3J0X3RpbWUYBiABKAsyFi5tZWRpYW1vbi52MS5UaW1lUmFuZ2USEQoJcGFnZV9zaXplGAcgASgFEhIKCnBhZ2VfdG9rZW4YCCABKAkiUQoSTGlzdEV2ZW50c1Jlc3BvbnNlEiIKBmV2ZW50cxgBIAMoCzISLm1lZGlhbW9uLnYxLkV2ZW50EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSIjCg9HZXRFdmVudFJlcXVlc3QSEAoIZXZlbnRfaWQYASABKAkiZwoLRXZlbnRSZXBvcnQSKgoHbWVudGlvbhgBIAEoCzIZLm1lZGlhbW9uLnYxLkV2ZW50TWVudGlvbhIsCgdhcnRpY2xlGAIgASgLMhsubWVkaWFtb24udjEuQXJ0aWNsZVN1bW1hcnkiYAoQR2V0RXZlbnRSZXNwb25zZRIhCgVldmVudBgBIAEoCzISLm1lZGlhbW9uLnYxLkV2ZW50EikKB3JlcG9ydHMYAiADKAsyGC5tZWRpYW1vbi52MS5FdmVudFJlcG9ydDKABAoMUXVlcnlTZXJ2aWNlElkKDlNlYXJjaEFydGljbGVzEiIubWVkaWFtb24udjEuU2VhcmNoQXJ0aWNsZXNSZXF1ZXN0GiMubWVkaWFtb24udjEuU2VhcmNoQXJ0aWNsZXNSZXNwb25zZRJNCgpHZXRBcnRpY2xlEh4ubWVkaWFtb24udjEuR2V0QXJ0aWNsZVJlcXVlc3QaHy5tZWRpYW1vbi52MS5HZXRBcnRpY2xlUmVzcG9uc2USXwoQR2V0RW50aXR5UHJvZmlsZRIkLm1lZGlhbW9uLnYxLkdldEVudGl0eVByb2ZpbGVSZXF1ZXN0GiUubWVkaWFtb24udjEuR2V0RW50aXR5UHJvZmlsZVJlc3BvbnNlEk0KCkxpc3RRdW90ZXMSHi5tZWRpYW1vbi52MS5MaXN0UXVvdGVzUmVxdWVzdBofLm1lZGlhbW9uLnYxLkxpc3RRdW90ZXNSZXNwb25zZRJNCgpMaXN0RXZlbnRzEh4ubWVkaWFtb24udjEuTGlzdEV2ZW50c1JlcXVlc3QaHy5tZWRpYW1vbi52MS5MaXN0RXZlbnRzUmVzcG9uc2USRwoIR2V0RXZlbnQSHC5tZWRpYW1vbi52MS5HZXRFdmVudFJlcXVlc3QaHS5tZWRpYW1vbi52MS5HZXRFdmVudFJlc3BvbnNlYgZwcm90bzM", [file_mediamon_v1_common, file_mediamon_v1_resolution]);
 
 /**
  * Article search. Every filter is optional; all given filters must hold.
@@ -484,6 +484,182 @@ export const ListQuotesResponseSchema: GenMessage<ListQuotesResponse> = /*@__PUR
   messageDesc(file_mediamon_v1_query, 11);
 
 /**
+ * Which events to list. Every filter is optional; all given filters must
+ * hold.
+ *
+ * @generated from message mediamon.v1.ListEventsRequest
+ */
+export type ListEventsRequest = Message<"mediamon.v1.ListEventsRequest"> & {
+  /**
+   * Only events this entity took part in, or that took place there.
+   *
+   * @generated from field: string entity_id = 1;
+   */
+  entityId: string;
+
+  /**
+   * Only events that took place here.
+   *
+   * @generated from field: string place_entity_id = 2;
+   */
+  placeEntityId: string;
+
+  /**
+   * Only events of these kinds (EVENT_KIND_MEET includes planned meetings).
+   *
+   * @generated from field: repeated mediamon.v1.EventKind kinds = 3;
+   */
+  kinds: EventKind[];
+
+  /**
+   * Only events with a report of this stance.
+   *
+   * @generated from field: mediamon.v1.Stance stance = 4;
+   */
+  stance: Stance;
+
+  /**
+   * Only events some report supports and another denies.
+   *
+   * @generated from field: bool contested_only = 5;
+   */
+  contestedOnly: boolean;
+
+  /**
+   * Only events reported in this range.
+   *
+   * @generated from field: mediamon.v1.TimeRange report_time = 6;
+   */
+  reportTime?: TimeRange | undefined;
+
+  /**
+   * At most this many events (default 20, at most 100).
+   *
+   * @generated from field: int32 page_size = 7;
+   */
+  pageSize: number;
+
+  /**
+   * A token from a previous response's next_page_token.
+   *
+   * @generated from field: string page_token = 8;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message mediamon.v1.ListEventsRequest.
+ * Use `create(ListEventsRequestSchema)` to create a new message.
+ */
+export const ListEventsRequestSchema: GenMessage<ListEventsRequest> = /*@__PURE__*/
+  messageDesc(file_mediamon_v1_query, 12);
+
+/**
+ * The result of ListEvents.
+ *
+ * @generated from message mediamon.v1.ListEventsResponse
+ */
+export type ListEventsResponse = Message<"mediamon.v1.ListEventsResponse"> & {
+  /**
+   * Matching events, latest reported first.
+   *
+   * @generated from field: repeated mediamon.v1.Event events = 1;
+   */
+  events: Event[];
+
+  /**
+   * Pass to the next call for more; empty when there is no more.
+   *
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+};
+
+/**
+ * Describes the message mediamon.v1.ListEventsResponse.
+ * Use `create(ListEventsResponseSchema)` to create a new message.
+ */
+export const ListEventsResponseSchema: GenMessage<ListEventsResponse> = /*@__PURE__*/
+  messageDesc(file_mediamon_v1_query, 13);
+
+/**
+ * Which event to return.
+ *
+ * @generated from message mediamon.v1.GetEventRequest
+ */
+export type GetEventRequest = Message<"mediamon.v1.GetEventRequest"> & {
+  /**
+   * The event's id.
+   *
+   * @generated from field: string event_id = 1;
+   */
+  eventId: string;
+};
+
+/**
+ * Describes the message mediamon.v1.GetEventRequest.
+ * Use `create(GetEventRequestSchema)` to create a new message.
+ */
+export const GetEventRequestSchema: GenMessage<GetEventRequest> = /*@__PURE__*/
+  messageDesc(file_mediamon_v1_query, 14);
+
+/**
+ * One report of an event, with its article.
+ *
+ * @generated from message mediamon.v1.EventReport
+ */
+export type EventReport = Message<"mediamon.v1.EventReport"> & {
+  /**
+   * The report (source, stance, cue, time, offsets).
+   *
+   * @generated from field: mediamon.v1.EventMention mention = 1;
+   */
+  mention?: EventMention | undefined;
+
+  /**
+   * The article it is in (outlet, title, publication time).
+   *
+   * @generated from field: mediamon.v1.ArticleSummary article = 2;
+   */
+  article?: ArticleSummary | undefined;
+};
+
+/**
+ * Describes the message mediamon.v1.EventReport.
+ * Use `create(EventReportSchema)` to create a new message.
+ */
+export const EventReportSchema: GenMessage<EventReport> = /*@__PURE__*/
+  messageDesc(file_mediamon_v1_query, 15);
+
+/**
+ * The result of GetEvent.
+ *
+ * @generated from message mediamon.v1.GetEventResponse
+ */
+export type GetEventResponse = Message<"mediamon.v1.GetEventResponse"> & {
+  /**
+   * The event.
+   *
+   * @generated from field: mediamon.v1.Event event = 1;
+   */
+  event?: Event | undefined;
+
+  /**
+   * Every report, earliest article first.
+   *
+   * @generated from field: repeated mediamon.v1.EventReport reports = 2;
+   */
+  reports: EventReport[];
+};
+
+/**
+ * Describes the message mediamon.v1.GetEventResponse.
+ * Use `create(GetEventResponseSchema)` to create a new message.
+ */
+export const GetEventResponseSchema: GenMessage<GetEventResponse> = /*@__PURE__*/
+  messageDesc(file_mediamon_v1_query, 16);
+
+/**
  * Every read an analyst or a newsroom system needs. Needs the `read` scope.
  *
  * @generated from service mediamon.v1.QueryService
@@ -537,6 +713,30 @@ export const QueryService: GenService<{
     methodKind: "unary";
     input: typeof ListQuotesRequestSchema;
     output: typeof ListQuotesResponseSchema;
+  },
+  /**
+   * Events (happenings linked across articles), latest reported first: by
+   * an entity taking part or the place, kind, stance of a report,
+   * reporting time, contested only. Errors: INVALID_ARGUMENT (the field),
+   * NOT_FOUND (an unknown entity id).
+   *
+   * @generated from rpc mediamon.v1.QueryService.ListEvents
+   */
+  listEvents: {
+    methodKind: "unary";
+    input: typeof ListEventsRequestSchema;
+    output: typeof ListEventsResponseSchema;
+  },
+  /**
+   * One event with every report: outlet, article, source, stance, cue and
+   * time. Errors: INVALID_ARGUMENT, NOT_FOUND.
+   *
+   * @generated from rpc mediamon.v1.QueryService.GetEvent
+   */
+  getEvent: {
+    methodKind: "unary";
+    input: typeof GetEventRequestSchema;
+    output: typeof GetEventResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_mediamon_v1_query, 0);

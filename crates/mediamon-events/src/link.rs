@@ -1,0 +1,197 @@
+//! One event, many reports: whether an article's report of a happening is
+//! one already known (from other articles and outlets) or a new one. Pure,
+//! so the resolver decides and a benchmark scores alike.
+//!
+//! Two reports are one happening when they are of one kind family, share a
+//! participant (or, naming none, the place), and nothing tells them apart:
+//! days said on both sides that lie apart rule it out (the same two people
+//! meeting in November and in February are two events); two places named
+//! count against it.
+
+use chrono::NaiveDate;
+
+use crate::Kind;
+
+/// What a report (or a known event) says of a happening, with entities of
+/// type `E`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Happening<E> {
+    pub kind: Kind,
+    pub participants: Vec<E>,
+    pub place: Option<E>,
+    /// The days it happened on, when said.
+    pub days: Option<(NaiveDate, NaiveDate)>,
+    /// When it was reported (the article's publication day); a known event:
+    /// its latest report.
+    pub reported: NaiveDate,
+}
+
+/// The decision for one report, with the candidates weighed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Linked<E> {
+    /// The known event it is, or `None` for a new one.
+    pub event: Option<E>,
+    pub score: f64,
+    /// Every candidate with its score (0 when something told them apart),
+    /// best first.
+    pub weighed: Vec<(E, f64)>,
+    /// Why, in words.
+    pub note: String,
+}
+
+/// Days said on both sides may be this far apart and still be one
+/// happening (a report dated by its publication, a late report).
+const DAY_SLACK: i64 = 2;
+/// With no days said, reports this far apart are not linked.
+const REPORT_WINDOW: i64 = 30;
+/// A candidate at least this good is the same happening.
+pub const LINK: f64 = 0.5;
+
+/// How much `a` and `b` look like one happening, in [0, 1]; 0 when
+/// something tells them apart.
+pub fn similarity<E: Eq>(a: &Happening<E>, b: &Happening<E>) -> f64 {
+    if a.kind.family() != b.kind.family() {
+        return 0.0;
+    }
+    match (a.days, b.days) {
+        (Some((a1, a2)), Some((b1, b2))) => {
+            if (b1 - a2).num_days() > DAY_SLACK || (a1 - b2).num_days() > DAY_SLACK {
+                return 0.0;
+            }
+        }
+        _ => {
+            if (a.reported - b.reported).num_days().abs() > REPORT_WINDOW {
+                return 0.0;
+            }
+        }
+    }
+    let shared = a
+        .participants
+        .iter()
+        .filter(|p| b.participants.contains(p))
+        .count();
+    let same_place = a.place.is_some() && a.place == b.place;
+    if shared == 0 && !(same_place && (a.participants.is_empty() || b.participants.is_empty())) {
+        return 0.0;
+    }
+    let union = a.participants.len() + b.participants.len() - shared;
+    let overlap = if union == 0 {
+        0.0
+    } else {
+        shared as f64 / union as f64
+    };
+    // A shared participant is a start; the place and the days agreeing
+    // make it sure. Two places named count against (one may lie in the
+    // other: Tehran and Iran), without ruling it out.
+    let mut score = 0.45 + 0.3 * overlap;
+    if same_place {
+        score += 0.2;
+    } else if a.place.is_some() && b.place.is_some() {
+        score -= 0.2;
+    }
+    if a.days.is_some() && b.days.is_some() {
+        score += 0.1;
+    }
+    score.min(1.0)
+}
+
+/// Decides whether `report` is one of the `known` events.
+pub fn link<E: Copy + Eq>(report: &Happening<E>, known: &[(E, Happening<E>)]) -> Linked<E> {
+    let mut weighed: Vec<(E, f64)> = known
+        .iter()
+        .map(|(e, h)| (*e, similarity(report, h)))
+        .collect();
+    weighed.sort_by(|a, b| b.1.total_cmp(&a.1));
+    match weighed.first().copied() {
+        Some((event, score)) if score >= LINK => Linked {
+            event: Some(event),
+            score,
+            note: format!(
+                "the same {} as a known event: shared participants{}",
+                report.kind.family().code(),
+                if report.place.is_some() {
+                    ", place"
+                } else {
+                    ""
+                }
+            ),
+            weighed,
+        },
+        best => Linked {
+            event: None,
+            score: best.map_or(0.0, |b| b.1),
+            note: if best.is_some() {
+                "no known event close enough: a new one".to_string()
+            } else {
+                "no known event of this kind with these participants: a new one".to_string()
+            },
+            weighed,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, 2, d).expect("date")
+    }
+
+    fn meeting(
+        participants: &[u32],
+        place: Option<u32>,
+        days: Option<(u32, u32)>,
+    ) -> Happening<u32> {
+        Happening {
+            kind: Kind::Meet,
+            participants: participants.to_vec(),
+            place,
+            days: days.map(|(a, b)| (day(a), day(b))),
+            reported: day(10),
+        }
+    }
+
+    #[test]
+    fn reports_that_share_participants_are_one_event() {
+        let known = [(7, meeting(&[1, 2], Some(9), Some((1, 1))))];
+        let d = link(&meeting(&[1, 2], Some(9), None), &known);
+        assert_eq!(d.event, Some(7), "{d:?}");
+        // A plan to meet and the meeting are one happening.
+        let plan = Happening {
+            kind: Kind::PlanMeet,
+            ..meeting(&[2], None, None)
+        };
+        assert_eq!(link(&plan, &known).event, Some(7));
+    }
+
+    #[test]
+    fn another_place_or_other_days_is_another_event() {
+        let known = [(7, meeting(&[1, 2, 3], Some(9), Some((1, 1))))];
+        assert_eq!(link(&meeting(&[1, 4], Some(8), None), &known).event, None);
+        assert_eq!(
+            link(&meeting(&[1, 2], None, Some((20, 21))), &known).event,
+            None
+        );
+        // No participant in common: nothing to say it is the same.
+        assert_eq!(link(&meeting(&[5], None, None), &known).event, None);
+        // Another kind of happening.
+        let arrest = Happening {
+            kind: Kind::Arrest,
+            ..meeting(&[1, 2], Some(9), None)
+        };
+        assert_eq!(link(&arrest, &known).event, None);
+    }
+
+    #[test]
+    fn the_best_candidate_wins_and_all_are_weighed() {
+        let known = [
+            (7, meeting(&[1, 5], None, None)),
+            (8, meeting(&[1, 2], Some(9), None)),
+        ];
+        let d = link(&meeting(&[1, 2], Some(9), None), &known);
+        assert_eq!(d.event, Some(8));
+        assert_eq!(d.weighed.len(), 2);
+        assert!(d.weighed[0].1 > d.weighed[1].1);
+    }
+}

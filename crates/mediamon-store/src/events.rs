@@ -1,0 +1,292 @@
+//! Event records: linking an article's reports of happenings to the events
+//! other articles reported (in a transaction whose advisory locks on the
+//! participants keep concurrent resolvers from creating twins), and reading
+//! events with every report.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{
+    ConnectionTrait, DatabaseTransaction, DbBackend, FromQueryResult, Statement, TransactionTrait,
+};
+use uuid::Uuid;
+
+use crate::{Result, Store};
+
+/// An article's reports of one happening (one `article_group`), not yet
+/// linked, with the entities their names resolved to.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct ReportGroup {
+    pub article_group: i32,
+    /// The kind code of the group's first report.
+    pub kind: String,
+    pub participants: Vec<Uuid>,
+    pub place: Option<Uuid>,
+    pub first_day: Option<NaiveDate>,
+    pub last_day: Option<NaiveDate>,
+    /// The article's publication (else ingestion) day.
+    pub reported: NaiveDate,
+}
+
+/// A known event as linking sees it.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct KnownEvent {
+    pub id: Uuid,
+    pub kind: String,
+    pub participant_entity_ids: Vec<Uuid>,
+    pub place_entity_id: Option<Uuid>,
+    pub first_day: Option<NaiveDate>,
+    pub last_day: Option<NaiveDate>,
+    pub last_reported: NaiveDate,
+}
+
+/// How far apart in reporting time a candidate event may be, in days.
+const CANDIDATE_DAYS: i32 = 60;
+/// At most this many candidates are weighed per report.
+const CANDIDATES: i64 = 50;
+
+/// Linking one article's reports, in one transaction.
+pub struct EventTxn {
+    txn: DatabaseTransaction,
+}
+
+impl Store {
+    /// Starts linking an article's reports: its groups not linked yet
+    /// (linking again after a retry finds only what is left).
+    #[tracing::instrument(name = "store.begin_event_linking", skip_all)]
+    pub async fn begin_event_linking(
+        &self,
+        article_id: Uuid,
+    ) -> Result<(EventTxn, Vec<ReportGroup>)> {
+        let txn = self.db.begin().await?;
+        let groups = ReportGroup::find_by_statement(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT g.article_group, g.kind, \
+               ARRAY(SELECT DISTINCT m.entity_id FROM event_mentions e, \
+                 unnest(e.participant_mention_ids) AS p(id) JOIN mentions m ON m.id = p.id \
+                 WHERE e.article_id = $1 AND e.article_group = g.article_group \
+                   AND m.entity_id IS NOT NULL) AS participants, \
+               (SELECT m.entity_id FROM event_mentions e JOIN mentions m \
+                 ON m.id = e.place_mention_id \
+                 WHERE e.article_id = $1 AND e.article_group = g.article_group \
+                   AND m.entity_id IS NOT NULL ORDER BY e.start_offset LIMIT 1) AS place, \
+               g.first_day, g.last_day, g.reported \
+             FROM (SELECT e.article_group, (array_agg(e.kind ORDER BY e.start_offset))[1] AS kind, \
+                     min(e.first_day) AS first_day, max(e.last_day) AS last_day, \
+                     coalesce(a.published_at, a.ingested_at)::date AS reported \
+                   FROM event_mentions e JOIN articles a ON a.id = e.article_id \
+                   WHERE e.article_id = $1 AND e.event_id IS NULL \
+                   GROUP BY e.article_group, a.published_at, a.ingested_at) g \
+             ORDER BY g.article_group",
+            [article_id.into()],
+        ))
+        .all(&txn)
+        .await?;
+        Ok((EventTxn { txn }, groups))
+    }
+}
+
+impl EventTxn {
+    /// Takes transaction-scoped advisory locks on `keys`, in one statement
+    /// and a fixed order: two articles reporting one happening share a
+    /// participant's (or the place's) key, so the second waits and then
+    /// sees the event the first created.
+    pub async fn lock(&self, keys: Vec<String>) -> Result<()> {
+        crate::resolution::advisory_locks(&self.txn, keys).await
+    }
+
+    /// Known events of `kind` that share a participant or the place, reported
+    /// within two months of `reported`, latest first.
+    pub async fn candidates(
+        &self,
+        kind: &str,
+        participants: &[Uuid],
+        place: Option<Uuid>,
+        reported: NaiveDate,
+    ) -> Result<Vec<KnownEvent>> {
+        Ok(
+            KnownEvent::find_by_statement(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT id, kind, participant_entity_ids, place_entity_id, first_day, last_day, \
+                    last_reported \
+             FROM events WHERE kind = $1 \
+               AND (participant_entity_ids && $2::uuid[] OR place_entity_id = $3) \
+               AND last_reported >= $4::date - $5 AND first_reported <= $4::date + $5 \
+             ORDER BY last_reported DESC, id DESC LIMIT $6",
+                [
+                    kind.into(),
+                    participants.to_vec().into(),
+                    place.into(),
+                    reported.into(),
+                    CANDIDATE_DAYS.into(),
+                    CANDIDATES.into(),
+                ],
+            ))
+            .all(&self.txn)
+            .await?,
+        )
+    }
+
+    /// Links the article's group to `event` (widening what the event
+    /// knows), or to a new event of `kind` when `event` is `None`; keeps
+    /// `evidence` (JSON) with each report. The event's id.
+    pub async fn link(
+        &self,
+        article_id: Uuid,
+        group: &ReportGroup,
+        kind: &str,
+        event: Option<Uuid>,
+        evidence: &serde_json::Value,
+    ) -> Result<Uuid> {
+        let id = event.unwrap_or_else(Uuid::now_v7);
+        let values = vec![
+            id.into(),
+            kind.into(),
+            group.participants.clone().into(),
+            group.place.into(),
+            group.first_day.into(),
+            group.last_day.into(),
+            group.reported.into(),
+        ];
+        let sql = if event.is_some() {
+            // least / greatest skip NULLs: a day said once is kept.
+            "UPDATE events SET participant_entity_ids = ARRAY(SELECT DISTINCT x FROM \
+               unnest(participant_entity_ids || $3::uuid[]) AS x), \
+             place_entity_id = coalesce(place_entity_id, $4), \
+             first_day = least(first_day, $5), last_day = greatest(last_day, $6), \
+             first_reported = least(first_reported, $7), \
+             last_reported = greatest(last_reported, $7), updated_at = now() \
+             WHERE id = $1 AND kind = $2"
+        } else {
+            "INSERT INTO events (id, kind, participant_entity_ids, place_entity_id, first_day, \
+               last_day, first_reported, last_reported) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)"
+        };
+        self.txn
+            .execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                sql,
+                values,
+            ))
+            .await?;
+        self.txn
+            .execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "UPDATE event_mentions SET event_id = $1, link_evidence = $2::jsonb \
+                 WHERE article_id = $3 AND article_group = $4",
+                [
+                    id.into(),
+                    evidence.to_string().into(),
+                    article_id.into(),
+                    group.article_group.into(),
+                ],
+            ))
+            .await?;
+        Ok(id)
+    }
+
+    pub async fn commit(self) -> Result<()> {
+        Ok(self.txn.commit().await?)
+    }
+}
+
+/// An event as listed: what it is, who took part, and what its reports say.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct EventRow {
+    pub id: Uuid,
+    pub kind: String,
+    /// `{entity_id, name}` objects (JSON), in the order first reported.
+    pub participants: serde_json::Value,
+    pub place_entity_id: Option<Uuid>,
+    pub place_name: Option<String>,
+    pub first_day: Option<NaiveDate>,
+    pub last_day: Option<NaiveDate>,
+    pub first_reported: NaiveDate,
+    pub last_reported: NaiveDate,
+    pub reports: i64,
+    pub articles: i64,
+    /// Some report holds it happened (or will) and some denies it.
+    pub contested: bool,
+    /// Stance codes of its reports, each once.
+    pub stances: Vec<String>,
+}
+
+/// Filters of an event listing; empty fields do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct EventFilter {
+    /// Events this entity took part in (or that took place there).
+    pub entity: Option<Uuid>,
+    pub place: Option<Uuid>,
+    /// Kind codes; a family's members count.
+    pub kinds: Vec<String>,
+    /// Events with a report of this stance code.
+    pub stance: Option<String>,
+    pub contested_only: bool,
+    /// Reported (first or last) in this range.
+    pub from: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+}
+
+const EVENT_COLUMNS: &str = "ev.id, ev.kind, \
+    coalesce((SELECT jsonb_agg(jsonb_build_object('entity_id', e.id, 'name', e.canonical_name) \
+       ORDER BY p.ord) FROM unnest(ev.participant_entity_ids) WITH ORDINALITY AS p(id, ord) \
+       JOIN entities e ON e.id = p.id), '[]'::jsonb) AS participants, \
+    ev.place_entity_id, (SELECT canonical_name FROM entities WHERE id = ev.place_entity_id) \
+       AS place_name, \
+    ev.first_day, ev.last_day, ev.first_reported, ev.last_reported, \
+    (SELECT count(*) FROM event_mentions m WHERE m.event_id = ev.id) AS reports, \
+    (SELECT count(DISTINCT m.article_id) FROM event_mentions m WHERE m.event_id = ev.id) \
+       AS articles, \
+    (EXISTS (SELECT 1 FROM event_mentions m WHERE m.event_id = ev.id \
+       AND m.stance IN ('reported', 'alleged', 'planned', 'confirmed')) \
+     AND EXISTS (SELECT 1 FROM event_mentions m WHERE m.event_id = ev.id \
+       AND m.stance = 'denied')) AS contested, \
+    ARRAY(SELECT DISTINCT m.stance FROM event_mentions m WHERE m.event_id = ev.id \
+       ORDER BY 1) AS stances";
+
+impl Store {
+    /// Events matching a filter, latest reported first.
+    #[tracing::instrument(name = "store.list_events", skip_all, fields(offset, limit))]
+    pub async fn list_events(
+        &self,
+        filter: &EventFilter,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Vec<EventRow>> {
+        let stmt = Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            format!(
+                "SELECT * FROM (SELECT {EVENT_COLUMNS} FROM events ev \
+                 WHERE ($1::uuid IS NULL OR ev.participant_entity_ids @> ARRAY[$1::uuid] \
+                        OR ev.place_entity_id = $1) \
+                   AND ($2::uuid IS NULL OR ev.place_entity_id = $2) \
+                   AND (cardinality($3::text[]) = 0 OR ev.kind = ANY($3::text[])) \
+                   AND ($4::timestamptz IS NULL OR ev.last_reported >= $4::date) \
+                   AND ($5::timestamptz IS NULL OR ev.first_reported < $5::date) \
+                 ) x \
+                 WHERE ($6::text IS NULL OR $6 = ANY(x.stances)) AND (NOT $7 OR x.contested) \
+                 ORDER BY x.last_reported DESC, x.id DESC LIMIT $8 OFFSET $9"
+            ),
+            [
+                filter.entity.into(),
+                filter.place.into(),
+                filter.kinds.clone().into(),
+                filter.from.into(),
+                filter.until.into(),
+                filter.stance.clone().into(),
+                filter.contested_only.into(),
+                i64::try_from(limit).unwrap_or(i64::MAX).into(),
+                i64::try_from(offset).unwrap_or(i64::MAX).into(),
+            ],
+        );
+        Ok(EventRow::find_by_statement(stmt).all(&self.db).await?)
+    }
+
+    /// One event as listed.
+    pub async fn get_event(&self, id: Uuid) -> Result<Option<EventRow>> {
+        Ok(EventRow::find_by_statement(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            format!("SELECT {EVENT_COLUMNS} FROM events ev WHERE ev.id = $1"),
+            [id.into()],
+        ))
+        .one(&self.db)
+        .await?)
+    }
+}
