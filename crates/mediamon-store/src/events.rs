@@ -40,8 +40,9 @@ pub struct KnownEvent {
 
 /// How far apart in reporting time a candidate event may be, in days.
 const CANDIDATE_DAYS: i32 = 60;
-/// At most this many candidates are weighed per report.
-const CANDIDATES: i64 = 50;
+/// Per participant (or place), its latest this many events of the kind are
+/// candidates.
+const PER_KEY: i64 = 20;
 
 /// Linking one article's reports, in one transaction.
 pub struct EventTxn {
@@ -93,36 +94,37 @@ impl EventTxn {
         crate::resolution::advisory_locks(&self.txn, keys).await
     }
 
-    /// Known events of `kind` that share a participant or the place, reported
-    /// within two months of `reported`, latest first.
+    /// Known events of these kinds that share one of `keys` (participant or
+    /// place entities; each key's latest [`PER_KEY`] events of a kind),
+    /// reported within two months of `reported`, latest first: the
+    /// candidates of all an article's reports in one query.
     pub async fn candidates(
         &self,
-        kind: &str,
-        participants: &[Uuid],
-        place: Option<Uuid>,
+        kinds: &[String],
+        keys: &[Uuid],
         reported: NaiveDate,
     ) -> Result<Vec<KnownEvent>> {
-        Ok(
-            KnownEvent::find_by_statement(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "SELECT id, kind, participant_entity_ids, place_entity_id, first_day, last_day, \
-                    last_reported \
-             FROM events WHERE kind = $1 \
-               AND (participant_entity_ids && $2::uuid[] OR place_entity_id = $3) \
-               AND last_reported >= $4::date - $5 AND first_reported <= $4::date + $5 \
-             ORDER BY last_reported DESC, id DESC LIMIT $6",
-                [
-                    kind.into(),
-                    participants.to_vec().into(),
-                    place.into(),
-                    reported.into(),
-                    CANDIDATE_DAYS.into(),
-                    CANDIDATES.into(),
-                ],
-            ))
-            .all(&self.txn)
-            .await?,
-        )
+        let stmt = Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT e.id, e.kind, e.participant_entity_ids, e.place_entity_id, e.first_day, \
+                    e.last_day, e.last_reported \
+             FROM events e WHERE e.id IN ( \
+               SELECT x.event_id FROM unnest($2::uuid[]) AS k(entity_id), \
+                 unnest($1::text[]) AS c(kind) \
+               CROSS JOIN LATERAL (SELECT event_id FROM event_keys \
+                 WHERE entity_id = k.entity_id AND kind = c.kind \
+                 ORDER BY event_id DESC LIMIT $5) x) \
+               AND e.last_reported >= $3::date - $4 AND e.first_reported <= $3::date + $4 \
+             ORDER BY e.last_reported DESC, e.id DESC",
+            [
+                kinds.to_vec().into(),
+                keys.to_vec().into(),
+                reported.into(),
+                CANDIDATE_DAYS.into(),
+                PER_KEY.into(),
+            ],
+        );
+        Ok(KnownEvent::find_by_statement(stmt).all(&self.txn).await?)
     }
 
     /// Links the article's group to `event` (widening what the event
@@ -137,42 +139,48 @@ impl EventTxn {
         evidence: &serde_json::Value,
     ) -> Result<Uuid> {
         let id = event.unwrap_or_else(Uuid::now_v7);
-        let values = vec![
-            id.into(),
-            kind.into(),
-            group.participants.clone().into(),
-            group.place.into(),
-            group.first_day.into(),
-            group.last_day.into(),
-            group.reported.into(),
-        ];
-        let sql = if event.is_some() {
-            // least / greatest skip NULLs: a day said once is kept.
+        let write = if event.is_some() {
+            // least / greatest skip NULLs: a day said once is kept. A report
+            // that adds nothing leaves the row (and its lock) alone: popular
+            // events get many reports.
             "UPDATE events SET participant_entity_ids = ARRAY(SELECT DISTINCT x FROM \
                unnest(participant_entity_ids || $3::uuid[]) AS x), \
              place_entity_id = coalesce(place_entity_id, $4), \
              first_day = least(first_day, $5), last_day = greatest(last_day, $6), \
              first_reported = least(first_reported, $7), \
              last_reported = greatest(last_reported, $7), updated_at = now() \
-             WHERE id = $1 AND kind = $2"
+             WHERE id = $1 AND kind = $2 \
+               AND NOT (participant_entity_ids @> $3::uuid[] \
+                 AND place_entity_id IS NOT DISTINCT FROM coalesce(place_entity_id, $4) \
+                 AND first_day IS NOT DISTINCT FROM least(first_day, $5) \
+                 AND last_day IS NOT DISTINCT FROM greatest(last_day, $6) \
+                 AND first_reported <= $7 AND last_reported >= $7)"
         } else {
             "INSERT INTO events (id, kind, participant_entity_ids, place_entity_id, first_day, \
                last_day, first_reported, last_reported) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)"
         };
+        // One statement: the event, the keys it is found by (every
+        // participant and the place), and its reports.
+        let sql = format!(
+            "WITH w AS ({write}), \
+             k AS (INSERT INTO event_keys (entity_id, kind, event_id) \
+               SELECT DISTINCT k, $2, $1 FROM unnest($3::uuid[] || $4::uuid) AS k \
+               WHERE k IS NOT NULL ON CONFLICT DO NOTHING) \
+             UPDATE event_mentions SET event_id = $1, link_evidence = $8::jsonb \
+             WHERE article_id = $9 AND article_group = $10"
+        );
         self.txn
             .execute_raw(Statement::from_sql_and_values(
                 DbBackend::Postgres,
                 sql,
-                values,
-            ))
-            .await?;
-        self.txn
-            .execute_raw(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "UPDATE event_mentions SET event_id = $1, link_evidence = $2::jsonb \
-                 WHERE article_id = $3 AND article_group = $4",
                 [
                     id.into(),
+                    kind.into(),
+                    group.participants.clone().into(),
+                    group.place.into(),
+                    group.first_day.into(),
+                    group.last_day.into(),
+                    group.reported.into(),
                     evidence.to_string().into(),
                     article_id.into(),
                     group.article_group.into(),
@@ -254,8 +262,8 @@ impl Store {
             DbBackend::Postgres,
             format!(
                 "SELECT * FROM (SELECT {EVENT_COLUMNS} FROM events ev \
-                 WHERE ($1::uuid IS NULL OR ev.participant_entity_ids @> ARRAY[$1::uuid] \
-                        OR ev.place_entity_id = $1) \
+                 WHERE ($1::uuid IS NULL \
+                        OR ev.id IN (SELECT event_id FROM event_keys WHERE entity_id = $1)) \
                    AND ($2::uuid IS NULL OR ev.place_entity_id = $2) \
                    AND (cardinality($3::text[]) = 0 OR ev.kind = ANY($3::text[])) \
                    AND ($4::timestamptz IS NULL OR ev.last_reported >= $4::date) \

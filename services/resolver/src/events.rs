@@ -50,8 +50,24 @@ fn of_event(kind: Kind, e: &KnownEvent) -> Happening<Uuid> {
     )
 }
 
+/// The advisory lock keys of a group: its kind family with each
+/// participant and the place.
+fn keys(kind: Kind, g: &ReportGroup) -> Vec<String> {
+    g.participants
+        .iter()
+        .chain(g.place.iter())
+        .map(|e| format!("event:{}:{e}", kind.code()))
+        .collect()
+}
+
 /// Links the article's reports to events; how many groups were linked.
-#[tracing::instrument(name = "resolve.events", skip_all, fields(groups))]
+///
+/// Optimistic, as entity resolution: decided without locks; only groups
+/// that would start a new event take the locks of their keys (all in one
+/// statement, so two linkers never wait on each other in a circle), read
+/// their candidates again and decide again. A report of a popular
+/// participant's known event takes no lock at all.
+#[tracing::instrument(name = "resolve.events", skip_all, fields(groups, created))]
 pub async fn link_events(store: &Store, article_id: Uuid) -> Result<usize, ResolverError> {
     let (txn, groups) = store.begin_event_linking(article_id).await?;
     tracing::Span::current().record("groups", groups.len());
@@ -62,29 +78,82 @@ pub async fn link_events(store: &Store, article_id: Uuid) -> Result<usize, Resol
     // Events are kept by kind family: a planned meeting and the meeting
     // are one happening.
     let family = |g: &ReportGroup| Kind::from_code(&g.kind).unwrap_or(Kind::Meet).family();
-    let mut keys: Vec<String> = groups
-        .iter()
-        .flat_map(|g| {
-            let kind = family(g).code();
-            g.participants
-                .iter()
-                .chain(g.place.iter())
-                .map(move |e| format!("event:{kind}:{e}"))
-        })
-        .collect();
-    keys.sort();
-    keys.dedup();
-    txn.lock(keys).await?;
-    for g in &groups {
-        let kind = family(g);
-        let candidates = txn
-            .candidates(kind.code(), &g.participants, g.place, g.reported)
-            .await?;
-        let known: Vec<(Uuid, Happening<Uuid>)> = candidates
+    // The candidates of every group, in one query.
+    let read = async |which: &[usize]| -> Result<Vec<KnownEvent>, ResolverError> {
+        let mut kinds: Vec<String> = which
             .iter()
+            .map(|&i| family(&groups[i]).code().to_string())
+            .collect();
+        kinds.sort();
+        kinds.dedup();
+        let mut entities: Vec<Uuid> = which
+            .iter()
+            .flat_map(|&i| groups[i].participants.iter().chain(groups[i].place.iter()))
+            .copied()
+            .collect();
+        entities.sort();
+        entities.dedup();
+        // One reporting day for the article: its groups share it.
+        Ok(txn
+            .candidates(&kinds, &entities, groups[which[0]].reported)
+            .await?)
+    };
+    let decide = |g: &ReportGroup, events: &[KnownEvent]| {
+        let kind = family(g);
+        let known: Vec<(Uuid, Happening<Uuid>)> = events
+            .iter()
+            .filter(|e| e.kind == kind.code())
             .map(|e| (e.id, of_event(kind, e)))
             .collect();
-        let decided = link(&of_group(kind, g), &known);
+        link(&of_group(kind, g), &known)
+    };
+    let all: Vec<usize> = (0..groups.len()).collect();
+    // A report that names no entity matches no known event.
+    let keyed: Vec<usize> = all
+        .iter()
+        .copied()
+        .filter(|&i| !groups[i].participants.is_empty() || groups[i].place.is_some())
+        .collect();
+    let events = if keyed.is_empty() {
+        Vec::new()
+    } else {
+        read(&keyed).await?
+    };
+    let mut decisions: Vec<_> = groups.iter().map(|g| decide(g, &events)).collect();
+    let creating: Vec<usize> = all
+        .iter()
+        .copied()
+        .filter(|&i| decisions[i].event.is_none())
+        .collect();
+    let mut lock_keys: Vec<String> = creating
+        .iter()
+        .flat_map(|&i| keys(family(&groups[i]), &groups[i]))
+        .collect();
+    if !lock_keys.is_empty() {
+        lock_keys.sort();
+        lock_keys.dedup();
+        txn.lock(lock_keys).await?;
+        // A concurrent linker may have just created the event.
+        let recheck: Vec<usize> = creating
+            .iter()
+            .copied()
+            .filter(|i| keyed.contains(i))
+            .collect();
+        let events = read(&recheck).await?;
+        for &i in &recheck {
+            decisions[i] = decide(&groups[i], &events);
+        }
+    }
+    tracing::Span::current().record(
+        "created",
+        decisions.iter().filter(|d| d.event.is_none()).count(),
+    );
+    // Known events are written in id order, so that two linkers updating
+    // the same events never wait on each other in a circle.
+    let mut order = all;
+    order.sort_by_key(|&i| decisions[i].event);
+    for i in order {
+        let (g, decided) = (&groups[i], &decisions[i]);
         let evidence = serde_json::json!({
             "score": decided.score,
             "note": decided.note,
@@ -94,7 +163,7 @@ pub async fn link_events(store: &Store, article_id: Uuid) -> Result<usize, Resol
                 .map(|(e, s)| serde_json::json!({"event_id": e, "score": s}))
                 .collect::<Vec<_>>(),
         });
-        txn.link(article_id, g, kind.code(), decided.event, &evidence)
+        txn.link(article_id, g, family(g).code(), decided.event, &evidence)
             .await?;
     }
     txn.commit().await?;

@@ -19,9 +19,17 @@ CREATE TABLE events (
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX events_participants_idx ON events USING gin (participant_entity_ids);
-CREATE INDEX events_place_idx ON events (place_entity_id) WHERE place_entity_id IS NOT NULL;
 CREATE INDEX events_reported_idx ON events (last_reported DESC, id DESC);
+-- How linking finds candidates, and a listing an entity's events: per
+-- participant (or place) entity and kind, its latest events first (ids are
+-- UUIDv7), so a popular entity costs a short index range, not a scan of all
+-- its events.
+CREATE TABLE event_keys (
+    entity_id uuid NOT NULL,
+    kind text NOT NULL,
+    event_id uuid NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+    PRIMARY KEY (entity_id, kind, event_id)
+);
 ALTER TABLE event_mentions
     ADD COLUMN event_id uuid REFERENCES events (id) ON DELETE SET NULL,
     ADD COLUMN link_evidence jsonb;
@@ -31,6 +39,7 @@ CREATE INDEX event_mentions_event_idx ON event_mentions (event_id) WHERE event_i
 const DOWN: &str = r#"
 DROP INDEX event_mentions_event_idx;
 ALTER TABLE event_mentions DROP COLUMN link_evidence, DROP COLUMN event_id;
+DROP TABLE event_keys;
 DROP TABLE events;
 "#;
 
