@@ -146,6 +146,13 @@ pub struct QuoteFilter {
     pub until: Option<DateTime<Utc>>,
 }
 
+/// An [`ArticleRow`]'s columns but the snippet, from `articles a` and
+/// `near_duplicates nd`.
+const ARTICLE_COLUMNS: &str = "a.id, a.title, a.url, a.outlet, a.authors, a.language, \
+    a.published_at, a.published_precision, a.published_source, a.dateline, \
+    nd.original_id AS near_duplicate_of, nd.similarity AS near_duplicate_similarity, \
+    a.ingested_at, a.resolution_state";
+
 const QUOTE_COLUMNS: &str = "q.id AS quote_id, q.article_id, q.start_offset, q.end_offset, \
     q.text, q.direct, q.verb, q.speaker_mention_id, m.entity_id AS speaker_entity_id, \
     coalesce(e.canonical_name, m.text, '') AS speaker_name, q.speaker_text, q.anonymous";
@@ -230,11 +237,8 @@ impl Store {
     ) -> Result<Vec<ArticleRow>> {
         let stmt = Statement::from_sql_and_values(
             DbBackend::Postgres,
-            "SELECT a.id, a.title, a.url, a.outlet, a.authors, a.language, a.published_at, \
-                    a.published_precision, a.published_source, a.dateline, \
-                    nd.original_id AS near_duplicate_of, \
-                    nd.similarity AS near_duplicate_similarity, \
-                    a.ingested_at, a.resolution_state, \
+            format!(
+                "SELECT {ARTICLE_COLUMNS}, \
                     CASE WHEN $1::text IS NULL THEN left(a.body, 240) \
                          ELSE ts_headline('english', left(a.body, 10000), \
                               websearch_to_tsquery('english', $1), \
@@ -249,7 +253,8 @@ impl Store {
              ORDER BY CASE WHEN $1::text IS NULL THEN 0 \
                       ELSE ts_rank(a.search, websearch_to_tsquery('english', $1)) END DESC, \
                       coalesce(a.published_at, a.ingested_at) DESC, a.id DESC \
-             LIMIT $6 OFFSET $7",
+             LIMIT $6 OFFSET $7"
+            ),
             [
                 filter.text.clone().into(),
                 filter.entity_ids.clone().into(),
@@ -268,13 +273,11 @@ impl Store {
     pub async fn get_article(&self, id: Uuid) -> Result<Option<(ArticleRow, String)>> {
         let stmt = Statement::from_sql_and_values(
             DbBackend::Postgres,
-            "SELECT a.id, a.title, a.url, a.outlet, a.authors, a.language, a.published_at, \
-                    a.published_precision, a.published_source, a.dateline, \
-                    nd.original_id AS near_duplicate_of, \
-                    nd.similarity AS near_duplicate_similarity, \
-                    a.ingested_at, a.resolution_state, left(a.body, 240) AS snippet, a.body \
-             FROM articles a LEFT JOIN near_duplicates nd ON nd.article_id = a.id \
-             WHERE a.id = $1",
+            format!(
+                "SELECT {ARTICLE_COLUMNS}, left(a.body, 240) AS snippet, a.body \
+                 FROM articles a LEFT JOIN near_duplicates nd ON nd.article_id = a.id \
+                 WHERE a.id = $1"
+            ),
             [id.into()],
         );
         let Some(row) = self.db.query_one_raw(stmt).await? else {
@@ -356,13 +359,11 @@ impl Store {
     pub async fn article_summaries(&self, ids: &[Uuid]) -> Result<Vec<ArticleRow>> {
         let stmt = Statement::from_sql_and_values(
             DbBackend::Postgres,
-            "SELECT a.id, a.title, a.url, a.outlet, a.authors, a.language, a.published_at, \
-                    a.published_precision, a.published_source, a.dateline, \
-                    nd.original_id AS near_duplicate_of, \
-                    nd.similarity AS near_duplicate_similarity, \
-                    a.ingested_at, a.resolution_state, left(a.body, 240) AS snippet \
-             FROM articles a LEFT JOIN near_duplicates nd ON nd.article_id = a.id \
-             WHERE a.id = ANY($1::uuid[])",
+            format!(
+                "SELECT {ARTICLE_COLUMNS}, left(a.body, 240) AS snippet \
+                 FROM articles a LEFT JOIN near_duplicates nd ON nd.article_id = a.id \
+                 WHERE a.id = ANY($1::uuid[])"
+            ),
             [ids.to_vec().into()],
         );
         Ok(ArticleRow::find_by_statement(stmt).all(&self.db).await?)
@@ -380,11 +381,7 @@ impl Store {
         let stmt = Statement::from_sql_and_values(
             DbBackend::Postgres,
             format!(
-                "SELECT {QUOTE_COLUMNS}, a.id, a.title, a.url, a.outlet, a.authors, a.language, \
-                        a.published_at, a.published_precision, a.published_source, a.dateline, \
-                        nd.original_id AS near_duplicate_of, \
-                        nd.similarity AS near_duplicate_similarity, \
-                        a.ingested_at, a.resolution_state, left(a.body, 240) AS snippet \
+                "SELECT {QUOTE_COLUMNS}, {ARTICLE_COLUMNS}, left(a.body, 240) AS snippet \
                  FROM quotes q JOIN articles a ON a.id = q.article_id \
                  LEFT JOIN near_duplicates nd ON nd.article_id = a.id {QUOTE_SPEAKER} \
                  WHERE ($1::uuid IS NULL OR m.entity_id = $1) \
