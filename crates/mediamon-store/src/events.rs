@@ -42,7 +42,7 @@ pub struct KnownEvent {
 const CANDIDATE_DAYS: i32 = 60;
 /// Per participant (or place), its latest this many events of the kind are
 /// candidates.
-const PER_KEY: i64 = 20;
+const PER_KEY: i64 = 10;
 
 /// Linking one article's reports, in one transaction.
 pub struct EventTxn {
@@ -94,14 +94,13 @@ impl EventTxn {
         crate::resolution::advisory_locks(&self.txn, keys).await
     }
 
-    /// Known events of these kinds that share one of `keys` (participant or
-    /// place entities; each key's latest [`PER_KEY`] events of a kind),
-    /// reported within two months of `reported`, latest first: the
+    /// Known events found by `keys` ((entity, kind) pairs: a report's
+    /// participants and place with its kind; each key's latest [`PER_KEY`]
+    /// events), reported within two months of `reported`, latest first: the
     /// candidates of all an article's reports in one query.
     pub async fn candidates(
         &self,
-        kinds: &[String],
-        keys: &[Uuid],
+        keys: &[(Uuid, String)],
         reported: NaiveDate,
     ) -> Result<Vec<KnownEvent>> {
         let stmt = Statement::from_sql_and_values(
@@ -109,16 +108,15 @@ impl EventTxn {
             "SELECT e.id, e.kind, e.participant_entity_ids, e.place_entity_id, e.first_day, \
                     e.last_day, e.last_reported \
              FROM events e WHERE e.id IN ( \
-               SELECT x.event_id FROM unnest($2::uuid[]) AS k(entity_id), \
-                 unnest($1::text[]) AS c(kind) \
+               SELECT x.event_id FROM unnest($2::uuid[], $1::text[]) AS k(entity_id, kind) \
                CROSS JOIN LATERAL (SELECT event_id FROM event_keys \
-                 WHERE entity_id = k.entity_id AND kind = c.kind \
+                 WHERE entity_id = k.entity_id AND kind = k.kind \
                  ORDER BY event_id DESC LIMIT $5) x) \
                AND e.last_reported >= $3::date - $4 AND e.first_reported <= $3::date + $4 \
              ORDER BY e.last_reported DESC, e.id DESC",
             [
-                kinds.to_vec().into(),
-                keys.to_vec().into(),
+                keys.iter().map(|k| k.1.clone()).collect::<Vec<_>>().into(),
+                keys.iter().map(|k| k.0).collect::<Vec<_>>().into(),
                 reported.into(),
                 CANDIDATE_DAYS.into(),
                 PER_KEY.into(),

@@ -80,23 +80,21 @@ pub async fn link_events(store: &Store, article_id: Uuid) -> Result<usize, Resol
     let family = |g: &ReportGroup| Kind::from_code(&g.kind).unwrap_or(Kind::Meet).family();
     // The candidates of every group, in one query.
     let read = async |which: &[usize]| -> Result<Vec<KnownEvent>, ResolverError> {
-        let mut kinds: Vec<String> = which
+        let mut keys: Vec<(Uuid, String)> = which
             .iter()
-            .map(|&i| family(&groups[i]).code().to_string())
+            .flat_map(|&i| {
+                let kind = family(&groups[i]).code();
+                groups[i]
+                    .participants
+                    .iter()
+                    .chain(groups[i].place.iter())
+                    .map(move |e| (*e, kind.to_string()))
+            })
             .collect();
-        kinds.sort();
-        kinds.dedup();
-        let mut entities: Vec<Uuid> = which
-            .iter()
-            .flat_map(|&i| groups[i].participants.iter().chain(groups[i].place.iter()))
-            .copied()
-            .collect();
-        entities.sort();
-        entities.dedup();
+        keys.sort();
+        keys.dedup();
         // One reporting day for the article: its groups share it.
-        Ok(txn
-            .candidates(&kinds, &entities, groups[which[0]].reported)
-            .await?)
+        Ok(txn.candidates(&keys, groups[which[0]].reported).await?)
     };
     let decide = |g: &ReportGroup, events: &[KnownEvent]| {
         let kind = family(g);
