@@ -40,6 +40,10 @@ pub struct KnownEvent {
 
 /// How far apart in reporting time a candidate event may be, in days.
 const CANDIDATE_DAYS: i32 = 60;
+/// An event keeps at most this many participants in its row (all of them
+/// find it through `event_keys`): a popular event's row would otherwise
+/// grow, and be rewritten and locked, with every report.
+const PARTICIPANTS: i32 = 20;
 /// Per participant (or place), its latest this many events of the kind are
 /// candidates.
 const PER_KEY: i64 = 10;
@@ -141,21 +145,25 @@ impl EventTxn {
             // least / greatest skip NULLs: a day said once is kept. A report
             // that adds nothing leaves the row (and its lock) alone: popular
             // events get many reports.
-            "UPDATE events SET participant_entity_ids = ARRAY(SELECT DISTINCT x FROM \
-               unnest(participant_entity_ids || $3::uuid[]) AS x), \
+            "UPDATE events SET participant_entity_ids = CASE \
+               WHEN cardinality(participant_entity_ids) >= $11 THEN participant_entity_ids \
+               ELSE (ARRAY(SELECT DISTINCT x FROM \
+                 unnest(participant_entity_ids || $3::uuid[]) AS x))[1:$11] END, \
              place_entity_id = coalesce(place_entity_id, $4), \
              first_day = least(first_day, $5), last_day = greatest(last_day, $6), \
              first_reported = least(first_reported, $7), \
              last_reported = greatest(last_reported, $7), updated_at = now() \
              WHERE id = $1 AND kind = $2 \
-               AND NOT (participant_entity_ids @> $3::uuid[] \
+               AND NOT ((participant_entity_ids @> $3::uuid[] \
+                   OR cardinality(participant_entity_ids) >= $11) \
                  AND place_entity_id IS NOT DISTINCT FROM coalesce(place_entity_id, $4) \
                  AND first_day IS NOT DISTINCT FROM least(first_day, $5) \
                  AND last_day IS NOT DISTINCT FROM greatest(last_day, $6) \
                  AND first_reported <= $7 AND last_reported >= $7)"
         } else {
             "INSERT INTO events (id, kind, participant_entity_ids, place_entity_id, first_day, \
-               last_day, first_reported, last_reported) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)"
+               last_day, first_reported, last_reported) \
+             VALUES ($1, $2, ($3::uuid[])[1:$11], $4, $5, $6, $7, $7)"
         };
         // One statement: the event, the keys it is found by (every
         // participant and the place), and its reports.
@@ -182,6 +190,7 @@ impl EventTxn {
                     evidence.to_string().into(),
                     article_id.into(),
                     group.article_group.into(),
+                    PARTICIPANTS.into(),
                 ],
             ))
             .await?;
