@@ -426,7 +426,7 @@ pub fn find(
                 kind = Kind::PlanMeet;
             }
             seen.push(kind.family());
-            let source = source(&x, names, quotes, range, n, ts, cue_start);
+            let source = source(&x, names, quotes, range, ts, cue_start);
             let in_sentence = names_in(&x, names, range.start, range.end);
             let place = in_sentence.iter().copied().find(|&p| {
                 names[p].kind == "LOC"
@@ -486,7 +486,6 @@ fn source(
     names: &[Name<'_>],
     quotes: &[Quote],
     range: &std::ops::Range<usize>,
-    sentence: usize,
     ts: usize,
     cue: Option<usize>,
 ) -> Source {
@@ -526,7 +525,6 @@ fn source(
             }
         }
     }
-    let _ = sentence;
     Source::Outlet
 }
 

@@ -272,7 +272,8 @@ impl QueryService for Query {
                 .and_then(mediamon_wire::event_kind_code)
                 .ok_or_else(|| QueryError::invalid(format!("kinds[{i}]"), "not an event kind"))?;
             // Events are kept by kind family: a planned meeting is a meeting.
-            kinds.push(if kind == "plan_meet" { "meet" } else { kind }.to_string());
+            let family = mediamon_events::Kind::from_code(kind).map_or(kind, |k| k.family().code());
+            kinds.push(family.to_string());
         }
         let stance = match mediamon_proto::v1::Stance::try_from(req.stance) {
             Ok(mediamon_proto::v1::Stance::Unspecified) => None,
