@@ -259,6 +259,10 @@ const DENIED_AFTER: &[&[&str]] = &[
     &["never", "happened"],
 ];
 
+/// How far after its trigger a report's place may be named, in tokens
+/// ("met former officials and figures of the movement in Istanbul").
+const PLACE_REACH: usize = 10;
+
 /// How far a stance cue may stand from its trigger, in tokens.
 const CUE_REACH: usize = 12;
 
@@ -390,8 +394,16 @@ pub fn find(
             .clone()
             .any(|t| TRIGGERS.iter().any(|(w, _)| *w == x.lower[t]));
         for t in range.clone() {
-            let kind = match TRIGGERS.iter().find(|(w, _)| *w == x.lower[t]) {
+            let word = x.lower[t].as_str();
+            let next = x.lower.get(t + 1).map(String::as_str);
+            let previous = t.checked_sub(1).map(|i| x.lower[i].as_str());
+            let kind = match TRIGGERS.iter().find(|(w, _)| *w == word) {
+                // A press conference is an outlet's occasion, not a
+                // meeting between those it names.
+                Some(_) if matches!(previous, Some("press" | "news")) => None,
                 Some(&(_, kind)) => Some(kind),
+                // "X called on Y": a visit.
+                None if word == "called" && next == Some("on") => Some(Kind::Meet),
                 // "… denying such claims": the latest happening, again.
                 None if !has_trigger && ANAPHORS.contains(&x.lower[t].as_str()) => out
                     .last()
@@ -426,17 +438,48 @@ pub fn find(
                 kind = Kind::PlanMeet;
             }
             seen.push(kind.family());
-            let source = source(&x, names, quotes, range, ts, cue_start);
+            // A plan's cue ("was scheduled to meet") follows its subject,
+            // a participant; a verdict's ("Pashtoon denied reports of a
+            // meeting") follows its source.
+            let verdict = cue_start.filter(|_| stance != Stance::Planned);
+            let source = source(&x, names, quotes, range, ts, verdict);
             let in_sentence = names_in(&x, names, range.start, range.end);
+            let quoted_apart = |p: usize| {
+                quotes.iter().any(|q| {
+                    q.direct
+                        && q.start <= names[p].start
+                        && names[p].end <= q.end
+                        && !(q.start <= ts && te <= q.end)
+                })
+            };
+            // The place: "in" or "at" a place soon after the trigger, in
+            // the same voice (not inside a quotation the trigger is not in).
             let place = in_sentence.iter().copied().find(|&p| {
                 names[p].kind == "LOC"
+                    && !quoted_apart(p)
                     && x.token_at(names[p].start).is_some_and(|i| {
-                        i > t && i > range.start && matches!(x.lower[i - 1].as_str(), "in" | "at")
+                        i > t
+                            && i <= t + PLACE_REACH
+                            && matches!(x.lower[i - 1].as_str(), "in" | "at")
                     })
             });
-            // Those named after the source's cue (or all, with no cue), not
-            // the source, not the place.
-            let from = cue_start.unwrap_or(range.start);
+            // A place in a place ("in Ankara, Türkiye"), or one that only
+            // says where someone is ("leaders living in Turkey"), takes no
+            // part.
+            let placed = |p: usize| {
+                names[p].kind == "LOC"
+                    && x.token_at(names[p].start).is_some_and(|i| {
+                        i > range.start
+                            && (matches!(
+                                x.lower[i - 1].as_str(),
+                                "in" | "at" | "near" | "inside" | "outside"
+                            ) || (x.lower[i - 1] == ","
+                                && place.is_some_and(|pl| names[pl].end + 2 >= names[p].start)))
+                    })
+            };
+            // Those named after a verdict's cue (or all, with none), not
+            // the source, not a place.
+            let from = verdict.unwrap_or(range.start);
             let participants: Vec<usize> = in_sentence
                 .iter()
                 .copied()
@@ -444,6 +487,7 @@ pub fn find(
                     Some(p) != place
                         && Source::Name(p) != source
                         && names[p].kind != "MISC"
+                        && !placed(p)
                         && x.token_at(names[p].start).is_some_and(|i| i >= from)
                 })
                 .collect();

@@ -6,7 +6,10 @@
 //! participant (or, naming none, the place), and nothing tells them apart:
 //! days said on both sides that lie apart rule it out (the same two people
 //! meeting in November and in February are two events); two places named
-//! count against it.
+//! count against it. What lies within what (a city in its country, a
+//! state's agency in the state) relates reports that name the two: "a
+//! meeting with the ISI in Turkey" and "a meeting with Pakistan in
+//! Istanbul" may be one.
 
 use chrono::NaiveDate;
 
@@ -24,6 +27,22 @@ pub struct Happening<E> {
     /// When it was reported (the article's publication day); a known event:
     /// its latest report.
     pub reported: NaiveDate,
+    /// `(part, whole)`: a participant or the place and what it lies within
+    /// or belongs to (Istanbul and Türkiye, the ISI and Pakistan).
+    pub within: Vec<(E, E)>,
+}
+
+impl<E: Eq> Happening<E> {
+    /// Whether `x` lies within (or belongs to) `y` by what this report knows.
+    fn holds(&self, x: &E, y: &E) -> bool {
+        self.within.iter().any(|(p, w)| p == x && w == y)
+    }
+}
+
+/// Whether `x` (of `a`) and `y` (of `b`) are one, or one lies within the
+/// other, by what either report knows.
+fn related<E: Eq>(a: &Happening<E>, b: &Happening<E>, x: &E, y: &E) -> bool {
+    [a, b].iter().any(|h| h.holds(x, y) || h.holds(y, x))
 }
 
 /// The decision for one report, with the candidates weighed.
@@ -70,29 +89,56 @@ pub fn similarity<E: Eq>(a: &Happening<E>, b: &Happening<E>) -> f64 {
         .iter()
         .filter(|p| b.participants.contains(p))
         .count();
-    let same_place = a.place.is_some() && a.place == b.place;
-    if shared == 0 && !(same_place && (a.participants.is_empty() || b.participants.is_empty())) {
+    // A participant of one that lies within (or owns) one of the other.
+    let kin = a
+        .participants
+        .iter()
+        .filter(|p| !b.participants.contains(p))
+        .filter(|p| b.participants.iter().any(|q| related(a, b, p, q)))
+        .count();
+    let place = match (&a.place, &b.place) {
+        (Some(x), Some(y)) if x == y => Place::Same,
+        (Some(x), Some(y)) if related(a, b, x, y) => Place::Within,
+        (Some(_), Some(_)) => Place::Other,
+        _ => Place::Unsaid,
+    };
+    let vague = a.participants.is_empty() || b.participants.is_empty();
+    if shared == 0 && kin == 0 && !(vague && matches!(place, Place::Same | Place::Within)) {
         return 0.0;
     }
-    let union = a.participants.len() + b.participants.len() - shared;
-    let overlap = if union == 0 {
+    // The smaller report decides the overlap: a short report names a few
+    // of those a long one names.
+    let smaller = a.participants.len().min(b.participants.len());
+    let overlap = if smaller == 0 {
         0.0
     } else {
-        shared as f64 / union as f64
+        (shared as f64 + 0.5 * kin as f64) / smaller as f64
     };
-    // A shared participant is a start; the place and the days agreeing
-    // make it sure. Two places named count against (one may lie in the
-    // other: Tehran and Iran), without ruling it out.
-    let mut score = 0.45 + 0.3 * overlap;
-    if same_place {
-        score += 0.2;
-    } else if a.place.is_some() && b.place.is_some() {
-        score -= 0.2;
-    }
+    // A shared participant is a start (a related one a weaker start); the
+    // place and the days agreeing make it sure. Two places named count
+    // against, unless one lies in the other (Tehran and Iran).
+    let mut score = if shared > 0 { 0.4 } else { 0.3 } + 0.2 * overlap.min(1.0);
+    score += match place {
+        Place::Same => 0.2,
+        Place::Within => 0.15,
+        Place::Other => -0.2,
+        Place::Unsaid => 0.0,
+    };
     if a.days.is_some() && b.days.is_some() {
         score += 0.1;
     }
     score.min(1.0)
+}
+
+/// How the places of two reports compare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Same,
+    /// One lies within the other.
+    Within,
+    Other,
+    /// Not said on one side or both.
+    Unsaid,
 }
 
 /// Decides whether `report` is one of the `known` events.
@@ -149,6 +195,7 @@ mod tests {
             place,
             days: days.map(|(a, b)| (day(a), day(b))),
             reported: day(10),
+            within: Vec::new(),
         }
     }
 
@@ -181,6 +228,28 @@ mod tests {
             ..meeting(&[1, 2], Some(9), None)
         };
         assert_eq!(link(&arrest, &known).event, None);
+    }
+
+    #[test]
+    fn what_lies_within_relates_two_reports() {
+        // 20: Pakistan, 21: its intelligence agency; 30: Türkiye, 31:
+        // Istanbul, 32: Ankara.
+        let known = [(7, meeting(&[20, 5, 6], Some(31), None))];
+        let report = Happening {
+            within: vec![(21, 20), (31, 30)],
+            ..meeting(&[21], Some(30), None)
+        };
+        let d = link(&report, &known);
+        assert_eq!(d.event, Some(7), "{d:?}");
+        // Without knowing what lies within what, nothing relates them.
+        let blind = meeting(&[21], Some(30), None);
+        assert_eq!(link(&blind, &known).event, None);
+        // Two cities of one country are two places.
+        let elsewhere = Happening {
+            within: vec![(21, 20), (32, 30)],
+            ..meeting(&[21], Some(32), None)
+        };
+        assert_eq!(link(&elsewhere, &known).event, None);
     }
 
     #[test]

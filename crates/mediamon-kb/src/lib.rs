@@ -191,6 +191,22 @@ impl fmt::Display for Problem {
     }
 }
 
+/// Which known entity belongs to which (`within.tsv`: a state's agencies
+/// and forces to the state), as `(part, whole)` keys. The file is the
+/// product's own and checked by a test, so a malformed row is skipped
+/// rather than failing every caller.
+pub fn within() -> &'static [(&'static str, &'static str)] {
+    static WITHIN: std::sync::OnceLock<Vec<(&'static str, &'static str)>> =
+        std::sync::OnceLock::new();
+    WITHIN.get_or_init(|| {
+        include_str!("../data/within.tsv")
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split_once('\t'))
+            .collect()
+    })
+}
+
 /// Every known entity the product ships, parsed from the embedded files
 /// (include_str!), in the order countries, organisations, domain. Keys are
 /// unique across the three files.
@@ -340,6 +356,19 @@ mod tests {
 
     fn kb() -> Vec<KnownEntity> {
         builtin().expect("the builtin knowledge base loads")
+    }
+
+    #[test]
+    fn every_within_row_names_two_known_entities() {
+        let kb = kb();
+        let lines = include_str!("../data/within.tsv").lines().count();
+        assert_eq!(within().len() + 1, lines, "every row has two keys");
+        for (part, whole) in within() {
+            by_key(&kb, part);
+            assert!(whole.starts_with("country:"), "{whole}");
+            by_key(&kb, whole);
+        }
+        assert!(within().contains(&("domain:isi", "country:PAK")));
     }
 
     fn by_key<'a>(kb: &'a [KnownEntity], key: &str) -> &'a KnownEntity {

@@ -35,6 +35,40 @@ const ORG_HEADS: &str = include_str!("../data/org_heads.txt");
 /// A population from which a city is "big": big enough that news names it.
 const BIG_CITY: u64 = 100_000;
 
+/// The country (ISO 3166 alpha-2 code) a region or city of this name lies
+/// in, case-insensitively; of several places with one name, the most
+/// populous ("Paris" is in France). `None` for a country or an unknown name.
+pub fn country_of(name: &str) -> Option<&'static str> {
+    static COUNTRY: OnceLock<FxHashMap<String, (&'static str, u64)>> = OnceLock::new();
+    let map = COUNTRY.get_or_init(|| {
+        let mut map: FxHashMap<String, (&'static str, u64)> = FxHashMap::default();
+        let mut countries = Vec::new();
+        for line in PLACES.lines().skip(1) {
+            let mut f = line.split('\t');
+            let (Some(name), Some(kind), Some(country), Some(pop)) =
+                (f.next(), f.next(), f.next(), f.next())
+            else {
+                continue;
+            };
+            // A country's name is the country, wherever a town shares it.
+            if kind == "country" || kind == "continent" {
+                countries.push(name.to_lowercase());
+                continue;
+            }
+            let pop = pop.parse().unwrap_or(0);
+            let best = map.entry(name.to_lowercase()).or_insert((country, pop));
+            if pop > best.1 {
+                *best = (country, pop);
+            }
+        }
+        for c in countries {
+            map.remove(&c);
+        }
+        map
+    });
+    map.get(&name.to_lowercase()).map(|&(country, _)| country)
+}
+
 /// Case-folded token sequences and the kinds they have (a bit per kind).
 pub struct Gazetteer {
     entries: FxHashMap<u64, u8>,
@@ -165,6 +199,15 @@ impl Gazetteer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_place_lies_in_the_country_of_its_most_populous_namesake() {
+        assert_eq!(country_of("Istanbul"), Some("TR"));
+        assert_eq!(country_of("tehran"), Some("IR"));
+        assert_eq!(country_of("Paris"), Some("FR"));
+        assert_eq!(country_of("Iran"), None, "a country is no place in one");
+        assert_eq!(country_of("Nowhere Special"), None);
+    }
 
     #[test]
     fn places_titles_and_heads() {

@@ -38,6 +38,15 @@ pub struct KnownEvent {
     pub last_reported: NaiveDate,
 }
 
+/// What event linking knows of an entity to say what it lies within.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct EntityFacts {
+    pub id: Uuid,
+    pub canonical_name: String,
+    pub entity_type: String,
+    pub kb_key: Option<String>,
+}
+
 /// How far apart in reporting time a candidate event may be, in days.
 const CANDIDATE_DAYS: i32 = 60;
 /// An event keeps at most this many participants in its row (all of them
@@ -96,6 +105,45 @@ impl EventTxn {
     /// sees the event the first created.
     pub async fn lock(&self, keys: Vec<String>) -> Result<()> {
         crate::resolution::advisory_locks(&self.txn, keys).await
+    }
+
+    /// What each of `ids` lies within: `whole_key` names, from an entity's
+    /// facts, the knowledge-base key of its whole (a city's country, an
+    /// agency's state); the pairs `(entity, whole)` of those known.
+    pub async fn wholes(
+        &self,
+        ids: &[Uuid],
+        whole_key: impl Fn(&EntityFacts) -> Option<String>,
+    ) -> Result<Vec<(Uuid, Uuid)>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let facts = EntityFacts::find_by_statement(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT id, canonical_name, entity_type, kb_key FROM entities WHERE id = ANY($1)",
+            [ids.to_vec().into()],
+        ))
+        .all(&self.txn)
+        .await?;
+        let (parts, keys): (Vec<Uuid>, Vec<String>) = facts
+            .iter()
+            .filter_map(|f| Some((f.id, whole_key(f)?)))
+            .unzip();
+        if parts.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = self
+            .txn
+            .query_all_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT k.part, e.id FROM unnest($1::uuid[], $2::text[]) AS k(part, key) \
+                 JOIN entities e ON e.kb_key = k.key",
+                [parts.into(), keys.into()],
+            ))
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get::<Uuid>("", "part")?, r.try_get::<Uuid>("", "id")?)))
+            .collect()
     }
 
     /// Known events found by `keys` ((entity, kind) pairs: a report's

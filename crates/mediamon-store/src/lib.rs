@@ -25,7 +25,7 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbE
 use sea_orm_migration::MigratorTrait;
 
 pub use curation::{Audit, LogRow, ReviewRow};
-pub use events::{EventFilter, EventRow, EventTxn, KnownEvent, ReportGroup};
+pub use events::{EntityFacts, EventFilter, EventRow, EventTxn, KnownEvent, ReportGroup};
 pub use feeds::{FeedRow, PollOutcome};
 pub use ingest::{
     Annotations, Inserted, MinHash, NewAmount, NewArticle, NewEventMention, NewMention, NewQuote,

@@ -5,9 +5,12 @@
 //! and place keep concurrent resolvers from creating twins. Linking only
 //! what is not linked yet makes a retry finish the work.
 
+use std::sync::Arc;
+
 use mediamon_events::Kind;
 use mediamon_events::link::{Happening, link};
-use mediamon_store::{KnownEvent, ReportGroup, Store, Uuid};
+use mediamon_store::{EntityFacts, KnownEvent, ReportGroup, Store, Uuid};
+use quick_cache::sync::Cache;
 
 use crate::error::ResolverError;
 
@@ -25,18 +28,24 @@ fn happening(
         place,
         days: first.zip(last.or(first)),
         reported,
+        within: Vec::new(),
     }
 }
 
-fn of_group(kind: Kind, g: &ReportGroup) -> Happening<Uuid> {
-    happening(
+/// A group's happening; `within` holds what its entities and its
+/// candidates' lie within (the relation is read both ways, so one side
+/// knowing it is enough).
+fn of_group(kind: Kind, g: &ReportGroup, within: &[(Uuid, Uuid)]) -> Happening<Uuid> {
+    let mut h = happening(
         kind,
         &g.participants,
         g.place,
         g.first_day,
         g.last_day,
         g.reported,
-    )
+    );
+    h.within = within.to_vec();
+    h
 }
 
 fn of_event(kind: Kind, e: &KnownEvent) -> Happening<Uuid> {
@@ -48,6 +57,64 @@ fn of_event(kind: Kind, e: &KnownEvent) -> Happening<Uuid> {
         e.last_day,
         e.last_reported,
     )
+}
+
+/// The knowledge-base key of what an entity lies within: a known state
+/// body's state (`within.tsv`), a city's or region's country (the
+/// gazetteer; countries themselves lie in nothing).
+fn whole_key(f: &EntityFacts) -> Option<String> {
+    if let Some(key) = f.kb_key.as_deref() {
+        return mediamon_kb::within()
+            .iter()
+            .find(|(part, _)| *part == key)
+            .map(|(_, whole)| whole.to_string());
+    }
+    if f.entity_type != "LOC" {
+        return None;
+    }
+    let alpha2 = mediamon_ner::gazetteer::country_of(&f.canonical_name)?;
+    let country = isocountry::CountryCode::for_alpha2(alpha2).ok()?;
+    Some(format!("country:{}", country.alpha3()))
+}
+
+/// What each entity lies within, kept per process: a city's country and
+/// an agency's state do not change, and linking asks for the same places
+/// and actors all day. An entry may outlive a curator's merge of the
+/// whole, which then only fails to relate two reports.
+#[derive(Clone)]
+pub struct WholeCache(Arc<Cache<Uuid, Option<Uuid>>>);
+
+impl WholeCache {
+    pub fn new(capacity: usize) -> Self {
+        Self(Arc::new(Cache::new(capacity)))
+    }
+
+    /// `(entity, whole)` for those of `ids` that lie within another.
+    async fn of(
+        &self,
+        txn: &mediamon_store::EventTxn,
+        ids: Vec<Uuid>,
+    ) -> Result<Vec<(Uuid, Uuid)>, ResolverError> {
+        let mut pairs = Vec::new();
+        let mut missing = Vec::new();
+        for id in ids {
+            match self.0.get(&id) {
+                Some(whole) => pairs.extend(whole.map(|w| (id, w))),
+                None => missing.push(id),
+            }
+        }
+        missing.sort();
+        missing.dedup();
+        let found = txn.wholes(&missing, whole_key).await?;
+        for id in missing {
+            let whole = found.iter().find(|(part, _)| *part == id).map(|p| p.1);
+            self.0.insert(id, whole);
+            pairs.extend(whole.map(|w| (id, w)));
+        }
+        pairs.sort();
+        pairs.dedup();
+        Ok(pairs)
+    }
 }
 
 /// The advisory lock keys of a group: its kind family with each
@@ -68,7 +135,11 @@ fn keys(kind: Kind, g: &ReportGroup) -> Vec<String> {
 /// their candidates again and decide again. A report of a popular
 /// participant's known event takes no lock at all.
 #[tracing::instrument(name = "resolve.events", skip_all, fields(groups, created))]
-pub async fn link_events(store: &Store, article_id: Uuid) -> Result<usize, ResolverError> {
+pub async fn link_events(
+    store: &Store,
+    wholes: &WholeCache,
+    article_id: Uuid,
+) -> Result<usize, ResolverError> {
     let (txn, groups) = store.begin_event_linking(article_id).await?;
     tracing::Span::current().record("groups", groups.len());
     if groups.is_empty() {
@@ -78,32 +149,57 @@ pub async fn link_events(store: &Store, article_id: Uuid) -> Result<usize, Resol
     // Events are kept by kind family: a planned meeting and the meeting
     // are one happening.
     let family = |g: &ReportGroup| Kind::from_code(&g.kind).unwrap_or(Kind::Meet).family();
-    // The candidates of every group, in one query.
-    let read = async |which: &[usize]| -> Result<Vec<KnownEvent>, ResolverError> {
+    let named = groups
+        .iter()
+        .flat_map(|g| g.participants.iter().chain(g.place.iter()).copied())
+        .collect();
+    let within = wholes.of(&txn, named).await?;
+    // The candidates of every group, in one query: found by its entities
+    // and what they lie within (a report of Istanbul finds one of Türkiye);
+    // with what their entities and the candidates' lie within.
+    type Read = (Vec<KnownEvent>, Vec<(Uuid, Uuid)>);
+    let read = async |which: &[usize]| -> Result<Read, ResolverError> {
         let mut keys: Vec<(Uuid, String)> = which
             .iter()
             .flat_map(|&i| {
                 let kind = family(&groups[i]).code();
-                groups[i]
-                    .participants
+                let g = &groups[i];
+                let wholes = within
                     .iter()
-                    .chain(groups[i].place.iter())
+                    .filter(|(part, _)| g.participants.contains(part) || g.place == Some(*part))
+                    .map(|(_, whole)| whole);
+                g.participants
+                    .iter()
+                    .chain(g.place.iter())
+                    .chain(wholes)
                     .map(move |e| (*e, kind.to_string()))
             })
             .collect();
         keys.sort();
         keys.dedup();
         // One reporting day for the article: its groups share it.
-        Ok(txn.candidates(&keys, groups[which[0]].reported).await?)
+        let events = txn.candidates(&keys, groups[which[0]].reported).await?;
+        let named = events
+            .iter()
+            .flat_map(|e| {
+                e.participant_entity_ids
+                    .iter()
+                    .chain(e.place_entity_id.iter())
+            })
+            .copied()
+            .collect();
+        let mut all = wholes.of(&txn, named).await?;
+        all.extend_from_slice(&within);
+        Ok((events, all))
     };
-    let decide = |g: &ReportGroup, events: &[KnownEvent]| {
+    let decide = |g: &ReportGroup, (events, within): &Read| {
         let kind = family(g);
         let known: Vec<(Uuid, Happening<Uuid>)> = events
             .iter()
             .filter(|e| e.kind == kind.code())
             .map(|e| (e.id, of_event(kind, e)))
             .collect();
-        link(&of_group(kind, g), &known)
+        link(&of_group(kind, g, within), &known)
     };
     let all: Vec<usize> = (0..groups.len()).collect();
     // A report that names no entity matches no known event.
@@ -113,7 +209,7 @@ pub async fn link_events(store: &Store, article_id: Uuid) -> Result<usize, Resol
         .filter(|&i| !groups[i].participants.is_empty() || groups[i].place.is_some())
         .collect();
     let events = if keyed.is_empty() {
-        Vec::new()
+        (Vec::new(), Vec::new())
     } else {
         read(&keyed).await?
     };

@@ -130,6 +130,7 @@ async fn link_by_context(txn: &ResolutionTxn, p: &mut Plan<Uuid>) -> Result<(), 
 pub async fn resolve_article(
     store: &Store,
     cache: &NameCache,
+    wholes: &crate::events::WholeCache,
     article_id: Uuid,
     claimed: &[Uuid],
 ) -> Result<Resolved, ResolverError> {
@@ -179,7 +180,7 @@ pub async fn resolve_article(
             .collect();
         txn.commit_unchanged().await?;
         // A retry after linking failed finishes it.
-        crate::events::link_events(store, article_id).await?;
+        crate::events::link_events(store, wholes, article_id).await?;
         return Ok(Resolved {
             links,
             already_resolved: true,
@@ -306,7 +307,7 @@ pub async fn resolve_article(
     }
     // Events need the entities just written; a failure here fails the
     // call, and the dispatcher's retry links what is left.
-    crate::events::link_events(store, article_id).await?;
+    crate::events::link_events(store, wholes, article_id).await?;
     let links = stored
         .iter()
         .zip(p.chosen)

@@ -21,6 +21,7 @@ use tracing::instrument;
 
 use crate::curation;
 use crate::error::ResolverError;
+use crate::events::WholeCache;
 use crate::resolve::{NameCache, resolve_article};
 use opentelemetry::KeyValue;
 use opentelemetry::metrics::Counter;
@@ -37,6 +38,7 @@ const MAX_QUERY_BYTES: usize = 512;
 pub struct Resolver {
     store: Store,
     names: NameCache,
+    wholes: WholeCache,
     /// `mediamon.resolver.decisions`: mentions resolved, by decision.
     decisions: Counter<u64>,
 }
@@ -44,12 +46,15 @@ pub struct Resolver {
 /// Analysed alias names kept per process: a few kB each, so tens of MB at
 /// most, enough for the aliases a busy day's articles keep meeting.
 const NAME_CACHE_ENTRIES: usize = 50_000;
+/// What entities lie within, kept per process: 50 bytes an entry.
+const WHOLE_CACHE_ENTRIES: usize = 200_000;
 
 impl Resolver {
     pub fn new(store: Store) -> Self {
         Self {
             store,
             names: NameCache::new(NAME_CACHE_ENTRIES),
+            wholes: WholeCache::new(WHOLE_CACHE_ENTRIES),
             decisions: mediamon_telemetry::metrics::meter()
                 .u64_counter("mediamon.resolver.decisions")
                 .with_description("mentions resolved, by decision (new_entity, exact_alias, ...)")
@@ -86,7 +91,8 @@ impl EntityResolutionService for Resolver {
             .enumerate()
             .map(|(i, m)| mediamon_wire::id_field(&format!("mentions[{i}].id"), &m.id))
             .collect::<Result<Vec<_>, _>>()?;
-        let resolved = resolve_article(&self.store, &self.names, article_id, &claimed).await?;
+        let resolved =
+            resolve_article(&self.store, &self.names, &self.wholes, article_id, &claimed).await?;
         tracing::info!(
             links = resolved.links.len(),
             already_resolved = resolved.already_resolved,
