@@ -277,6 +277,16 @@ enum BenchCommand {
         /// the default file).
         #[arg(long, default_value_os_t = bench::events::default_data())]
         data: PathBuf,
+        /// The ECB+ folder (real news; event coreference of its ACTION
+        /// chains, see its README in ../shared/data).
+        #[arg(long, default_value_os_t = bench::ecbplus::default_dir())]
+        ecbplus: PathBuf,
+        /// The ECB+ split scored: dev (tuning) or train.
+        #[arg(long, default_value = "dev")]
+        split: String,
+        /// Skip ECB+ (when ../shared is not beside the repository).
+        #[arg(long)]
+        no_ecbplus: bool,
         /// Print one JSON document.
         #[arg(long)]
         json: bool,
@@ -467,7 +477,17 @@ async fn main() -> anyhow::Result<()> {
             })
             .await
         }
-        Command::Bench(BenchCommand::Events { data, json }) => bench::events::run(&data, json),
+        Command::Bench(BenchCommand::Events {
+            data,
+            ecbplus,
+            split,
+            no_ecbplus,
+            json,
+        }) => bench::events::run(
+            &data,
+            (!no_ecbplus).then_some((ecbplus.as_path(), split.as_str())),
+            json,
+        ),
         Command::Bench(BenchCommand::Names { data, json, misses }) => {
             bench::names::run(&data, json, misses)
         }

@@ -211,6 +211,17 @@ const TRIGGERS: &[(&str, Kind)] = &[
     ("purchase", Kind::Acquire),
 ];
 
+/// The kind of happening a trigger word (any case) reports, when it is one.
+pub fn trigger_kind(word: &str) -> Option<Kind> {
+    let word = word.to_lowercase();
+    TRIGGERS.iter().find(|(w, _)| *w == word).map(|&(_, k)| k)
+}
+
+/// Every trigger word (lower case) with the kind it reports.
+pub fn triggers() -> impl Iterator<Item = (&'static str, Kind)> {
+    TRIGGERS.iter().copied()
+}
+
 /// Cue phrases (lower case, as token sequences) and the stance they carry,
 /// most specific first: "has not confirmed" before "confirmed".
 const CUES: &[(&[&str], Stance)] = &[
@@ -411,7 +422,7 @@ pub fn find(
                     .filter(|_| stance(&x, range, t).is_some_and(|(s, _, _)| rank(s) == 2)),
                 None => None,
             };
-            let Some(mut kind) = kind else {
+            let Some(kind) = kind else {
                 continue;
             };
             let (ts, te) = x.chars[t];
@@ -429,99 +440,141 @@ pub fn find(
             if seen.contains(&kind.family()) {
                 continue;
             }
-            let cue = stance(&x, range, t);
-            let (stance, cue_text, cue_start) = match cue {
-                Some((s, a, b)) => (s, x.span_text(a, b), Some(a)),
-                None => (Stance::Reported, String::new(), None),
-            };
-            if stance == Stance::Planned && kind == Kind::Meet {
-                kind = Kind::PlanMeet;
-            }
-            seen.push(kind.family());
-            // A plan's cue ("was scheduled to meet") follows its subject,
-            // a participant; a verdict's ("Pashtoon denied reports of a
-            // meeting") follows its source.
-            let verdict = cue_start.filter(|_| stance != Stance::Planned);
-            let source = source(&x, names, quotes, range, ts, verdict);
-            let in_sentence = names_in(&x, names, range.start, range.end);
-            let quoted_apart = |p: usize| {
-                quotes.iter().any(|q| {
-                    q.direct
-                        && q.start <= names[p].start
-                        && names[p].end <= q.end
-                        && !(q.start <= ts && te <= q.end)
-                })
-            };
-            // The place: "in" or "at" a place soon after the trigger, in
-            // the same voice (not inside a quotation the trigger is not in).
-            let place = in_sentence.iter().copied().find(|&p| {
-                names[p].kind == "LOC"
-                    && !quoted_apart(p)
-                    && x.token_at(names[p].start).is_some_and(|i| {
-                        i > t
-                            && i <= t + PLACE_REACH
-                            && matches!(x.lower[i - 1].as_str(), "in" | "at")
-                    })
-            });
-            // A place in a place ("in Ankara, Türkiye"), or one that only
-            // says where someone is ("leaders living in Turkey"), takes no
-            // part.
-            let placed = |p: usize| {
-                names[p].kind == "LOC"
-                    && x.token_at(names[p].start).is_some_and(|i| {
-                        i > range.start
-                            && (matches!(
-                                x.lower[i - 1].as_str(),
-                                "in" | "at" | "near" | "inside" | "outside"
-                            ) || (x.lower[i - 1] == ","
-                                && place.is_some_and(|pl| names[pl].end + 2 >= names[p].start)))
-                    })
-            };
-            // Those named after a verdict's cue (or all, with none), not
-            // the source, not a place.
-            let from = verdict.unwrap_or(range.start);
-            let participants: Vec<usize> = in_sentence
-                .iter()
-                .copied()
-                .filter(|&p| {
-                    Some(p) != place
-                        && Source::Name(p) != source
-                        && names[p].kind != "MISC"
-                        && !placed(p)
-                        && x.token_at(names[p].start).is_some_and(|i| i >= from)
-                })
-                .collect();
-            let (ss, se) = (x.chars[range.start].0, x.chars[range.end - 1].1);
-            // The sentence's time expressions (they come in text order).
-            let first = times.partition_point(|t| t.start < ss);
-            let last = times.partition_point(|t| t.start < se);
-            let here = || (first..last).filter(|&i| times[i].end <= se);
-            let cue_at = cue_start.map_or(ts, |c| x.chars[c].0);
-            let claimed = here()
-                .rfind(|&i| times[i].end <= cue_at)
-                .filter(|_| cue_start.is_some());
-            let time = here()
-                .find(|&i| times[i].start >= te)
-                .or_else(|| here().rfind(|&i| Some(i) != claimed));
-            out.push(EventMention {
-                start: ts,
-                end: te,
-                trigger: x.span_text(t, t),
-                kind,
-                participants,
-                place,
-                time,
-                claimed,
-                stance,
-                cue: cue_text,
-                source,
-                sentence: n,
-                group: 0,
-            });
+            let report = read(&x, names, quotes, times, n, t, kind);
+            seen.push(report.kind.family());
+            out.push(report);
         }
     }
     group(&mut out, names, text);
     out
+}
+
+/// The reports that the triggers at `triggers` (code-point spans, each
+/// with the kind of happening it tells of, in text order) tell of, read
+/// and grouped as [`find`] reads and groups its own: for triggers found
+/// by other means (gold annotations), so they are scored on this crate's
+/// reading. A span that meets no word gives no report.
+pub fn read_at(
+    text: &str,
+    names: &[Name<'_>],
+    quotes: &[Quote],
+    times: &[TimeExpression],
+    triggers: &[(usize, usize, Kind)],
+) -> Vec<EventMention> {
+    let x = Text::new(text);
+    let mut out = Vec::new();
+    for &(start, end, kind) in triggers {
+        let Some(t) = x.token_at(start).filter(|&t| x.chars[t].0 < end) else {
+            continue;
+        };
+        let Some(n) = x.sentences.iter().position(|r| r.contains(&t)) else {
+            continue;
+        };
+        out.push(read(&x, names, quotes, times, n, t, kind));
+    }
+    group(&mut out, names, text);
+    out
+}
+
+/// The report of the happening that the trigger at token `t` of sentence
+/// `n` tells of: its stance and cue, source, participants, place and times.
+fn read(
+    x: &Text<'_>,
+    names: &[Name<'_>],
+    quotes: &[Quote],
+    times: &[TimeExpression],
+    n: usize,
+    t: usize,
+    mut kind: Kind,
+) -> EventMention {
+    let range = &x.sentences[n];
+    let (ts, te) = x.chars[t];
+    let cue = stance(x, range, t);
+    let (stance, cue_text, cue_start) = match cue {
+        Some((s, a, b)) => (s, x.span_text(a, b), Some(a)),
+        None => (Stance::Reported, String::new(), None),
+    };
+    if stance == Stance::Planned && kind == Kind::Meet {
+        kind = Kind::PlanMeet;
+    }
+    // A plan's cue ("was scheduled to meet") follows its subject,
+    // a participant; a verdict's ("Pashtoon denied reports of a
+    // meeting") follows its source.
+    let verdict = cue_start.filter(|_| stance != Stance::Planned);
+    let source = source(x, names, quotes, range, ts, verdict);
+    let in_sentence = names_in(x, names, range.start, range.end);
+    let quoted_apart = |p: usize| {
+        quotes.iter().any(|q| {
+            q.direct
+                && q.start <= names[p].start
+                && names[p].end <= q.end
+                && !(q.start <= ts && te <= q.end)
+        })
+    };
+    // The place: "in" or "at" a place soon after the trigger, in
+    // the same voice (not inside a quotation the trigger is not in).
+    let place = in_sentence.iter().copied().find(|&p| {
+        names[p].kind == "LOC"
+            && !quoted_apart(p)
+            && x.token_at(names[p].start).is_some_and(|i| {
+                i > t && i <= t + PLACE_REACH && matches!(x.lower[i - 1].as_str(), "in" | "at")
+            })
+    });
+    // A place in a place ("in Ankara, Türkiye"), or one that only
+    // says where someone is ("leaders living in Turkey"), takes no
+    // part.
+    let placed = |p: usize| {
+        names[p].kind == "LOC"
+            && x.token_at(names[p].start).is_some_and(|i| {
+                i > range.start
+                    && (matches!(
+                        x.lower[i - 1].as_str(),
+                        "in" | "at" | "near" | "inside" | "outside"
+                    ) || (x.lower[i - 1] == ","
+                        && place.is_some_and(|pl| names[pl].end + 2 >= names[p].start)))
+            })
+    };
+    // Those named after a verdict's cue (or all, with none), not
+    // the source, not a place.
+    let from = verdict.unwrap_or(range.start);
+    let participants: Vec<usize> = in_sentence
+        .iter()
+        .copied()
+        .filter(|&p| {
+            Some(p) != place
+                && Source::Name(p) != source
+                && names[p].kind != "MISC"
+                && !placed(p)
+                && x.token_at(names[p].start).is_some_and(|i| i >= from)
+        })
+        .collect();
+    let (ss, se) = (x.chars[range.start].0, x.chars[range.end - 1].1);
+    // The sentence's time expressions (they come in text order).
+    let first = times.partition_point(|t| t.start < ss);
+    let last = times.partition_point(|t| t.start < se);
+    let here = || (first..last).filter(|&i| times[i].end <= se);
+    let cue_at = cue_start.map_or(ts, |c| x.chars[c].0);
+    let claimed = here()
+        .rfind(|&i| times[i].end <= cue_at)
+        .filter(|_| cue_start.is_some());
+    let time = here()
+        .find(|&i| times[i].start >= te)
+        .or_else(|| here().rfind(|&i| Some(i) != claimed));
+    EventMention {
+        start: ts,
+        end: te,
+        trigger: x.span_text(t, t),
+        kind,
+        participants,
+        place,
+        time,
+        claimed,
+        stance,
+        cue: cue_text,
+        source,
+        sentence: n,
+        group: 0,
+    }
 }
 
 /// Who asserts the report at code point `ts` in sentence `range`.

@@ -2,11 +2,14 @@
 //! one already known (from other articles and outlets) or a new one. Pure,
 //! so the resolver decides and a benchmark scores alike.
 //!
-//! Two reports are one happening when they are of one kind family, share a
-//! participant (or, naming none, the place), and nothing tells them apart:
-//! days said on both sides that lie apart rule it out (the same two people
-//! meeting in November and in February are two events); two places named
-//! count against it. What lies within what (a city in its country, a
+//! Two reports are one happening when they are of one kind family and
+//! what they say agrees: shared participants, the place and the days weigh
+//! for it; days said on both sides that lie apart rule it out (the same
+//! two people meeting in November and in February are two events); two
+//! places named, or participants named on both sides with none in common,
+//! count against it. A report that names no one is linked by its place
+//! and days, or to a known event of its kind when nothing tells them
+//! apart (the resolver only weighs events that share a key with it). What lies within what (a city in its country, a
 //! state's agency in the state) relates reports that name the two: "a
 //! meeting with the ISI in Turkey" and "a meeting with Pakistan in
 //! Istanbul" may be one.
@@ -30,9 +33,46 @@ pub struct Happening<E> {
     /// `(part, whole)`: a participant or the place and what it lies within
     /// or belongs to (Istanbul and Türkiye, the ISI and Pakistan).
     pub within: Vec<(E, E)>,
+    /// Whom the report's article is about ([`main_actors`]): a report is
+    /// also about them ("the talks ended without agreement"), and another
+    /// article's report of the happening names them more often than the
+    /// sentence does. Weighed as participants; not stored as such.
+    pub about: Vec<E>,
+    /// Those of the participants who are people.
+    pub people: Vec<E>,
+}
+
+/// How many of an article's actors it is about.
+const MAIN_ACTORS: usize = 3;
+
+/// Whom an article is about: of the people and organisations its names
+/// are resolved to (`named`, in text order, one per mention), those it
+/// names most, the earliest first.
+pub fn main_actors<E: Eq + Copy>(named: &[E]) -> Vec<E> {
+    // (entity, count, first position)
+    let mut counts: Vec<(E, usize, usize)> = Vec::new();
+    for (i, e) in named.iter().enumerate() {
+        match counts.iter_mut().find(|c| c.0 == *e) {
+            Some(c) => c.1 += 1,
+            None => counts.push((*e, 1, i)),
+        }
+    }
+    counts.sort_by_key(|c| (std::cmp::Reverse(c.1), c.2));
+    counts.iter().take(MAIN_ACTORS).map(|c| c.0).collect()
 }
 
 impl<E: Eq> Happening<E> {
+    /// Those it is about: its participants, then whom its article is about.
+    fn actors(&self) -> Vec<&E> {
+        let mut out: Vec<&E> = self.participants.iter().collect();
+        for e in &self.about {
+            if !out.contains(&e) {
+                out.push(e);
+            }
+        }
+        out
+    }
+
     /// Whether `x` lies within (or belongs to) `y` by what this report knows.
     fn holds(&self, x: &E, y: &E) -> bool {
         self.within.iter().any(|(p, w)| p == x && w == y)
@@ -65,6 +105,10 @@ const DAY_SLACK: i64 = 2;
 const REPORT_WINDOW: i64 = 30;
 /// A candidate at least this good is the same happening.
 pub const LINK: f64 = 0.5;
+/// The score of two reports of one kind that nothing weighs for or against.
+const EVEN: f64 = 0.45;
+/// What naming other people on each side weighs against.
+const OTHER_PEOPLE: f64 = 0.15;
 
 /// How much `a` and `b` look like one happening, in [0, 1]; 0 when
 /// something tells them apart.
@@ -84,17 +128,13 @@ pub fn similarity<E: Eq>(a: &Happening<E>, b: &Happening<E>) -> f64 {
             }
         }
     }
-    let shared = a
-        .participants
+    let (pa, pb) = (a.actors(), b.actors());
+    let shared = pa.iter().filter(|p| pb.contains(p)).count();
+    // An actor of one that lies within (or owns) one of the other.
+    let kin = pa
         .iter()
-        .filter(|p| b.participants.contains(p))
-        .count();
-    // A participant of one that lies within (or owns) one of the other.
-    let kin = a
-        .participants
-        .iter()
-        .filter(|p| !b.participants.contains(p))
-        .filter(|p| b.participants.iter().any(|q| related(a, b, p, q)))
+        .filter(|p| !pb.contains(p))
+        .filter(|p| pb.iter().any(|q| related(a, b, p, q)))
         .count();
     let place = match (&a.place, &b.place) {
         (Some(x), Some(y)) if x == y => Place::Same,
@@ -102,22 +142,34 @@ pub fn similarity<E: Eq>(a: &Happening<E>, b: &Happening<E>) -> f64 {
         (Some(_), Some(_)) => Place::Other,
         _ => Place::Unsaid,
     };
-    let vague = a.participants.is_empty() || b.participants.is_empty();
-    if shared == 0 && kin == 0 && !(vague && matches!(place, Place::Same | Place::Within)) {
-        return 0.0;
-    }
+    // One side naming no one cannot tell them apart by who took part.
+    let vague = pa.is_empty() || pb.is_empty();
     // The smaller report decides the overlap: a short report names a few
     // of those a long one names.
-    let smaller = a.participants.len().min(b.participants.len());
+    let smaller = pa.len().min(pb.len());
     let overlap = if smaller == 0 {
         0.0
     } else {
-        (shared as f64 + 0.5 * kin as f64) / smaller as f64
+        ((shared as f64 + 0.5 * kin as f64) / smaller as f64).min(1.0)
     };
-    // A shared participant is a start (a related one a weaker start); the
-    // place and the days agreeing make it sure. Two places named count
-    // against, unless one lies in the other (Tehran and Iran).
-    let mut score = if shared > 0 { 0.4 } else { 0.3 } + 0.2 * overlap.min(1.0);
+    // Of one kind and nothing telling them apart, two reports are about
+    // even; those taking part, the place and the days weigh for or
+    // against. Two places named count against, unless one lies in the
+    // other (Tehran and Iran).
+    let mut score = EVEN + 0.25 * overlap;
+    if vague {
+        score += 0.05;
+    } else if shared == 0 && kin == 0 {
+        score -= 0.2;
+    }
+    // People named on both sides, none the same: the arrest of one player
+    // of a team is not the arrest of another.
+    if !a.people.is_empty()
+        && !b.people.is_empty()
+        && !a.people.iter().any(|p| b.people.contains(p))
+    {
+        score -= OTHER_PEOPLE;
+    }
     score += match place {
         Place::Same => 0.2,
         Place::Within => 0.15,
@@ -196,6 +248,8 @@ mod tests {
             days: days.map(|(a, b)| (day(a), day(b))),
             reported: day(10),
             within: Vec::new(),
+            about: Vec::new(),
+            people: Vec::new(),
         }
     }
 
@@ -250,6 +304,19 @@ mod tests {
             ..meeting(&[21], Some(32), None)
         };
         assert_eq!(link(&elsewhere, &known).event, None);
+    }
+
+    #[test]
+    fn a_report_is_also_about_whom_its_article_is_about() {
+        assert_eq!(main_actors(&[4, 7, 7, 9, 4, 7, 2]), vec![7, 4, 9]);
+        let known = [(7, meeting(&[1, 2], None, None))];
+        // "The talks ended without agreement", in an article about 1 and 2.
+        let talks = Happening {
+            about: vec![1, 2],
+            ..meeting(&[5], None, None)
+        };
+        assert_eq!(link(&talks, &known).event, Some(7));
+        assert_eq!(link(&meeting(&[5], None, None), &known).event, None);
     }
 
     #[test]

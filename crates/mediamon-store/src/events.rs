@@ -19,11 +19,16 @@ pub struct ReportGroup {
     /// The kind code of the group's first report.
     pub kind: String,
     pub participants: Vec<Uuid>,
+    /// Those of the participants named as people.
+    pub people: Vec<Uuid>,
     pub place: Option<Uuid>,
     pub first_day: Option<NaiveDate>,
     pub last_day: Option<NaiveDate>,
     /// The article's publication (else ingestion) day.
     pub reported: NaiveDate,
+    /// The entities the article's people and organisations are resolved
+    /// to, one per mention in text order (whom the article is about).
+    pub named: Vec<Uuid>,
 }
 
 /// A known event as linking sees it.
@@ -32,6 +37,8 @@ pub struct KnownEvent {
     pub id: Uuid,
     pub kind: String,
     pub participant_entity_ids: Vec<Uuid>,
+    /// Those of the participants who are people.
+    pub people: Vec<Uuid>,
     pub place_entity_id: Option<Uuid>,
     pub first_day: Option<NaiveDate>,
     pub last_day: Option<NaiveDate>,
@@ -78,11 +85,18 @@ impl Store {
                  unnest(e.participant_mention_ids) AS p(id) JOIN mentions m ON m.id = p.id \
                  WHERE e.article_id = $1 AND e.article_group = g.article_group \
                    AND m.entity_id IS NOT NULL) AS participants, \
+               ARRAY(SELECT DISTINCT m.entity_id FROM event_mentions e, \
+                 unnest(e.participant_mention_ids) AS p(id) JOIN mentions m ON m.id = p.id \
+                 WHERE e.article_id = $1 AND e.article_group = g.article_group \
+                   AND m.entity_id IS NOT NULL AND m.entity_type = 'PER') AS people, \
                (SELECT m.entity_id FROM event_mentions e JOIN mentions m \
                  ON m.id = e.place_mention_id \
                  WHERE e.article_id = $1 AND e.article_group = g.article_group \
                    AND m.entity_id IS NOT NULL ORDER BY e.start_offset LIMIT 1) AS place, \
-               g.first_day, g.last_day, g.reported \
+               g.first_day, g.last_day, g.reported, \
+               ARRAY(SELECT m.entity_id FROM mentions m WHERE m.article_id = $1 \
+                 AND m.entity_id IS NOT NULL AND m.entity_type IN ('PER', 'ORG') \
+                 ORDER BY m.start_offset) AS named \
              FROM (SELECT e.article_group, (array_agg(e.kind ORDER BY e.start_offset))[1] AS kind, \
                      min(e.first_day) AS first_day, max(e.last_day) AS last_day, \
                      coalesce(a.published_at, a.ingested_at)::date AS reported \
@@ -158,7 +172,9 @@ impl EventTxn {
         let stmt = Statement::from_sql_and_values(
             DbBackend::Postgres,
             "SELECT e.id, e.kind, e.participant_entity_ids, e.place_entity_id, e.first_day, \
-                    e.last_day, e.last_reported \
+                    e.last_day, e.last_reported, \
+                    ARRAY(SELECT x.id FROM entities x WHERE x.id = ANY(e.participant_entity_ids) \
+                      AND x.entity_type = 'PER') AS people \
              FROM events e WHERE e.id IN ( \
                SELECT x.event_id FROM unnest($2::uuid[], $1::text[]) AS k(entity_id, kind) \
                CROSS JOIN LATERAL (SELECT event_id FROM event_keys \

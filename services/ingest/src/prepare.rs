@@ -238,8 +238,18 @@ fn claims(
     mentions: &[NewMention],
     reference: NaiveDate,
 ) -> (Vec<NewQuote>, Vec<NewTime>, Vec<NewEventMention>) {
+    let names = names(mentions);
+    let quotes = mediamon_quotes::find(body, &names);
+    let times = mediamon_timex::find(body, Some(reference));
+    let events = mediamon_events::find(body, &names, &quotes, &times);
+    let events = new_events(events, &times);
+    (new_quotes(quotes), new_times(times), events)
+}
+
+/// The recogniser's mentions as the claim readers take them.
+fn names(mentions: &[NewMention]) -> Vec<mediamon_quotes::Name<'_>> {
     let code = |n: i32| usize::try_from(n).unwrap_or(0);
-    let names: Vec<mediamon_quotes::Name<'_>> = mentions
+    mentions
         .iter()
         .map(|m| mediamon_quotes::Name {
             start: code(m.start),
@@ -247,10 +257,30 @@ fn claims(
             kind: m.entity_type,
             cues: &m.titles,
         })
-        .collect();
+        .collect()
+}
+
+/// The reports that triggers found by other means (code-point spans with
+/// the kind each tells of) make in a prepared story, read as ingest reads
+/// its own (`mediamon_events::read_at`): for benchmarks on gold triggers.
+pub fn reports_at(
+    body: &str,
+    mentions: &[NewMention],
+    reference: Option<NaiveDate>,
+    triggers: &[(usize, usize, mediamon_events::Kind)],
+) -> Vec<NewEventMention> {
+    let names = names(mentions);
     let quotes = mediamon_quotes::find(body, &names);
-    let times = mediamon_timex::find(body, Some(reference));
-    let events = mediamon_events::find(body, &names, &quotes, &times)
+    let times = mediamon_timex::find(body, reference);
+    let events = mediamon_events::read_at(body, &names, &quotes, &times, triggers);
+    new_events(events, &times)
+}
+
+fn new_events(
+    events: Vec<mediamon_events::EventMention>,
+    times: &[mediamon_timex::TimeExpression],
+) -> Vec<NewEventMention> {
+    events
         .into_iter()
         .map(|e| NewEventMention {
             start: offset(e.start),
@@ -281,8 +311,7 @@ fn claims(
             sentence: offset(e.sentence),
             group: offset(e.group),
         })
-        .collect();
-    (new_quotes(quotes), new_times(times), events)
+        .collect()
 }
 
 fn new_quotes(quotes: Vec<mediamon_quotes::Quote>) -> Vec<NewQuote> {

@@ -17,6 +17,7 @@ use crate::error::ResolverError;
 fn happening(
     kind: Kind,
     participants: &[Uuid],
+    people: &[Uuid],
     place: Option<Uuid>,
     first: Option<chrono::NaiveDate>,
     last: Option<chrono::NaiveDate>,
@@ -29,6 +30,8 @@ fn happening(
         days: first.zip(last.or(first)),
         reported,
         within: Vec::new(),
+        about: Vec::new(),
+        people: people.to_vec(),
     }
 }
 
@@ -39,12 +42,14 @@ fn of_group(kind: Kind, g: &ReportGroup, within: &[(Uuid, Uuid)]) -> Happening<U
     let mut h = happening(
         kind,
         &g.participants,
+        &g.people,
         g.place,
         g.first_day,
         g.last_day,
         g.reported,
     );
     h.within = within.to_vec();
+    h.about = mediamon_events::link::main_actors(&g.named);
     h
 }
 
@@ -52,6 +57,7 @@ fn of_event(kind: Kind, e: &KnownEvent) -> Happening<Uuid> {
     happening(
         kind,
         &e.participant_entity_ids,
+        &e.people,
         e.place_entity_id,
         e.first_day,
         e.last_day,

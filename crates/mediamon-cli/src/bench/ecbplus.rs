@@ -99,7 +99,14 @@ fn name_of(tokens: &[&str], lower: &HashSet<String>, headline: bool) -> Option<V
 /// Words as the text had them: no space before closing punctuation and
 /// possessives, none around a hyphen between words.
 fn join(tokens: &[String]) -> String {
+    join_at(tokens).0
+}
+
+/// [`join`], with the code-point offset where each token starts.
+pub(crate) fn join_at(tokens: &[String]) -> (String, Vec<usize>) {
     let mut out = String::new();
+    let mut starts = Vec::with_capacity(tokens.len());
+    let mut chars = 0;
     let mut glue = true;
     for t in tokens {
         let closing = matches!(
@@ -108,25 +115,40 @@ fn join(tokens: &[String]) -> String {
         );
         if !out.is_empty() && !closing && !glue {
             out.push(' ');
+            chars += 1;
         }
+        starts.push(chars);
         out.push_str(t);
+        chars += t.chars().count();
         glue = matches!(t.as_str(), "(" | "-" | "$");
     }
-    out
+    (out, starts)
 }
 
 /// One document as annotated: its sentences (words) and, for each
 /// participant markable in a cross-document chain, the chain, our type,
-/// the sentence and the words (markables spanning sentences left out).
-struct Document {
-    sentences: BTreeMap<u32, Vec<String>>,
+/// the sentence and the words (markables spanning sentences left out);
+/// its event mentions.
+pub(crate) struct Document {
+    pub sentences: BTreeMap<u32, Vec<String>>,
     markables: Vec<(String, &'static str, u32, Vec<String>)>,
+    pub actions: Vec<Action>,
 }
 
-fn parse_document(xml: &str) -> anyhow::Result<Document> {
+/// An event mention (an `ACTION_*` markable) in a coreference relation:
+/// its chain (the cross-document chain, or `doc:` and the relation for a
+/// chain within the document), its sentence and its words' positions there.
+pub(crate) struct Action {
+    pub chain: String,
+    pub sentence: u32,
+    pub words: Vec<usize>,
+}
+
+pub(crate) fn parse_document(xml: &str) -> anyhow::Result<Document> {
     let doc = roxmltree::Document::parse(xml)?;
     let root = doc.root_element();
-    let mut tokens: HashMap<&str, (u32, &str)> = HashMap::new();
+    // Token id -> (sentence, position in it, text).
+    let mut tokens: HashMap<&str, (u32, usize, &str)> = HashMap::new();
     let mut sentences: BTreeMap<u32, Vec<String>> = BTreeMap::new();
     for t in root.children().filter(|n| n.has_tag_name("token")) {
         let (Some(id), Some(sentence)) = (t.attribute("t_id"), t.attribute("sentence")) else {
@@ -134,61 +156,105 @@ fn parse_document(xml: &str) -> anyhow::Result<Document> {
         };
         let sentence: u32 = sentence.parse()?;
         let text = t.text().unwrap_or_default();
-        tokens.insert(id, (sentence, text));
-        sentences
-            .entry(sentence)
-            .or_default()
-            .push(text.to_string());
+        let words = sentences.entry(sentence).or_default();
+        tokens.insert(id, (sentence, words.len(), text));
+        words.push(text.to_string());
     }
-    // Markable id -> (type, its token ids).
+    // Markable id -> (type, its token ids); event markables apart.
     let mut anchored: HashMap<&str, (&'static str, Vec<&str>)> = HashMap::new();
+    let mut events: HashMap<&str, Vec<&str>> = HashMap::new();
     if let Some(list) = root.children().find(|n| n.has_tag_name("Markables")) {
         for m in list.children().filter(roxmltree::Node::is_element) {
+            let anchors = || -> Vec<&str> {
+                m.children()
+                    .filter(|c| c.has_tag_name("token_anchor"))
+                    .filter_map(|c| c.attribute("t_id"))
+                    .collect()
+            };
+            if let Some(id) = m.attribute("m_id")
+                && m.tag_name().name().starts_with("ACTION_")
+            {
+                events.insert(id, anchors());
+            }
             let (Some(ty), Some(id)) = (entity_type(m.tag_name().name()), m.attribute("m_id"))
             else {
                 continue;
             };
-            let anchors: Vec<&str> = m
-                .children()
-                .filter(|c| c.has_tag_name("token_anchor"))
-                .filter_map(|c| c.attribute("t_id"))
-                .collect();
+            let anchors = anchors();
             if !anchors.is_empty() {
                 anchored.insert(id, (ty, anchors));
             }
         }
     }
     let mut markables = Vec::new();
+    let mut actions: Vec<Action> = Vec::new();
+    let mut placed: HashMap<&str, usize> = HashMap::new();
     let relations = root.children().find(|n| n.has_tag_name("Relations"));
-    for rel in relations
-        .into_iter()
-        .flat_map(|r| r.children())
-        .filter(|n| n.has_tag_name("CROSS_DOC_COREF"))
-    {
-        let Some(chain) = rel.attribute("note") else {
-            continue;
+    for rel in relations.into_iter().flat_map(|r| r.children()) {
+        let chain = match (
+            rel.tag_name().name(),
+            rel.attribute("note"),
+            rel.attribute("r_id"),
+        ) {
+            ("CROSS_DOC_COREF", Some(note), _) => note.to_string(),
+            ("INTRA_DOC_COREF", _, Some(r)) => format!("doc:{r}"),
+            _ => continue,
         };
         for source in rel.children().filter(|c| c.has_tag_name("source")) {
+            let id = source.attribute("m_id").unwrap_or_default();
+            // A mention in a chain across documents and one within its own
+            // is counted once, by the chain across.
+            let known = placed.get(id).copied();
+            if let Some(anchors) = events.get(id)
+                && known.is_none_or(|i: usize| actions[i].chain.starts_with("doc:"))
+            {
+                let at: Vec<(u32, usize)> = anchors
+                    .iter()
+                    .filter_map(|a| tokens.get(a))
+                    .map(|t| (t.0, t.1))
+                    .collect();
+                if let Some(&(sentence, _)) = at.first()
+                    && at.iter().all(|w| w.0 == sentence)
+                {
+                    let words = at.iter().map(|w| w.1).collect();
+                    let action = Action {
+                        chain: chain.clone(),
+                        sentence,
+                        words,
+                    };
+                    match known {
+                        Some(i) => actions[i] = action,
+                        None => {
+                            placed.insert(id, actions.len());
+                            actions.push(action);
+                        }
+                    }
+                }
+            }
+            if rel.tag_name().name() != "CROSS_DOC_COREF" {
+                continue;
+            }
             let Some((ty, anchors)) = source.attribute("m_id").and_then(|m| anchored.get(m)) else {
                 continue;
             };
             let words: Vec<(u32, &str)> = anchors
                 .iter()
                 .filter_map(|a| tokens.get(a))
-                .copied()
+                .map(|t| (t.0, t.2))
                 .collect();
             let Some(&(sentence, _)) = words.first() else {
                 continue;
             };
             if words.iter().all(|w| w.0 == sentence) {
                 let words = words.iter().map(|w| w.1.to_string()).collect();
-                markables.push((chain.to_string(), *ty, sentence, words));
+                markables.push((chain.clone(), *ty, sentence, words));
             }
         }
     }
     Ok(Document {
         sentences,
         markables,
+        actions,
     })
 }
 
@@ -210,10 +276,10 @@ fn gold_names(
     out
 }
 
-/// The gold mentions of one split (`dev` or `train`), documents in topic and
-/// file order, with the must-not-merge pairs and the twin chains.
-pub(crate) fn load(dir: &Path, split: &str) -> anyhow::Result<(Vec<Gold>, Apart, Twins)> {
-    let mut files: Vec<(u32, u32, bool, PathBuf)> = Vec::new();
+/// The documents of one split (`dev` or `train`) in topic and file order:
+/// (topic, number, whether an `ecbplus` one, path).
+pub(crate) fn files(dir: &Path, split: &str) -> anyhow::Result<Vec<(u32, u32, bool, PathBuf)>> {
+    let mut files = Vec::new();
     for topic in std::fs::read_dir(dir.join(split))? {
         for file in std::fs::read_dir(topic?.path())? {
             let path = file?.path();
@@ -230,6 +296,30 @@ pub(crate) fn load(dir: &Path, split: &str) -> anyhow::Result<(Vec<Gold>, Apart,
         }
     }
     files.sort();
+    Ok(files)
+}
+
+/// The fully annotated sentences: (topic, file stem after the topic, as
+/// `10ecbplus`, sentence number).
+pub(crate) fn annotated(dir: &Path) -> anyhow::Result<HashSet<(u32, String, u32)>> {
+    let path = dir.join("ECBplus_coreference_sentences.csv");
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let mut out = HashSet::new();
+    for line in text.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+        let mut f = line.split(',').map(str::trim);
+        let (Some(topic), Some(file), Some(sentence)) = (f.next(), f.next(), f.next()) else {
+            anyhow::bail!("{}: a row of three fields: {line:?}", path.display());
+        };
+        out.insert((topic.parse()?, file.to_string(), sentence.parse()?));
+    }
+    Ok(out)
+}
+
+/// The gold mentions of one split (`dev` or `train`), documents in topic and
+/// file order, with the must-not-merge pairs and the twin chains.
+pub(crate) fn load(dir: &Path, split: &str) -> anyhow::Result<(Vec<Gold>, Apart, Twins)> {
+    let files = files(dir, split)?;
     let tagger = Tagger::builtin()?;
     let docs = files
         .iter()

@@ -14,6 +14,8 @@ use std::time::Instant;
 use anyhow::Context;
 use mediamon_proto::v1::{ArticleMetadata, IngestArticleRequest, ingest_article_request::Content};
 
+use super::event_links::{self, Row};
+
 pub fn default_data() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/events/articles.jsonl")
 }
@@ -59,6 +61,8 @@ struct GoldAmount {
 
 #[derive(serde::Deserialize)]
 struct GoldEvent {
+    /// The happening it reports, shared across articles.
+    event: String,
     trigger: String,
     kind: String,
     source: String,
@@ -159,8 +163,10 @@ fn request(a: &Article) -> anyhow::Result<IngestArticleRequest> {
     })
 }
 
-/// Scores every part over every article; the parts and articles per second.
-pub fn score(path: &Path) -> anyhow::Result<(Vec<Part>, f64, usize)> {
+/// Scores every part over every article; the parts, articles per second,
+/// and the linking of the event mentions found that are gold ones (by
+/// their gold event ids), articles in publication order.
+pub fn score(path: &Path) -> anyhow::Result<(Vec<Part>, f64, usize, Row)> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let articles: Vec<Article> = text
@@ -182,6 +188,8 @@ pub fn score(path: &Path) -> anyhow::Result<(Vec<Part>, f64, usize)> {
         Part::new("event source"),
     ];
     let started = Instant::now();
+    // Per article: its prepared story and the (gold, found) event pairs.
+    let mut kept = Vec::new();
     for a in &articles {
         let prepared = mediamon_ingest::prepare::prepare(request(a)?, &limits, None)
             .map_err(|e| anyhow::anyhow!("{}: {e}", a.id))?;
@@ -246,13 +254,84 @@ pub fn score(path: &Path) -> anyhow::Result<(Vec<Part>, f64, usize)> {
             };
             parts[5].correct += usize::from(source);
         }
+        kept.push((prepared, pairs));
     }
     let per_second = articles.len() as f64 / started.elapsed().as_secs_f64();
-    Ok((parts.to_vec(), per_second, articles.len()))
+    Ok((
+        parts.to_vec(),
+        per_second,
+        articles.len(),
+        linking(path, &articles, &kept)?,
+    ))
 }
 
-pub fn run(path: &Path, json: bool) -> anyhow::Result<()> {
-    let (parts, per_second, articles) = score(path)?;
+/// Links the event mentions found that are gold ones across the articles
+/// (in publication order) and scores them against the gold event ids.
+fn linking(
+    path: &Path,
+    articles: &[Article],
+    kept: &[(mediamon_ingest::prepare::Prepared, Vec<(usize, usize)>)],
+) -> anyhow::Result<Row> {
+    let mut order: Vec<usize> = (0..articles.len()).collect();
+    order.sort_by_key(|&i| (&articles[i].published, i));
+    let names: Vec<(String, &str, &[mediamon_store::NewMention])> = order
+        .iter()
+        .map(|&i| {
+            let p = &kept[i].0;
+            (
+                articles[i].id.clone(),
+                p.article.body.as_str(),
+                p.annotations.mentions.as_slice(),
+            )
+        })
+        .collect();
+    let entities = event_links::resolve_names(&names)?;
+    let (mut chains, mut reports) = (Vec::new(), Vec::new());
+    for (doc, &i) in order.iter().enumerate() {
+        let (prepared, pairs) = &kept[i];
+        let reported = prepared
+            .article
+            .published_at
+            .map(|t| t.date_naive())
+            .unwrap_or_default();
+        let about = event_links::about(&prepared.annotations.mentions, &entities[doc]);
+        let ours = event_links::reports_of(
+            doc,
+            &prepared.annotations.events,
+            &prepared.annotations.mentions,
+            &entities[doc],
+            &about,
+            reported,
+            true,
+        );
+        for &(g, p) in pairs {
+            chains.push(articles[i].events[g].event.clone());
+            reports.push(ours[p].clone());
+        }
+    }
+    let gold = event_links::numbered(&chains);
+    Ok(event_links::row(
+        &format!(
+            "{} (found and gold)",
+            path.file_name()
+                .and_then(|f| f.to_str())
+                .unwrap_or("labeled set")
+        ),
+        "linker (end to end)",
+        &gold,
+        &event_links::link_all(&reports),
+    ))
+}
+
+pub fn run(path: &Path, ecbplus: Option<(&Path, &str)>, json: bool) -> anyhow::Result<()> {
+    let (parts, per_second, articles, labeled) = score(path)?;
+    let mut links = vec![labeled];
+    let mut found_counts = None;
+    if let Some((dir, split)) = ecbplus {
+        let (rows, gold, matched, found) = event_links::ecbplus(dir, split)?;
+        links.extend(rows);
+        found_counts = Some((gold, matched, found));
+    }
     let out = if json {
         let rows: Vec<serde_json::Value> = parts
             .iter()
@@ -271,6 +350,10 @@ pub fn run(path: &Path, json: bool) -> anyhow::Result<()> {
             "articles": articles,
             "articles_per_second": per_second,
             "parts": rows,
+            "linking": links,
+            "ecbplus_triggers": found_counts.map(|(gold, matched, found)| serde_json::json!({
+                "gold": gold, "found_and_gold": matched, "found": found,
+            })),
         }))? + "\n"
     } else {
         let mut out = format!(
@@ -296,8 +379,18 @@ pub fn run(path: &Path, json: bool) -> anyhow::Result<()> {
             ));
         }
         out.push_str(&format!(
-            "{per_second:.0} articles/s through ingest's prepare (one thread)\n"
+            "{per_second:.0} articles/s through ingest's prepare (one thread)\n\n\
+             One event, many reports (F1 of each metric; CoNLL = their mean):\n"
         ));
+        out.push_str(&event_links::table(&links));
+        if let Some((gold, matched, found)) = found_counts {
+            out.push_str(&format!(
+                "ECB+ triggers: {matched} of {gold} gold event mentions found (recall {:.3}); \
+                 {found} found in annotated sentences (precision {:.3})\n",
+                matched as f64 / gold.max(1) as f64,
+                matched as f64 / found.max(1) as f64,
+            ));
+        }
         out
     };
     crate::output::emit(&out)

@@ -1,6 +1,8 @@
 //! `mediamon bench ...`: quality and speed on labeled data.
 
+mod coref;
 pub mod ecbplus;
+mod event_links;
 pub mod events;
 pub mod extract;
 mod generate;

@@ -306,7 +306,7 @@ pub(crate) fn documents(mentions: &[Gold]) -> Vec<Vec<usize>> {
         .collect()
 }
 
-fn run_core(mentions: &[Gold], docs: &[Vec<usize>]) -> (Vec<usize>, Duration) {
+pub(crate) fn run_core(mentions: &[Gold], docs: &[Vec<usize>]) -> (Vec<usize>, Duration) {
     // Loaded once, as `mediamon migrate` loads it once: a run starts from
     // a copy. The knowledge base is built in; a broken one fails its tests.
     static KNOWN: std::sync::OnceLock<MemStore> = std::sync::OnceLock::new();
