@@ -42,6 +42,7 @@ mod m20261206_000010_outbox_failed;
 mod m20261207_000011_evidence_known;
 mod m20261208_000012_quotes_times_amounts;
 mod m20261208_000013_events;
+mod m20261209_000014_named_mentions;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000011_evidence_known::Migration),
             Box::new(m20261208_000012_quotes_times_amounts::Migration),
             Box::new(m20261208_000013_events::Migration),
+            Box::new(m20261209_000014_named_mentions::Migration),
         ]
     }
 }
