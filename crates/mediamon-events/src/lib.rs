@@ -31,9 +31,39 @@ pub enum Kind {
     Agree,
     Sign,
     Acquire,
+    /// Died, killed, deaths.
+    Die,
+    /// Injured, wounded.
+    Injure,
+    /// Appointed, nominated, hired, elected to a post.
+    Appoint,
+    /// Resigned, sacked, ousted from a post.
+    Leave,
+    /// Charged, indicted.
+    Charge,
+    /// Convicted, sentenced.
+    Convict,
 }
 
 impl Kind {
+    /// Every kind.
+    pub const ALL: [Kind; 14] = [
+        Kind::Meet,
+        Kind::PlanMeet,
+        Kind::Accuse,
+        Kind::Arrest,
+        Kind::Attack,
+        Kind::Agree,
+        Kind::Sign,
+        Kind::Acquire,
+        Kind::Die,
+        Kind::Injure,
+        Kind::Appoint,
+        Kind::Leave,
+        Kind::Charge,
+        Kind::Convict,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             Kind::Meet => "meet",
@@ -44,23 +74,18 @@ impl Kind {
             Kind::Agree => "agree",
             Kind::Sign => "sign",
             Kind::Acquire => "acquire",
+            Kind::Die => "die",
+            Kind::Injure => "injure",
+            Kind::Appoint => "appoint",
+            Kind::Leave => "leave",
+            Kind::Charge => "charge",
+            Kind::Convict => "convict",
         }
     }
 
     /// The kind a stored code names.
     pub fn from_code(code: &str) -> Option<Kind> {
-        [
-            Kind::Meet,
-            Kind::PlanMeet,
-            Kind::Accuse,
-            Kind::Arrest,
-            Kind::Attack,
-            Kind::Agree,
-            Kind::Sign,
-            Kind::Acquire,
-        ]
-        .into_iter()
-        .find(|k| k.code() == code)
+        Kind::ALL.into_iter().find(|k| k.code() == code)
     }
 
     /// Kinds that can report one happening: a planned meeting and the
@@ -209,6 +234,46 @@ const TRIGGERS: &[(&str, Kind)] = &[
     ("buy", Kind::Acquire),
     ("buying", Kind::Acquire),
     ("purchase", Kind::Acquire),
+    ("captured", Kind::Arrest),
+    ("capturing", Kind::Arrest),
+    ("apprehended", Kind::Arrest),
+    ("nabbed", Kind::Arrest),
+    ("shooting", Kind::Attack),
+    ("shootings", Kind::Attack),
+    ("gunfire", Kind::Attack),
+    ("hijacked", Kind::Attack),
+    ("hijacking", Kind::Attack),
+    ("ambush", Kind::Attack),
+    ("ambushed", Kind::Attack),
+    ("assaulted", Kind::Attack),
+    ("died", Kind::Die),
+    ("dies", Kind::Die),
+    ("death", Kind::Die),
+    ("deaths", Kind::Die),
+    ("killed", Kind::Die),
+    ("killing", Kind::Die),
+    ("killings", Kind::Die),
+    ("injured", Kind::Injure),
+    ("injuring", Kind::Injure),
+    ("injuries", Kind::Injure),
+    ("wounded", Kind::Injure),
+    ("wounding", Kind::Injure),
+    ("appointed", Kind::Appoint),
+    ("appointment", Kind::Appoint),
+    ("nominated", Kind::Appoint),
+    ("nomination", Kind::Appoint),
+    ("nominee", Kind::Appoint),
+    ("hired", Kind::Appoint),
+    ("elected", Kind::Appoint),
+    ("resigned", Kind::Leave),
+    ("resignation", Kind::Leave),
+    ("sacked", Kind::Leave),
+    ("ousted", Kind::Leave),
+    ("charged", Kind::Charge),
+    ("indicted", Kind::Charge),
+    ("indictment", Kind::Charge),
+    ("convicted", Kind::Convict),
+    ("sentenced", Kind::Convict),
 ];
 
 /// The kind of happening a trigger word (any case) reports, when it is one.
@@ -415,6 +480,17 @@ pub fn find(
                 Some(&(_, kind)) => Some(kind),
                 // "X called on Y": a visit.
                 None if word == "called" && next == Some("on") => Some(Kind::Meet),
+                // "was fired" from a post; "fired at" or "fired shots" in
+                // an attack.
+                None if word == "fired" => match (previous, next) {
+                    (Some("was" | "were" | "been" | "being" | "got" | "be"), _) => {
+                        Some(Kind::Leave)
+                    }
+                    (_, Some("at" | "on" | "into" | "shots" | "rockets" | "missiles")) => {
+                        Some(Kind::Attack)
+                    }
+                    _ => None,
+                },
                 // "… denying such claims": the latest happening, again.
                 None if !has_trigger && ANAPHORS.contains(&x.lower[t].as_str()) => out
                     .last()
@@ -782,6 +858,33 @@ mod tests {
             &[("Farid Qasemi", "PER"), ("Doha", "LOC")],
         );
         assert_eq!(e[0].kind, Kind::PlanMeet);
+    }
+
+    #[test]
+    fn deaths_posts_and_courts_are_happenings_too() {
+        let kinds =
+            |text: &str| -> Vec<Kind> { events(text, &[]).iter().map(|e| e.kind).collect() };
+        assert_eq!(
+            kinds("Two guards were killed and three wounded."),
+            [Kind::Die, Kind::Injure]
+        );
+        assert_eq!(kinds("The coach was fired on Monday."), [Kind::Leave]);
+        assert_eq!(kinds("Gunmen fired at the convoy."), [Kind::Attack]);
+        // Fired a statement, a warning: neither.
+        assert_eq!(kinds("The ministry fired off a statement."), []);
+        assert_eq!(
+            kinds("He was charged and later convicted."),
+            [Kind::Charge, Kind::Convict]
+        );
+        assert_eq!(
+            kinds("She was appointed envoy after he resigned."),
+            [Kind::Appoint, Kind::Leave]
+        );
+        // A denial's cue is no departure.
+        assert_eq!(kinds("The office dismissed the reports."), []);
+        for k in Kind::ALL {
+            assert_eq!(Kind::from_code(k.code()), Some(k));
+        }
     }
 
     #[test]

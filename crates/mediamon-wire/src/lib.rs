@@ -91,7 +91,7 @@ pub fn amount(a: &mediamon_store::AmountRow) -> v1::Amount {
     }
 }
 
-const KINDS: [(v1::EventKind, &str); 8] = [
+const KINDS: [(v1::EventKind, &str); 14] = [
     (v1::EventKind::Meet, "meet"),
     (v1::EventKind::PlanMeet, "plan_meet"),
     (v1::EventKind::Accuse, "accuse"),
@@ -100,6 +100,12 @@ const KINDS: [(v1::EventKind, &str); 8] = [
     (v1::EventKind::Agree, "agree"),
     (v1::EventKind::Sign, "sign"),
     (v1::EventKind::Acquire, "acquire"),
+    (v1::EventKind::Die, "die"),
+    (v1::EventKind::Injure, "injure"),
+    (v1::EventKind::Appoint, "appoint"),
+    (v1::EventKind::Leave, "leave"),
+    (v1::EventKind::Charge, "charge"),
+    (v1::EventKind::Convict, "convict"),
 ];
 
 const STANCES: [(v1::Stance, &str); 7] = [

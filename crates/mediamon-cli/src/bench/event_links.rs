@@ -125,8 +125,9 @@ fn line_starts(text: &str) -> Vec<(usize, &str)> {
         .collect()
 }
 
-/// The kind a gold trigger reports: the product's own for its word, else
-/// that of a trigger word of the same lemma ("host" as "hosted").
+/// The kind a gold trigger the product did not read itself reports: the
+/// product's own for its word, else that of a trigger word of the same
+/// lemma ("host" as "hosted").
 fn kind_of(word: &str) -> Option<Kind> {
     mediamon_events::trigger_kind(word).or_else(|| {
         let lemma = lemma(word);
@@ -483,7 +484,13 @@ pub(crate) fn ecbplus(dir: &Path, split: &str) -> anyhow::Result<(Vec<Row>, usiz
         order.sort_by_key(|&g| doc.gold[g].span);
         for g in order {
             let word = &doc.gold[g].word;
-            let (family, kind) = match kind_of(word) {
+            // The product's kind where it read the trigger itself.
+            let found = a
+                .events
+                .iter()
+                .find(|e| overlaps(e, doc.gold[g].span))
+                .and_then(|e| Kind::from_code(e.kind));
+            let (family, kind) = match found.or_else(|| kind_of(word)) {
                 Some(k) => (k.family().code().to_string(), k),
                 None => (lemma(word), Kind::Meet),
             };

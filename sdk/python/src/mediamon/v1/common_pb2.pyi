@@ -264,6 +264,18 @@ class _EventKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_EventKind.V
     """Something signed."""
     EVENT_KIND_ACQUIRE: _EventKind.ValueType  # 8
     """An acquisition."""
+    EVENT_KIND_DIE: _EventKind.ValueType  # 9
+    """A death: died, killed, deaths."""
+    EVENT_KIND_INJURE: _EventKind.ValueType  # 10
+    """An injury: injured, wounded."""
+    EVENT_KIND_APPOINT: _EventKind.ValueType  # 11
+    """Appointed, nominated, hired or elected to a post."""
+    EVENT_KIND_LEAVE: _EventKind.ValueType  # 12
+    """Resigned, sacked, ousted or fired from a post."""
+    EVENT_KIND_CHARGE: _EventKind.ValueType  # 13
+    """Charged, indicted."""
+    EVENT_KIND_CONVICT: _EventKind.ValueType  # 14
+    """Convicted, sentenced."""
 
 class EventKind(_EventKind, metaclass=_EventKindEnumTypeWrapper):
     """What kind of happening an event mention reports."""
@@ -286,6 +298,18 @@ EVENT_KIND_SIGN: EventKind.ValueType  # 7
 """Something signed."""
 EVENT_KIND_ACQUIRE: EventKind.ValueType  # 8
 """An acquisition."""
+EVENT_KIND_DIE: EventKind.ValueType  # 9
+"""A death: died, killed, deaths."""
+EVENT_KIND_INJURE: EventKind.ValueType  # 10
+"""An injury: injured, wounded."""
+EVENT_KIND_APPOINT: EventKind.ValueType  # 11
+"""Appointed, nominated, hired or elected to a post."""
+EVENT_KIND_LEAVE: EventKind.ValueType  # 12
+"""Resigned, sacked, ousted or fired from a post."""
+EVENT_KIND_CHARGE: EventKind.ValueType  # 13
+"""Charged, indicted."""
+EVENT_KIND_CONVICT: EventKind.ValueType  # 14
+"""Convicted, sentenced."""
 Global___EventKind: _TypeAlias = EventKind  # noqa: Y015
 
 class _Stance:
