@@ -212,6 +212,27 @@ enum Command {
     },
 }
 
+/// The real news a benchmark also scores.
+#[derive(Args)]
+struct EcbPlus {
+    /// The ECB+ folder (real news; see its README in ../shared/data).
+    #[arg(long, default_value_os_t = bench::ecbplus::default_dir())]
+    ecbplus: PathBuf,
+    /// The ECB+ split scored: dev (tuning) or train.
+    #[arg(long, default_value = "dev")]
+    split: String,
+    /// Skip ECB+ (the labeled set only).
+    #[arg(long)]
+    no_ecbplus: bool,
+}
+
+impl EcbPlus {
+    /// The folder and split, unless skipped.
+    fn chosen(&self) -> Option<(&std::path::Path, &str)> {
+        (!self.no_ecbplus).then_some((self.ecbplus.as_path(), self.split.as_str()))
+    }
+}
+
 #[derive(Subcommand)]
 enum BenchCommand {
     /// Main-content extraction: precision / recall / F1 of the story text
@@ -277,16 +298,8 @@ enum BenchCommand {
         /// the default file).
         #[arg(long, default_value_os_t = bench::events::default_data())]
         data: PathBuf,
-        /// The ECB+ folder (real news; event coreference of its ACTION
-        /// chains, see its README in ../shared/data).
-        #[arg(long, default_value_os_t = bench::ecbplus::default_dir())]
-        ecbplus: PathBuf,
-        /// The ECB+ split scored: dev (tuning) or train.
-        #[arg(long, default_value = "dev")]
-        split: String,
-        /// Skip ECB+ (when ../shared is not beside the repository).
-        #[arg(long)]
-        no_ecbplus: bool,
+        #[command(flatten)]
+        ecbplus: EcbPlus,
         /// Print one JSON document.
         #[arg(long)]
         json: bool,
@@ -312,15 +325,8 @@ enum BenchCommand {
         /// and must_not_merge.tsv.
         #[arg(long, default_value_os_t = bench::resolve::default_dir())]
         data: PathBuf,
-        /// The ECB+ folder (real news; see its README in ../shared/data).
-        #[arg(long, default_value_os_t = bench::ecbplus::default_dir())]
-        ecbplus: PathBuf,
-        /// The ECB+ split scored: dev (tuning) or train.
-        #[arg(long, default_value = "dev")]
-        split: String,
-        /// Score the written set only.
-        #[arg(long)]
-        no_ecbplus: bool,
+        #[command(flatten)]
+        ecbplus: EcbPlus,
         /// Print one JSON document.
         #[arg(long)]
         json: bool,
@@ -431,8 +437,6 @@ async fn main() -> anyhow::Result<()> {
         Command::Bench(BenchCommand::Resolve {
             data,
             ecbplus,
-            split,
-            no_ecbplus,
             json,
             service,
             concurrency,
@@ -440,7 +444,7 @@ async fn main() -> anyhow::Result<()> {
         }) => {
             bench::resolve::run(bench::resolve::Options {
                 written: &data,
-                ecbplus: (!no_ecbplus).then_some((ecbplus.as_path(), split.as_str())),
+                ecbplus: ecbplus.chosen(),
                 json,
                 service,
                 concurrency,
@@ -480,14 +484,8 @@ async fn main() -> anyhow::Result<()> {
         Command::Bench(BenchCommand::Events {
             data,
             ecbplus,
-            split,
-            no_ecbplus,
             json,
-        }) => bench::events::run(
-            &data,
-            (!no_ecbplus).then_some((ecbplus.as_path(), split.as_str())),
-            json,
-        ),
+        }) => bench::events::run(&data, ecbplus.chosen(), json),
         Command::Bench(BenchCommand::Names { data, json, misses }) => {
             bench::names::run(&data, json, misses)
         }
