@@ -80,29 +80,29 @@ impl Store {
         let txn = self.db.begin().await?;
         let groups = ReportGroup::find_by_statement(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            "SELECT g.article_group, g.kind, \
-               ARRAY(SELECT DISTINCT m.entity_id FROM event_mentions e, \
-                 unnest(e.participant_mention_ids) AS p(id) JOIN mentions m ON m.id = p.id \
-                 WHERE e.article_id = $1 AND e.article_group = g.article_group \
-                   AND m.entity_id IS NOT NULL) AS participants, \
-               ARRAY(SELECT DISTINCT m.entity_id FROM event_mentions e, \
-                 unnest(e.participant_mention_ids) AS p(id) JOIN mentions m ON m.id = p.id \
-                 WHERE e.article_id = $1 AND e.article_group = g.article_group \
-                   AND m.entity_id IS NOT NULL AND m.entity_type = 'PER') AS people, \
+            "SELECT g.article_group, g.kind, p.participants, p.people, \
                (SELECT m.entity_id FROM event_mentions e JOIN mentions m \
                  ON m.id = e.place_mention_id \
                  WHERE e.article_id = $1 AND e.article_group = g.article_group \
                    AND m.entity_id IS NOT NULL ORDER BY e.start_offset LIMIT 1) AS place, \
-               g.first_day, g.last_day, g.reported, \
-               ARRAY(SELECT m.entity_id FROM mentions m WHERE m.article_id = $1 \
-                 AND m.entity_id IS NOT NULL AND m.entity_type IN ('PER', 'ORG') \
-                 ORDER BY m.start_offset) AS named \
+               g.first_day, g.last_day, g.reported, n.named \
              FROM (SELECT e.article_group, (array_agg(e.kind ORDER BY e.start_offset))[1] AS kind, \
                      min(e.first_day) AS first_day, max(e.last_day) AS last_day, \
                      coalesce(a.published_at, a.ingested_at)::date AS reported \
                    FROM event_mentions e JOIN articles a ON a.id = e.article_id \
                    WHERE e.article_id = $1 AND e.event_id IS NULL \
                    GROUP BY e.article_group, a.published_at, a.ingested_at) g \
+             CROSS JOIN LATERAL (SELECT \
+                 coalesce(array_agg(DISTINCT m.entity_id), '{}') AS participants, \
+                 coalesce(array_agg(DISTINCT m.entity_id) FILTER (WHERE m.entity_type = 'PER'), \
+                   '{}') AS people \
+               FROM event_mentions e, unnest(e.participant_mention_ids) AS p(id) \
+                 JOIN mentions m ON m.id = p.id \
+               WHERE e.article_id = $1 AND e.article_group = g.article_group \
+                 AND m.entity_id IS NOT NULL) p \
+             CROSS JOIN (SELECT ARRAY(SELECT m.entity_id FROM mentions m WHERE m.article_id = $1 \
+                 AND m.entity_id IS NOT NULL AND m.entity_type IN ('PER', 'ORG') \
+                 ORDER BY m.start_offset) AS named) n \
              ORDER BY g.article_group",
             [article_id.into()],
         ))
