@@ -91,22 +91,27 @@ pub fn amount(a: &mediamon_store::AmountRow) -> v1::Amount {
     }
 }
 
-const KINDS: [(v1::EventKind, &str); 14] = [
-    (v1::EventKind::Meet, "meet"),
-    (v1::EventKind::PlanMeet, "plan_meet"),
-    (v1::EventKind::Accuse, "accuse"),
-    (v1::EventKind::Arrest, "arrest"),
-    (v1::EventKind::Attack, "attack"),
-    (v1::EventKind::Agree, "agree"),
-    (v1::EventKind::Sign, "sign"),
-    (v1::EventKind::Acquire, "acquire"),
-    (v1::EventKind::Die, "die"),
-    (v1::EventKind::Injure, "injure"),
-    (v1::EventKind::Appoint, "appoint"),
-    (v1::EventKind::Leave, "leave"),
-    (v1::EventKind::Charge, "charge"),
-    (v1::EventKind::Convict, "convict"),
-];
+/// The wire's name for a kind of happening: a match, so that a kind added
+/// to `mediamon-events` does not build until the wire names it too.
+fn proto_kind(kind: mediamon_events::Kind) -> v1::EventKind {
+    use mediamon_events::Kind;
+    match kind {
+        Kind::Meet => v1::EventKind::Meet,
+        Kind::PlanMeet => v1::EventKind::PlanMeet,
+        Kind::Accuse => v1::EventKind::Accuse,
+        Kind::Arrest => v1::EventKind::Arrest,
+        Kind::Attack => v1::EventKind::Attack,
+        Kind::Agree => v1::EventKind::Agree,
+        Kind::Sign => v1::EventKind::Sign,
+        Kind::Acquire => v1::EventKind::Acquire,
+        Kind::Die => v1::EventKind::Die,
+        Kind::Injure => v1::EventKind::Injure,
+        Kind::Appoint => v1::EventKind::Appoint,
+        Kind::Leave => v1::EventKind::Leave,
+        Kind::Charge => v1::EventKind::Charge,
+        Kind::Convict => v1::EventKind::Convict,
+    }
+}
 
 const STANCES: [(v1::Stance, &str); 7] = [
     (v1::Stance::Reported, "reported"),
@@ -120,15 +125,15 @@ const STANCES: [(v1::Stance, &str); 7] = [
 
 /// The event kind a stored code names.
 pub fn event_kind(code: &str) -> v1::EventKind {
-    KINDS
-        .iter()
-        .find(|(_, c)| *c == code)
-        .map_or(v1::EventKind::Unspecified, |(k, _)| *k)
+    mediamon_events::Kind::from_code(code).map_or(v1::EventKind::Unspecified, proto_kind)
 }
 
 /// How an event kind is stored; `None` for unspecified.
 pub fn event_kind_code(kind: v1::EventKind) -> Option<&'static str> {
-    KINDS.iter().find(|(k, _)| *k == kind).map(|(_, c)| *c)
+    mediamon_events::Kind::ALL
+        .into_iter()
+        .find(|k| proto_kind(*k) == kind)
+        .map(mediamon_events::Kind::code)
 }
 
 /// The stance a stored code names.
@@ -396,5 +401,21 @@ pub fn feed(row: &mediamon_store::FeedRow) -> v1::Feed {
         last_status: row.last_status.clone().unwrap_or_default(),
         next_poll_time: Some(timestamp(row.next_poll_at)),
         item_count: u64::try_from(row.items).unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_event_kind_goes_to_the_wire_and_back() {
+        for kind in mediamon_events::Kind::ALL {
+            let wire = event_kind(kind.code());
+            assert_ne!(wire, v1::EventKind::Unspecified, "{kind:?}");
+            assert_eq!(event_kind_code(wire), Some(kind.code()));
+        }
+        assert_eq!(event_kind("no such kind"), v1::EventKind::Unspecified);
+        assert_eq!(event_kind_code(v1::EventKind::Unspecified), None);
     }
 }
