@@ -365,8 +365,9 @@ fn bench_events_links_real_news_better_than_the_same_lemma() {
     let lemma = row("ECB+ dev, gold", "same lemma");
     assert_eq!(linker["mentions"], lemma["mentions"]);
     assert!(linker["mentions"].as_u64().expect("n") > 700, "{linker}");
-    // Regression guard at the figures measured (0.652 against 0.614).
-    assert!(conll(linker) >= conll(lemma) + 0.02, "{links:?}");
+    // The bar: five points above the baseline (measured: 0.666
+    // against 0.614).
+    assert!(conll(linker) >= conll(lemma) + 0.05, "{links:?}");
     assert!(conll(row("ECB+ dev, found", "linker (end to end)")) > 0.0);
     assert!(report["ecbplus_triggers"]["found_and_gold"].as_u64() > Some(0));
 }

@@ -282,6 +282,17 @@ pub fn trigger_kind(word: &str) -> Option<Kind> {
     TRIGGERS.iter().find(|(w, _)| *w == word).map(|&(_, k)| k)
 }
 
+/// The stem of a word (Snowball, English; lower case): "arrested",
+/// "arrests" and "arrest" share one. Event linking compares the words
+/// reports are told in by it.
+pub fn stem(word: &str) -> String {
+    static STEMMER: std::sync::OnceLock<rust_stemmers::Stemmer> = std::sync::OnceLock::new();
+    STEMMER
+        .get_or_init(|| rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English))
+        .stem(&word.to_lowercase())
+        .into_owned()
+}
+
 /// Every trigger word (lower case) with the kind it reports.
 pub fn triggers() -> impl Iterator<Item = (&'static str, Kind)> {
     TRIGGERS.iter().copied()

@@ -40,6 +40,9 @@ pub struct Happening<E> {
     pub about: Vec<E>,
     /// Those of the participants who are people.
     pub people: Vec<E>,
+    /// The stems of the words it is told in ([`crate::stem`] of its
+    /// triggers).
+    pub words: Vec<String>,
 }
 
 /// How many of an article's actors it is about.
@@ -107,6 +110,8 @@ const REPORT_WINDOW: i64 = 30;
 pub const LINK: f64 = 0.5;
 /// The score of two reports of one kind that nothing weighs for or against.
 const EVEN: f64 = 0.45;
+/// What telling it in the same word weighs for.
+const SAME_WORD: f64 = 0.1;
 /// What naming other people on each side weighs against.
 const OTHER_PEOPLE: f64 = 0.15;
 
@@ -179,6 +184,12 @@ pub fn similarity<E: Eq>(a: &Happening<E>, b: &Happening<E>) -> f64 {
     if a.days.is_some() && b.days.is_some() {
         score += 0.1;
     }
+    // Told in the same word ("arrested" and "the arrest"), not only of
+    // one kind ("arrested" and "detained"): a report names a happening
+    // as the reports it follows did.
+    if a.words.iter().any(|w| b.words.contains(w)) {
+        score += SAME_WORD;
+    }
     score.min(1.0)
 }
 
@@ -250,6 +261,7 @@ mod tests {
             within: Vec::new(),
             about: Vec::new(),
             people: Vec::new(),
+            words: Vec::new(),
         }
     }
 
@@ -317,6 +329,31 @@ mod tests {
         };
         assert_eq!(link(&talks, &known).event, Some(7));
         assert_eq!(link(&meeting(&[5], None, None), &known).event, None);
+    }
+
+    #[test]
+    fn the_same_word_weighs_for() {
+        // One participant in common of two, and another person on each
+        // side: under the bar, unless both are told in the same word.
+        let known = Happening {
+            people: vec![1],
+            ..meeting(&[1, 4], None, None)
+        };
+        let report = Happening {
+            people: vec![3],
+            ..meeting(&[3, 4], None, None)
+        };
+        assert_eq!(link(&report, &[(7, known.clone())]).event, None);
+        let words = |h: Happening<u32>, w: &str| Happening {
+            words: vec![crate::stem(w)],
+            ..h
+        };
+        let known = words(known, "talks");
+        assert_eq!(
+            link(&words(report.clone(), "talked"), &[(7, known.clone())]).event,
+            Some(7)
+        );
+        assert_eq!(link(&words(report, "met"), &[(7, known)]).event, None);
     }
 
     #[test]

@@ -29,6 +29,8 @@ pub struct ReportGroup {
     /// The entities the article's people and organisations are resolved
     /// to, one per mention in text order (whom the article is about).
     pub named: Vec<Uuid>,
+    /// The group's trigger words, lower case.
+    pub words: Vec<String>,
 }
 
 /// A known event as linking sees it.
@@ -43,6 +45,9 @@ pub struct KnownEvent {
     pub first_day: Option<NaiveDate>,
     pub last_day: Option<NaiveDate>,
     pub last_reported: NaiveDate,
+    /// The words its reports were told in (lower case, at most
+    /// [`PARTICIPANTS`]).
+    pub words: Vec<String>,
 }
 
 /// What event linking knows of an entity to say what it lies within.
@@ -85,8 +90,9 @@ impl Store {
                  ON m.id = e.place_mention_id \
                  WHERE e.article_id = $1 AND e.article_group = g.article_group \
                    AND m.entity_id IS NOT NULL ORDER BY e.start_offset LIMIT 1) AS place, \
-               g.first_day, g.last_day, g.reported, n.named \
+               g.first_day, g.last_day, g.reported, n.named, g.words \
              FROM (SELECT e.article_group, (array_agg(e.kind ORDER BY e.start_offset))[1] AS kind, \
+                     array_agg(DISTINCT lower(e.trigger)) AS words, \
                      min(e.first_day) AS first_day, max(e.last_day) AS last_day, \
                      coalesce(a.published_at, a.ingested_at)::date AS reported \
                    FROM event_mentions e JOIN articles a ON a.id = e.article_id \
@@ -172,7 +178,7 @@ impl EventTxn {
         let stmt = Statement::from_sql_and_values(
             DbBackend::Postgres,
             "SELECT e.id, e.kind, e.participant_entity_ids, e.place_entity_id, e.first_day, \
-                    e.last_day, e.last_reported, \
+                    e.last_day, e.last_reported, e.words, \
                     ARRAY(SELECT x.id FROM entities x WHERE x.id = ANY(e.participant_entity_ids) \
                       AND x.entity_type = 'PER') AS people \
              FROM events e WHERE e.id IN ( \
@@ -213,6 +219,8 @@ impl EventTxn {
                WHEN cardinality(participant_entity_ids) >= $11 THEN participant_entity_ids \
                ELSE (ARRAY(SELECT DISTINCT x FROM \
                  unnest(participant_entity_ids || $3::uuid[]) AS x))[1:$11] END, \
+             words = CASE WHEN cardinality(words) >= $11 THEN words \
+               ELSE (ARRAY(SELECT DISTINCT x FROM unnest(words || $12::text[]) AS x))[1:$11] END, \
              place_entity_id = coalesce(place_entity_id, $4), \
              first_day = least(first_day, $5), last_day = greatest(last_day, $6), \
              first_reported = least(first_reported, $7), \
@@ -220,14 +228,15 @@ impl EventTxn {
              WHERE id = $1 AND kind = $2 \
                AND NOT ((participant_entity_ids @> $3::uuid[] \
                    OR cardinality(participant_entity_ids) >= $11) \
+                 AND (words @> $12::text[] OR cardinality(words) >= $11) \
                  AND place_entity_id IS NOT DISTINCT FROM coalesce(place_entity_id, $4) \
                  AND first_day IS NOT DISTINCT FROM least(first_day, $5) \
                  AND last_day IS NOT DISTINCT FROM greatest(last_day, $6) \
                  AND first_reported <= $7 AND last_reported >= $7)"
         } else {
             "INSERT INTO events (id, kind, participant_entity_ids, place_entity_id, first_day, \
-               last_day, first_reported, last_reported) \
-             VALUES ($1, $2, ($3::uuid[])[1:$11], $4, $5, $6, $7, $7)"
+               last_day, first_reported, last_reported, words) \
+             VALUES ($1, $2, ($3::uuid[])[1:$11], $4, $5, $6, $7, $7, ($12::text[])[1:$11])"
         };
         // One statement: the event, the keys it is found by (every
         // participant and the place), and its reports.
@@ -255,6 +264,7 @@ impl EventTxn {
                     article_id.into(),
                     group.article_group.into(),
                     PARTICIPANTS.into(),
+                    group.words.clone().into(),
                 ],
             ))
             .await?;

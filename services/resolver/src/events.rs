@@ -14,55 +14,40 @@ use quick_cache::sync::Cache;
 
 use crate::error::ResolverError;
 
-fn happening(
-    kind: Kind,
-    participants: &[Uuid],
-    people: &[Uuid],
-    place: Option<Uuid>,
-    first: Option<chrono::NaiveDate>,
-    last: Option<chrono::NaiveDate>,
-    reported: chrono::NaiveDate,
-) -> Happening<Uuid> {
-    Happening {
-        kind,
-        participants: participants.to_vec(),
-        place,
-        days: first.zip(last.or(first)),
-        reported,
-        within: Vec::new(),
-        about: Vec::new(),
-        people: people.to_vec(),
-    }
+/// The stems of the words a report or an event was told in.
+fn stems(words: &[String]) -> Vec<String> {
+    words.iter().map(|w| mediamon_events::stem(w)).collect()
 }
 
 /// A group's happening; `within` holds what its entities and its
 /// candidates' lie within (the relation is read both ways, so one side
 /// knowing it is enough).
 fn of_group(kind: Kind, g: &ReportGroup, within: &[(Uuid, Uuid)]) -> Happening<Uuid> {
-    let mut h = happening(
+    Happening {
         kind,
-        &g.participants,
-        &g.people,
-        g.place,
-        g.first_day,
-        g.last_day,
-        g.reported,
-    );
-    h.within = within.to_vec();
-    h.about = mediamon_events::link::main_actors(&g.named);
-    h
+        participants: g.participants.clone(),
+        place: g.place,
+        days: g.first_day.zip(g.last_day.or(g.first_day)),
+        reported: g.reported,
+        within: within.to_vec(),
+        about: mediamon_events::link::main_actors(&g.named),
+        people: g.people.clone(),
+        words: stems(&g.words),
+    }
 }
 
 fn of_event(kind: Kind, e: &KnownEvent) -> Happening<Uuid> {
-    happening(
+    Happening {
         kind,
-        &e.participant_entity_ids,
-        &e.people,
-        e.place_entity_id,
-        e.first_day,
-        e.last_day,
-        e.last_reported,
-    )
+        participants: e.participant_entity_ids.clone(),
+        place: e.place_entity_id,
+        days: e.first_day.zip(e.last_day.or(e.first_day)),
+        reported: e.last_reported,
+        within: Vec::new(),
+        about: Vec::new(),
+        people: e.people.clone(),
+        words: stems(&e.words),
+    }
 }
 
 /// The knowledge-base key of what an entity lies within: a known state

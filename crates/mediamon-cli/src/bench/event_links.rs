@@ -38,8 +38,8 @@ pub(crate) struct Report {
 const PARTICIPANTS: usize = 20;
 
 /// Widens what an event knows with a report, as the store does: the
-/// participants (at most [`PARTICIPANTS`]), the first place said, the days
-/// and the latest report.
+/// participants and the words (at most [`PARTICIPANTS`] each), the first
+/// place said, the days and the latest report.
 fn widen(event: &mut Happening<usize>, report: &Happening<usize>) {
     for p in &report.participants {
         if event.participants.len() < PARTICIPANTS && !event.participants.contains(p) {
@@ -55,6 +55,11 @@ fn widen(event: &mut Happening<usize>, report: &Happening<usize>) {
         (a, b) => a.or(b),
     };
     event.reported = event.reported.max(report.reported);
+    for w in &report.words {
+        if event.words.len() < PARTICIPANTS && !event.words.contains(w) {
+            event.words.push(w.clone());
+        }
+    }
 }
 
 /// The event each report is linked to. Documents come in order; each of a
@@ -138,14 +143,8 @@ fn kind_of(word: &str) -> Option<Kind> {
 }
 
 /// The lemma of a trigger word, for the baseline and for triggers the
-/// product has no kind for.
-pub(crate) fn lemma(word: &str) -> String {
-    static STEMMER: std::sync::OnceLock<rust_stemmers::Stemmer> = std::sync::OnceLock::new();
-    STEMMER
-        .get_or_init(|| rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English))
-        .stem(&word.to_lowercase())
-        .into_owned()
-}
+/// product has no kind for: the stem linking compares words by.
+pub(crate) use mediamon_events::stem as lemma;
 
 /// Resolves the names of prepared documents with the resolution core: an
 /// entity number per mention, per document.
@@ -242,6 +241,7 @@ pub(crate) fn reports_of(
                         .filter(|&&i| mentions.get(i).is_some_and(|m| m.entity_type == "PER"))
                         .filter_map(entity)
                         .collect(),
+                    words: vec![lemma(&e.trigger)],
                 },
             }
         })
@@ -389,8 +389,15 @@ pub(crate) fn ecbplus(dir: &Path, split: &str) -> anyhow::Result<(Vec<Row>, usiz
             )),
             ..Default::default()
         };
-        let prepared = mediamon_ingest::prepare::prepare(request, &limits, None)
-            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        // A document ingest refuses (no story left once furniture is
+        // removed) is left out, as the service would refuse it.
+        let prepared = match mediamon_ingest::prepare::prepare(request, &limits, None) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("left out {}: {e}", path.display());
+                continue;
+            }
+        };
         // Ingest may keep a short first line as the title, and leaves out
         // lines it takes for page furniture: each line it kept moves to
         // where it now starts, gold mentions on lines left out go.

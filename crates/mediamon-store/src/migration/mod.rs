@@ -43,6 +43,7 @@ mod m20261207_000011_evidence_known;
 mod m20261208_000012_quotes_times_amounts;
 mod m20261208_000013_events;
 mod m20261209_000014_named_mentions;
+mod m20261210_000015_event_words;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000012_quotes_times_amounts::Migration),
             Box::new(m20261208_000013_events::Migration),
             Box::new(m20261209_000014_named_mentions::Migration),
+            Box::new(m20261210_000015_event_words::Migration),
         ]
     }
 }
