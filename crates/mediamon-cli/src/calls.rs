@@ -6,10 +6,12 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use mediamon_client::{IngestClient, Outgoing, QueryClient};
+use mediamon_proto::convert::timestamp;
 use mediamon_proto::v1::{
-    ArticleMetadata, ExplainResolutionRequest, GetArticleRequest, GetEntityProfileRequest,
-    GetEventRequest, IngestArticleRequest, IngestOutcome, ListEventsRequest, ListQuotesRequest,
-    SearchArticlesRequest, get_entity_profile_request::Entity, ingest_article_request::Content,
+    ArticleMetadata, ExplainResolutionRequest, GetArticleRequest, GetCoMentionsRequest,
+    GetEntityProfileRequest, GetEventRequest, GetMentionTimelineRequest, IngestArticleRequest,
+    IngestOutcome, ListEventsRequest, ListQuotesRequest, SearchArticlesRequest, TimeBucket,
+    TimeRange, get_entity_profile_request::Entity, ingest_article_request::Content,
 };
 
 use crate::Connection;
@@ -325,6 +327,126 @@ pub async fn events(conn: &Connection, q: EventsQuery<'_>, json: bool) -> anyhow
     } else {
         let mut out = String::new();
         output::events(&mut out, &reply);
+        out
+    };
+    output::emit(&text)
+}
+
+/// A bucket width on the command line.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum BucketArg {
+    Hour,
+    Day,
+    Week,
+    Month,
+}
+
+/// A day (midnight UTC) or an RFC 3339 time given as `flag`.
+fn instant(flag: &str, text: &str) -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
+    if let Ok(day) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Ok(day.and_time(chrono::NaiveTime::MIN).and_utc());
+    }
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .with_context(|| format!("{flag}: {text:?} is neither YYYY-MM-DD nor an RFC 3339 time"))
+}
+
+/// The range `--from`/`--until` give; None for an open end.
+fn range(from: Option<&str>, until: Option<&str>) -> anyhow::Result<Option<TimeRange>> {
+    let from = from.map(|t| instant("--from", t)).transpose()?;
+    let until = until.map(|t| instant("--until", t)).transpose()?;
+    Ok((from.is_some() || until.is_some()).then(|| TimeRange {
+        start: from.map(timestamp),
+        end: until.map(timestamp),
+    }))
+}
+
+/// Entity ids for ids or names.
+async fn entity_ids(client: &mut QueryClient, keys: &[String]) -> anyhow::Result<Vec<String>> {
+    let mut ids = Vec::new();
+    for key in keys {
+        ids.push(entity_id(client, key).await?);
+    }
+    Ok(ids)
+}
+
+/// What `mediamon timeline` asks for.
+pub struct TimelineQuery<'a> {
+    pub entities: &'a [String],
+    pub from: Option<&'a str>,
+    pub until: Option<&'a str>,
+    pub bucket: BucketArg,
+    pub time_zone: &'a str,
+}
+
+pub async fn timeline(conn: &Connection, q: TimelineQuery<'_>, json: bool) -> anyhow::Result<()> {
+    let until = match q.until {
+        Some(t) => instant("--until", t)?,
+        None => chrono::Utc::now(),
+    };
+    let from = match q.from {
+        Some(t) => instant("--from", t)?,
+        None => until - chrono::Duration::days(30),
+    };
+    let mut client = query_client(conn).await?;
+    let entity_ids = entity_ids(&mut client, q.entities).await?;
+    let bucket = match q.bucket {
+        BucketArg::Hour => TimeBucket::Hour,
+        BucketArg::Day => TimeBucket::Day,
+        BucketArg::Week => TimeBucket::Week,
+        BucketArg::Month => TimeBucket::Month,
+    };
+    let reply = client
+        .get_mention_timeline(GetMentionTimelineRequest {
+            entity_ids,
+            publish_time: Some(TimeRange {
+                start: Some(timestamp(from)),
+                end: Some(timestamp(until)),
+            }),
+            bucket: bucket as i32,
+            time_zone: q.time_zone.to_string(),
+        })
+        .await
+        .map_err(status_error)?
+        .into_inner();
+    let text = if json {
+        output::json(&reply, "mediamon.v1.GetMentionTimelineResponse")?
+    } else {
+        let mut out = String::new();
+        output::timeline(&mut out, &reply, q.time_zone);
+        out
+    };
+    output::emit(&text)
+}
+
+/// What `mediamon graph` asks for.
+pub struct GraphQuery<'a> {
+    pub entities: &'a [String],
+    pub from: Option<&'a str>,
+    pub until: Option<&'a str>,
+    pub min_weight: u32,
+    pub max_nodes: i32,
+}
+
+pub async fn graph(conn: &Connection, q: GraphQuery<'_>, json: bool) -> anyhow::Result<()> {
+    let publish_time = range(q.from, q.until)?;
+    let mut client = query_client(conn).await?;
+    let entity_ids = entity_ids(&mut client, q.entities).await?;
+    let reply = client
+        .get_co_mentions(GetCoMentionsRequest {
+            entity_ids,
+            publish_time,
+            min_weight: q.min_weight,
+            max_nodes: q.max_nodes,
+        })
+        .await
+        .map_err(status_error)?
+        .into_inner();
+    let text = if json {
+        output::json(&reply, "mediamon.v1.GetCoMentionsResponse")?
+    } else {
+        let mut out = String::new();
+        output::graph(&mut out, &reply);
         out
     };
     output::emit(&text)

@@ -171,6 +171,53 @@ enum Command {
         #[command(flatten)]
         connection: Connection,
     },
+    /// How often entities were mentioned: mentions and articles per hour,
+    /// day, week or month, every bucket shown.
+    Timeline {
+        /// The entities (ids or names).
+        #[arg(required = true)]
+        entities: Vec<String>,
+        /// From this day (YYYY-MM-DD, midnight UTC) or time (RFC 3339);
+        /// default: 30 days before --until.
+        #[arg(long)]
+        from: Option<String>,
+        /// Until this day or time, not included; default: now.
+        #[arg(long)]
+        until: Option<String>,
+        #[arg(long, value_enum, default_value_t = calls::BucketArg::Day)]
+        bucket: calls::BucketArg,
+        /// The IANA time zone days, weeks and months are counted in
+        /// ("Europe/London"); default UTC.
+        #[arg(long, default_value = "")]
+        time_zone: String,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        connection: Connection,
+    },
+    /// Who appears with whom: the entities named in the same articles as
+    /// these, and the articles each pair shares.
+    Graph {
+        /// The entities at the centre (ids or names).
+        #[arg(required = true)]
+        entities: Vec<String>,
+        /// Only articles from this day (YYYY-MM-DD) or time (RFC 3339).
+        #[arg(long)]
+        from: Option<String>,
+        /// Only articles before this day or time.
+        #[arg(long)]
+        until: Option<String>,
+        /// Leave out pairs sharing fewer articles.
+        #[arg(long, default_value_t = 1)]
+        min_weight: u32,
+        /// At most this many entities, the centre included (at most 200).
+        #[arg(long, default_value_t = 25)]
+        max_nodes: i32,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        connection: Connection,
+    },
     /// Quotations and reported speech, newest first: by speaker, by an
     /// entity their articles mention.
     Quotes {
@@ -589,6 +636,42 @@ async fn main() -> anyhow::Result<()> {
                 page_token: &page_token,
             };
             calls::events(&connection, query, json).await
+        }
+        Command::Timeline {
+            entities,
+            from,
+            until,
+            bucket,
+            time_zone,
+            json,
+            connection,
+        } => {
+            let query = calls::TimelineQuery {
+                entities: &entities,
+                from: from.as_deref(),
+                until: until.as_deref(),
+                bucket,
+                time_zone: &time_zone,
+            };
+            calls::timeline(&connection, query, json).await
+        }
+        Command::Graph {
+            entities,
+            from,
+            until,
+            min_weight,
+            max_nodes,
+            json,
+            connection,
+        } => {
+            let query = calls::GraphQuery {
+                entities: &entities,
+                from: from.as_deref(),
+                until: until.as_deref(),
+                min_weight,
+                max_nodes,
+            };
+            calls::graph(&connection, query, json).await
         }
         Command::Quotes {
             speaker,

@@ -4,8 +4,9 @@
 use anyhow::Context;
 use mediamon_proto::v1::{
     ArticleSummary, Entity, EntityType, Event, EventMention, ExplainResolutionResponse,
-    GetArticleResponse, GetEntityProfileResponse, GetEventResponse, ListEventsResponse,
-    ListQuotesResponse, Quote, ResolutionDecision, SearchArticlesResponse, SourceKind,
+    GetArticleResponse, GetCoMentionsResponse, GetEntityProfileResponse, GetEventResponse,
+    GetMentionTimelineResponse, ListEventsResponse, ListQuotesResponse, Quote, ResolutionDecision,
+    SearchArticlesResponse, SourceKind, TimelineBucket,
 };
 use prost::Message;
 use prost_reflect::{DescriptorPool, DynamicMessage};
@@ -105,7 +106,36 @@ pub fn search(out: &mut String, name: &str, reply: &SearchArticlesResponse) {
 pub fn profile(out: &mut String, reply: &GetEntityProfileResponse) {
     let Some(e) = &reply.entity else { return };
     outln!(out, "{}", entity_line(e));
-    outln!(out, "  also written: {}", e.aliases.join(" · "));
+    if !reply.redirected_from_id.is_empty() {
+        outln!(out, "  (merged from {})", reply.redirected_from_id);
+    }
+    let written: Vec<String> = reply
+        .alias_counts
+        .iter()
+        .map(|a| format!("{} ({})", a.alias, a.mention_count))
+        .collect();
+    outln!(out, "  written: {}", written.join(" · "));
+    if !reply.titles.is_empty() {
+        let titles: Vec<&str> = reply.titles.iter().map(|t| t.title.as_str()).collect();
+        outln!(out, "  titles: {}", titles.join(" · "));
+    }
+    if reply.article_count > 0 {
+        outln!(
+            out,
+            "  in {} articles, {} to {}",
+            reply.article_count,
+            local(reply.first_seen_time.as_ref(), "", false),
+            local(reply.last_seen_time.as_ref(), "", false)
+        );
+    }
+    if !reply.top_outlets.is_empty() {
+        let outlets: Vec<String> = reply
+            .top_outlets
+            .iter()
+            .map(|o| format!("{} ({})", o.outlet, o.article_count))
+            .collect();
+        outln!(out, "  outlets: {}", outlets.join(" · "));
+    }
     if !reply.recent_mentions.is_empty() {
         outln!(out, "\nRecent mentions:");
         for m in &reply.recent_mentions {
@@ -378,6 +408,92 @@ fn event_summary(out: &mut String, e: &Event) {
         e.last_reported,
         e.id
     );
+}
+
+/// A time as a day (or day and hour) in `time_zone` (an IANA name; UTC when
+/// empty or unknown).
+fn local(t: Option<&prost_types::Timestamp>, time_zone: &str, hours: bool) -> String {
+    let Some(t) = t.and_then(mediamon_proto::convert::from_timestamp) else {
+        return "?".into();
+    };
+    let zone: chrono_tz::Tz = time_zone.parse().unwrap_or(chrono_tz::Tz::UTC);
+    let format = if hours { "%Y-%m-%d %H:%M" } else { "%Y-%m-%d" };
+    t.with_timezone(&zone).format(format).to_string()
+}
+
+pub fn timeline(out: &mut String, reply: &GetMentionTimelineResponse, time_zone: &str) {
+    for t in &reply.timelines {
+        if let Some(e) = &t.entity {
+            outln!(out, "{}", entity_line(e));
+        }
+        let most = t.buckets.iter().map(|b| b.mention_count).max().unwrap_or(0);
+        // An hour bucket shows its hour.
+        let hours = t.buckets.windows(2).any(|w| {
+            let secs = |b: &TimelineBucket| b.start_time.as_ref().map_or(0, |s| s.seconds);
+            secs(&w[1]) - secs(&w[0]) < 86_400 - 3_600
+        });
+        for b in &t.buckets {
+            let bar = (b.mention_count * 40)
+                .checked_div(most)
+                .and_then(|n| usize::try_from(n).ok())
+                .unwrap_or(0);
+            outln!(
+                out,
+                "  {}  {:>5} mentions {:>5} articles  {}",
+                local(b.start_time.as_ref(), time_zone, hours),
+                b.mention_count,
+                b.article_count,
+                "#".repeat(bar)
+            );
+        }
+    }
+}
+
+pub fn graph(out: &mut String, reply: &GetCoMentionsResponse) {
+    outln!(
+        out,
+        "Over {} articles{}:",
+        reply.article_count,
+        if reply.truncated {
+            " (the latest; there are more)"
+        } else {
+            ""
+        }
+    );
+    let name = |id: &str| {
+        reply
+            .nodes
+            .iter()
+            .filter_map(|n| n.entity.as_ref())
+            .find(|e| e.id == id)
+            .map_or(id.to_string(), |e| e.canonical_name.clone())
+    };
+    for n in &reply.nodes {
+        if let Some(e) = &n.entity {
+            outln!(
+                out,
+                "  {:>5} articles  {}{}",
+                n.article_count,
+                entity_line(e),
+                if n.center { "  (centre)" } else { "" }
+            );
+        }
+    }
+    if !reply.edges.is_empty() {
+        outln!(
+            out, "
+Pairs:"
+        );
+    }
+    for e in &reply.edges {
+        outln!(
+            out,
+            "  {:>5} articles  {} — {}",
+            e.article_count,
+            name(&e.source_entity_id),
+            name(&e.target_entity_id)
+        );
+    }
 }
 
 pub fn events(out: &mut String, reply: &ListEventsResponse) {

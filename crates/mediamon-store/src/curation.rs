@@ -141,6 +141,16 @@ impl Store {
             vec![target.into(), sources.clone().into()],
         ))
         .await?;
+        // Old ids keep meaning the survivor, straight (no chains).
+        txn.execute_raw(stmt(
+            "WITH moved AS (UPDATE entity_redirects SET to_id = $1 \
+               WHERE to_id = ANY($2::uuid[])) \
+             INSERT INTO entity_redirects (from_id, to_id) \
+             SELECT s, $1 FROM unnest($2::uuid[]) AS s \
+             ON CONFLICT (from_id) DO UPDATE SET to_id = EXCLUDED.to_id, merged_at = now()",
+            vec![target.into(), sources.clone().into()],
+        ))
+        .await?;
         // A known entity merged into another hands it its knowledge-base
         // key, so a later load of the knowledge base finds the merged
         // entity instead of bringing the source back.

@@ -18,6 +18,7 @@ mod known;
 mod outbox;
 mod read;
 mod resolution;
+mod views;
 
 use std::time::Duration;
 
@@ -41,6 +42,7 @@ pub use resolution::{
     AliasKeys, AliasRow, NewEntity, PROBE_CAP, Probe, ResolutionTxn, StoredMention, Writes,
 };
 pub use uuid::Uuid;
+pub use views::{Bucket, Counted, Graph, Profile, Seen, TimelineRow};
 
 /// Store errors; services map them to gRPC codes.
 #[derive(Debug, thiserror::Error)]

@@ -235,37 +235,7 @@ impl Store {
         offset: u64,
         limit: u64,
     ) -> Result<Vec<ArticleRow>> {
-        let stmt = Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            format!(
-                "SELECT {ARTICLE_COLUMNS}, \
-                    CASE WHEN $1::text IS NULL THEN left(a.body, 240) \
-                         ELSE ts_headline('english', left(a.body, 10000), \
-                              websearch_to_tsquery('english', $1), \
-                              'MaxFragments=1, MaxWords=35, MinWords=12') END AS snippet \
-             FROM articles a LEFT JOIN near_duplicates nd ON nd.article_id = a.id \
-             WHERE ($1::text IS NULL OR a.search @@ websearch_to_tsquery('english', $1)) \
-               AND (cardinality($2::uuid[]) = 0 OR EXISTS (SELECT 1 FROM mentions m \
-                    WHERE m.article_id = a.id AND m.entity_id = ANY($2::uuid[]))) \
-               AND ($3::timestamptz IS NULL OR coalesce(a.published_at, a.ingested_at) >= $3) \
-               AND ($4::timestamptz IS NULL OR coalesce(a.published_at, a.ingested_at) < $4) \
-               AND ($5::text IS NULL OR lower(a.outlet) = lower($5)) \
-             ORDER BY CASE WHEN $1::text IS NULL THEN 0 \
-                      ELSE ts_rank(a.search, websearch_to_tsquery('english', $1)) END DESC, \
-                      coalesce(a.published_at, a.ingested_at) DESC, a.id DESC \
-             LIMIT $6 OFFSET $7"
-            ),
-            [
-                filter.text.clone().into(),
-                filter.entity_ids.clone().into(),
-                filter.from.into(),
-                filter.until.into(),
-                filter.outlet.clone().into(),
-                i64::try_from(limit).unwrap_or(i64::MAX).into(),
-                i64::try_from(offset).unwrap_or(i64::MAX).into(),
-            ],
-        );
-        Ok(ArticleRow::find_by_statement(stmt).all(&self.db).await?)
+        search_articles_on(&self.db, filter, offset, limit).await
     }
 
     /// One article's summary and body, in one query.
@@ -416,19 +386,7 @@ impl Store {
     /// Entities by id, in the order asked; unknown ids are skipped.
     #[tracing::instrument(name = "store.get_entities", skip_all, fields(entities = ids.len()))]
     pub async fn get_entities(&self, ids: &[Uuid]) -> Result<Vec<EntityRow>> {
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let stmt = Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            format!("SELECT {ENTITY_COLUMNS} FROM entities e WHERE e.id = ANY($1::uuid[])"),
-            [ids.to_vec().into()],
-        );
-        let rows = EntityRow::find_by_statement(stmt).all(&self.db).await?;
-        Ok(ids
-            .iter()
-            .filter_map(|id| rows.iter().find(|r| r.id == *id).cloned())
-            .collect())
+        get_entities_on(&self.db, ids).await
     }
 
     /// Entities with an alias like a typed name: the same normalised name
@@ -477,14 +435,22 @@ impl Store {
         );
         let scored = ScoredRow::find_by_statement(stmt).all(&self.db).await?;
         let ids: Vec<Uuid> = scored.iter().map(|s| s.entity_id).collect();
-        let entities = self.get_entities(&ids).await?;
+        // By id: an entity merged away between the two reads drops out
+        // rather than lending its score to its neighbour.
+        let mut entities: std::collections::HashMap<Uuid, EntityRow> = self
+            .get_entities(&ids)
+            .await?
+            .into_iter()
+            .map(|e| (e.id, e))
+            .collect();
         Ok(scored
             .into_iter()
-            .zip(entities)
-            .map(|(s, entity)| EntityMatchRow {
-                entity,
-                score: s.score,
-                matched_alias: s.name,
+            .filter_map(|s| {
+                Some(EntityMatchRow {
+                    entity: entities.remove(&s.entity_id)?,
+                    score: s.score,
+                    matched_alias: s.name,
+                })
             })
             .collect())
     }
@@ -498,39 +464,7 @@ impl Store {
         entity_id: Uuid,
         limit: u64,
     ) -> Result<Vec<MentionInContextRow>> {
-        // Read a few more than asked, so that repeats within a sentence
-        // still leave `limit` sentences.
-        let mut mentions = mention::Entity::find()
-            .filter(mention::Column::EntityId.eq(entity_id))
-            .order_by_desc(mention::Column::ResolvedAt)
-            .order_by_desc(mention::Column::Id)
-            .limit(limit.saturating_mul(4))
-            .all(&self.db)
-            .await?;
-        let mut seen = std::collections::HashSet::new();
-        mentions.retain(|m| seen.insert((m.article_id, m.sentence_index)));
-        mentions.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-        let mut ids: Vec<Uuid> = mentions.iter().map(|m| m.article_id).collect();
-        ids.sort();
-        ids.dedup();
-        let articles = ArticleText::find_by_statement(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT id, title, body FROM articles WHERE id = ANY($1::uuid[])",
-            [ids.into()],
-        ))
-        .all(&self.db)
-        .await?;
-        Ok(mentions
-            .into_iter()
-            .filter_map(|m| {
-                let a = articles.iter().find(|a| a.id == m.article_id)?;
-                Some(MentionInContextRow {
-                    article_title: a.title.clone(),
-                    article_body: a.body.clone(),
-                    mention: m,
-                })
-            })
-            .collect())
+        entity_mentions_on(&self.db, entity_id, limit).await
     }
 
     /// Entities that share articles with `entity_id`, most shared first,
@@ -538,39 +472,148 @@ impl Store {
     /// named in tens of thousands of articles would otherwise cost a minute.
     #[tracing::instrument(name = "store.entity_co_mentions", skip_all, fields(%entity_id, limit))]
     pub async fn co_mentions(&self, entity_id: Uuid, limit: u64) -> Result<Vec<CoMentionRow>> {
-        let counts = CountRow::find_by_statement(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "WITH latest AS (SELECT DISTINCT article_id FROM mentions WHERE entity_id = $1 \
-                 ORDER BY article_id DESC LIMIT $3) \
-             SELECT m2.entity_id, count(DISTINCT m2.article_id) AS article_count \
-             FROM latest JOIN mentions m2 ON m2.article_id = latest.article_id \
-             WHERE m2.entity_id IS NOT NULL AND m2.entity_id <> $1 \
-             GROUP BY m2.entity_id ORDER BY article_count DESC, m2.entity_id LIMIT $2",
-            [
-                entity_id.into(),
-                i64::try_from(limit).unwrap_or(i64::MAX).into(),
-                CO_MENTION_ARTICLES.into(),
-            ],
-        ))
-        .all(&self.db)
-        .await?;
-        let ids: Vec<Uuid> = counts.iter().map(|c| c.entity_id).collect();
-        // By id: an entity merged away between the two reads drops out
-        // rather than shifting the counts onto its neighbours.
-        let mut entities: std::collections::HashMap<Uuid, EntityRow> = self
-            .get_entities(&ids)
-            .await?
-            .into_iter()
-            .map(|e| (e.id, e))
-            .collect();
-        Ok(counts
-            .into_iter()
-            .filter_map(|c| {
-                Some(CoMentionRow {
-                    entity: entities.remove(&c.entity_id)?,
-                    article_count: c.article_count,
-                })
-            })
-            .collect())
+        co_mentions_on(&self.db, entity_id, limit).await
     }
+}
+
+/// [`Store::search_articles`] on a connection or a transaction.
+pub(crate) async fn search_articles_on<C: ConnectionTrait>(
+    conn: &C,
+    filter: &ArticleFilter,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<ArticleRow>> {
+    let stmt = Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        format!(
+            "SELECT {ARTICLE_COLUMNS}, \
+                CASE WHEN $1::text IS NULL THEN left(a.body, 240) \
+                     ELSE ts_headline('english', left(a.body, 10000), \
+                          websearch_to_tsquery('english', $1), \
+                          'MaxFragments=1, MaxWords=35, MinWords=12') END AS snippet \
+         FROM articles a LEFT JOIN near_duplicates nd ON nd.article_id = a.id \
+         WHERE ($1::text IS NULL OR a.search @@ websearch_to_tsquery('english', $1)) \
+           AND (cardinality($2::uuid[]) = 0 OR EXISTS (SELECT 1 FROM mentions m \
+                WHERE m.article_id = a.id AND m.entity_id = ANY($2::uuid[]))) \
+           AND ($3::timestamptz IS NULL OR coalesce(a.published_at, a.ingested_at) >= $3) \
+           AND ($4::timestamptz IS NULL OR coalesce(a.published_at, a.ingested_at) < $4) \
+           AND ($5::text IS NULL OR lower(a.outlet) = lower($5)) \
+         ORDER BY CASE WHEN $1::text IS NULL THEN 0 \
+                  ELSE ts_rank(a.search, websearch_to_tsquery('english', $1)) END DESC, \
+                  coalesce(a.published_at, a.ingested_at) DESC, a.id DESC \
+         LIMIT $6 OFFSET $7"
+        ),
+        [
+            filter.text.clone().into(),
+            filter.entity_ids.clone().into(),
+            filter.from.into(),
+            filter.until.into(),
+            filter.outlet.clone().into(),
+            i64::try_from(limit).unwrap_or(i64::MAX).into(),
+            i64::try_from(offset).unwrap_or(i64::MAX).into(),
+        ],
+    );
+    Ok(ArticleRow::find_by_statement(stmt).all(conn).await?)
+}
+
+/// [`Store::get_entities`] on a connection or a transaction.
+pub(crate) async fn get_entities_on<C: ConnectionTrait>(
+    conn: &C,
+    ids: &[Uuid],
+) -> Result<Vec<EntityRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let stmt = Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        format!("SELECT {ENTITY_COLUMNS} FROM entities e WHERE e.id = ANY($1::uuid[])"),
+        [ids.to_vec().into()],
+    );
+    let rows = EntityRow::find_by_statement(stmt).all(conn).await?;
+    Ok(ids
+        .iter()
+        .filter_map(|id| rows.iter().find(|r| r.id == *id).cloned())
+        .collect())
+}
+
+/// [`Store::entity_mentions`] on a connection or a transaction.
+pub(crate) async fn entity_mentions_on<C: ConnectionTrait>(
+    conn: &C,
+    entity_id: Uuid,
+    limit: u64,
+) -> Result<Vec<MentionInContextRow>> {
+    // Read a few more than asked, so that repeats within a sentence
+    // still leave `limit` sentences.
+    let mut mentions = mention::Entity::find()
+        .filter(mention::Column::EntityId.eq(entity_id))
+        .order_by_desc(mention::Column::ResolvedAt)
+        .order_by_desc(mention::Column::Id)
+        .limit(limit.saturating_mul(4))
+        .all(conn)
+        .await?;
+    let mut seen = std::collections::HashSet::new();
+    mentions.retain(|m| seen.insert((m.article_id, m.sentence_index)));
+    mentions.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    let mut ids: Vec<Uuid> = mentions.iter().map(|m| m.article_id).collect();
+    ids.sort();
+    ids.dedup();
+    let articles = ArticleText::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT id, title, body FROM articles WHERE id = ANY($1::uuid[])",
+        [ids.into()],
+    ))
+    .all(conn)
+    .await?;
+    Ok(mentions
+        .into_iter()
+        .filter_map(|m| {
+            let a = articles.iter().find(|a| a.id == m.article_id)?;
+            Some(MentionInContextRow {
+                article_title: a.title.clone(),
+                article_body: a.body.clone(),
+                mention: m,
+            })
+        })
+        .collect())
+}
+
+/// [`Store::co_mentions`] on a connection or a transaction.
+pub(crate) async fn co_mentions_on<C: ConnectionTrait>(
+    conn: &C,
+    entity_id: Uuid,
+    limit: u64,
+) -> Result<Vec<CoMentionRow>> {
+    let counts = CountRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "WITH latest AS (SELECT DISTINCT article_id FROM mentions WHERE entity_id = $1 \
+             ORDER BY article_id DESC LIMIT $3) \
+         SELECT m2.entity_id, count(DISTINCT m2.article_id) AS article_count \
+         FROM latest JOIN mentions m2 ON m2.article_id = latest.article_id \
+         WHERE m2.entity_id IS NOT NULL AND m2.entity_id <> $1 \
+         GROUP BY m2.entity_id ORDER BY article_count DESC, m2.entity_id LIMIT $2",
+        [
+            entity_id.into(),
+            i64::try_from(limit).unwrap_or(i64::MAX).into(),
+            CO_MENTION_ARTICLES.into(),
+        ],
+    ))
+    .all(conn)
+    .await?;
+    let ids: Vec<Uuid> = counts.iter().map(|c| c.entity_id).collect();
+    // By id: an entity merged away between the two reads drops out
+    // rather than shifting the counts onto its neighbours.
+    let mut entities: std::collections::HashMap<Uuid, EntityRow> = get_entities_on(conn, &ids)
+        .await?
+        .into_iter()
+        .map(|e| (e.id, e))
+        .collect();
+    Ok(counts
+        .into_iter()
+        .filter_map(|c| {
+            Some(CoMentionRow {
+                entity: entities.remove(&c.entity_id)?,
+                article_count: c.article_count,
+            })
+        })
+        .collect())
 }

@@ -117,6 +117,27 @@ def test_entity_profiles_have_the_aliases_of_their_spellings(client: mediamon.Cl
 
 
 @pytest.mark.usefixtures("demo")
+def test_timelines_and_graphs_count_an_entitys_mentions(client: mediamon.Client) -> None:
+    entity = client.entity_profile("Mottaki").entity
+    (timeline,) = client.mention_timeline(
+        [entity.id],
+        since=datetime(2020, 1, 1, tzinfo=UTC),
+        before=datetime(2030, 1, 1, tzinfo=UTC),
+        bucket="month",
+        time_zone="Asia/Kabul",
+    )
+    assert len(timeline.buckets) == 120
+    assert sum(b.mention_count for b in timeline.buckets) == entity.mention_count
+    with pytest.raises(ValueError):
+        client.mention_timeline([entity.id], since=datetime.now(UTC), before=datetime.now(UTC), bucket="year")
+
+    graph = client.co_mentions([entity.id], max_nodes=5)
+    assert graph.nodes[0].center and graph.nodes[0].entity.id == entity.id
+    assert 1 < len(graph.nodes) <= 5
+    assert graph.edges
+
+
+@pytest.mark.usefixtures("demo")
 def test_paging_follows_page_tokens(client: mediamon.Client) -> None:
     page = client.search_articles_page(entity_name="Mottaki", page_size=2)
     assert len(page.articles) == 2

@@ -30,12 +30,15 @@ import {
 } from "./gen/mediamon/v1/ingest_pb.js";
 import {
   type Article,
+  type EntityTimeline,
+  type GetCoMentionsResponse,
   type GetEntityProfileResponse,
   type GetEventResponse,
   type ListQuotesResponse,
   QueryService,
   type QuoteInArticle,
   type SearchArticlesResponse,
+  TimeBucket,
 } from "./gen/mediamon/v1/query_pb.js";
 import {
   type CurationLogEntry,
@@ -301,6 +304,63 @@ export class MediamonClient {
       );
       return [page.events, page.nextPageToken];
     });
+  }
+
+  /**
+   * Mentions and articles of each entity per hour, day, week or month of publication
+   * time in `timeZone` (an IANA name; UTC when empty), every bucket of [since, before)
+   * present, one timeline per entity in the order asked.
+   */
+  async mentionTimeline(
+    entityIds: string[],
+    {
+      since,
+      before,
+      bucket = TimeBucket.DAY,
+      timeZone = "",
+    }: { since: Date; before: Date; bucket?: TimeBucket; timeZone?: string },
+  ): Promise<EntityTimeline[]> {
+    const reply = await call(() =>
+      this.queryService.getMentionTimeline({
+        entityIds,
+        publishTime: create(TimeRangeSchema, {
+          start: timestampFromDate(since),
+          end: timestampFromDate(before),
+        }),
+        bucket,
+        timeZone,
+      }),
+    );
+    return reply.timelines;
+  }
+
+  /**
+   * Who appears with these entities: nodes (the entities asked about first) and edges
+   * weighted by shared articles, at least `minWeight`, at most `maxNodes` nodes (default 25).
+   */
+  coMentions(
+    entityIds: string[],
+    {
+      since,
+      before,
+      minWeight = 0,
+      maxNodes = 0,
+    }: { since?: Date; before?: Date; minWeight?: number; maxNodes?: number } = {},
+  ): Promise<GetCoMentionsResponse> {
+    return call(() =>
+      this.queryService.getCoMentions({
+        entityIds,
+        publishTime:
+          since || before
+            ? create(TimeRangeSchema, {
+                start: since && timestampFromDate(since),
+                end: before && timestampFromDate(before),
+              })
+            : undefined,
+        minWeight,
+        maxNodes,
+      }),
+    );
   }
 
   /** One event with every report: outlet, article, source, stance, cue and time. */

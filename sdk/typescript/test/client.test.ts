@@ -17,6 +17,7 @@ import {
   MediamonClient,
   MediamonError,
   ResolutionState,
+  TimeBucket,
   article,
   articleFromFile,
 } from "../src/index.js";
@@ -134,6 +135,27 @@ test("entity profiles have the aliases of their spellings", async () => {
   assert.ok(aliases.includes("Amir Khan Mottaki") && aliases.includes("Amir Khan Muttaqi"), `${aliases}`);
   assert.equal(profile.recentMentions.length, 2);
   assert.ok((profile.entity?.mentionCount ?? 0n) >= 6n);
+});
+
+test("timelines and graphs count an entity's mentions", async () => {
+  const entity = (await client.entityProfile({ name: "Mottaki" })).entity;
+  assert.ok(entity);
+  const [timeline] = await client.mentionTimeline([entity.id], {
+    since: new Date("2020-01-01T00:00:00Z"),
+    before: new Date("2030-01-01T00:00:00Z"),
+    bucket: TimeBucket.MONTH,
+    timeZone: "Asia/Kabul",
+  });
+  assert.equal(timeline.buckets.length, 120);
+  assert.equal(
+    timeline.buckets.reduce((n, b) => n + b.mentionCount, 0n),
+    entity.mentionCount,
+  );
+
+  const graph = await client.coMentions([entity.id], { maxNodes: 5 });
+  assert.ok(graph.nodes[0].center && graph.nodes[0].entity?.id === entity.id);
+  assert.ok(graph.nodes.length > 1 && graph.nodes.length <= 5);
+  assert.ok(graph.edges.length > 0);
 });
 
 test("paging follows page tokens", async () => {

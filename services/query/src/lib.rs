@@ -5,6 +5,7 @@
 
 pub mod error;
 mod service;
+mod views;
 
 use std::future::Future;
 

@@ -2,22 +2,25 @@
 
 use chrono::{DateTime, Utc};
 use mediamon_client::ResolverClient;
-use mediamon_proto::convert::from_timestamp;
+use mediamon_proto::convert::{from_timestamp, timestamp};
 use mediamon_proto::error::{check_line, check_text};
 use mediamon_proto::page::{self, PageLimits};
 use mediamon_proto::v1::query_service_server::QueryService;
 use mediamon_proto::v1::{
-    Article, EntityMatch, GetArticleRequest, GetArticleResponse, GetEntityProfileRequest,
-    GetEntityProfileResponse, GetEventRequest, GetEventResponse, ListEventsRequest,
-    ListEventsResponse, ListQuotesRequest, ListQuotesResponse, QuoteInArticle,
-    SearchArticlesRequest, SearchArticlesResponse, SearchEntitiesRequest, TimeRange,
-    get_entity_profile_request,
+    AliasCount, Article, CoMentionEdge, CoMentionNode, EntityMatch, EntityTimeline,
+    GetArticleRequest, GetArticleResponse, GetCoMentionsRequest, GetCoMentionsResponse,
+    GetEntityProfileRequest, GetEntityProfileResponse, GetEventRequest, GetEventResponse,
+    GetMentionTimelineRequest, GetMentionTimelineResponse, ListEventsRequest, ListEventsResponse,
+    ListQuotesRequest, ListQuotesResponse, OutletCount, QuoteInArticle, SearchArticlesRequest,
+    SearchArticlesResponse, SearchEntitiesRequest, TimeBucket, TimeRange, TimelineBucket,
+    TitleCount, get_entity_profile_request,
 };
-use mediamon_store::{ArticleFilter, EventFilter, QuoteFilter, Store, Uuid};
+use mediamon_store::{ArticleFilter, Bucket, EventFilter, QuoteFilter, Store, Uuid};
 use tonic::{Request, Response, Status};
 use tracing::instrument;
 
 use crate::error::QueryError;
+use crate::views;
 
 const PAGES: PageLimits = PageLimits {
     default: 20,
@@ -25,6 +28,18 @@ const PAGES: PageLimits = PageLimits {
 };
 const MAX_TEXT_BYTES: usize = 1000;
 const MAX_ENTITY_IDS: usize = 100;
+/// How many entities one timeline call covers.
+const MAX_TIMELINE_ENTITIES: usize = 20;
+/// How many entities a co-mention graph may centre on.
+const MAX_GRAPH_ENTITIES: usize = 10;
+/// A co-mention graph's nodes: default and maximum.
+const NODES: PageLimits = PageLimits {
+    default: 25,
+    max: 200,
+};
+/// The latest articles a co-mention graph is counted over: a place named
+/// in tens of thousands of articles would otherwise cost seconds.
+const GRAPH_ARTICLES: i64 = 1_000;
 /// How many entities a typed name may stand for in an article search.
 const NAME_MATCHES: i32 = 5;
 /// Below this similarity a typed name is not taken to mean an entity.
@@ -114,19 +129,51 @@ impl Query {
             return Ok(None);
         }
         let id = mediamon_wire::id_field(field, id)?;
+        Ok(self.known_entities(field, &[id]).await?.pop())
+    }
+
+    /// Entity ids as they are now (a merged entity's id means its
+    /// survivor), each known: NOT_FOUND names the first unknown one.
+    async fn known_entities(&self, field: &str, ids: &[Uuid]) -> Result<Vec<Uuid>, Status> {
+        let now = self.store.survivors(ids).await.map_err(QueryError::from)?;
         let known = self
             .store
-            .get_entities(&[id])
+            .get_entities(&now)
             .await
             .map_err(QueryError::from)?;
-        if known.is_empty() {
+        if let Some(i) = now.iter().position(|id| !known.iter().any(|e| e.id == *id)) {
             return Err(QueryError::NotFound {
                 what: "entity",
-                id: id.to_string(),
+                id: format!("{} ({field})", ids[i]),
             }
             .into());
         }
-        Ok(Some(id))
+        Ok(now)
+    }
+
+    /// A repeated entity id field: 1 to `max` ids, parsed, as they are now.
+    async fn entity_list(
+        &self,
+        field: &str,
+        ids: &[String],
+        max: usize,
+    ) -> Result<Vec<Uuid>, Status> {
+        if ids.is_empty() {
+            return Err(QueryError::invalid(field, "give at least one entity id").into());
+        }
+        if ids.len() > max {
+            return Err(QueryError::invalid(field, format!("more than {max}")).into());
+        }
+        let parsed = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| mediamon_wire::id_field(&format!("{field}[{i}]"), id))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut now = self.known_entities(field, &parsed).await?;
+        // Two ids merged into one are one entity.
+        let mut seen = std::collections::HashSet::new();
+        now.retain(|id| seen.insert(*id));
+        Ok(now)
     }
 }
 
@@ -152,17 +199,12 @@ impl QueryService for Query {
                 QueryError::invalid("text", format!("longer than {MAX_TEXT_BYTES} bytes")).into(),
             );
         }
-        if req.entity_ids.len() > MAX_ENTITY_IDS {
-            return Err(
-                QueryError::invalid("entity_ids", format!("more than {MAX_ENTITY_IDS}")).into(),
-            );
-        }
-        let mut entity_ids = req
-            .entity_ids
-            .iter()
-            .enumerate()
-            .map(|(i, id)| mediamon_wire::id_field(&format!("entity_ids[{i}]"), id))
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut entity_ids = if req.entity_ids.is_empty() {
+            Vec::new()
+        } else {
+            self.entity_list("entity_ids", &req.entity_ids, MAX_ENTITY_IDS)
+                .await?
+        };
         let (offset, limit) = page::parse(req.page_size, &req.page_token, PAGES)
             .map_err(|e| QueryError::invalid(e.field(), e.to_string()))?;
         let (from, until) = time_range("publish_time", req.publish_time)?;
@@ -417,51 +459,196 @@ impl QueryService for Query {
             }
             None => return Err(QueryError::invalid("entity", "give entity_id or name").into()),
         };
-        tracing::Span::current().record("entity_id", tracing::field::display(id));
-        let entity = self
+        let asked = id;
+        let id = self
             .store
-            .get_entities(&[id])
+            .survivors(&[id])
             .await
             .map_err(QueryError::from)?
             .pop()
+            .unwrap_or(asked);
+        tracing::Span::current().record("entity_id", tracing::field::display(id));
+        let p = self
+            .store
+            .entity_profile(id, limit)
+            .await
+            .map_err(QueryError::from)?
             .ok_or_else(|| QueryError::NotFound {
                 what: "entity",
-                id: id.to_string(),
+                id: asked.to_string(),
             })?;
-        let mentions = self
-            .store
-            .entity_mentions(id, limit)
-            .await
-            .map_err(QueryError::from)?;
-        let articles = self
-            .store
-            .search_articles(
-                &ArticleFilter {
-                    entity_ids: vec![id],
-                    ..ArticleFilter::default()
-                },
-                0,
-                limit,
-            )
-            .await
-            .map_err(QueryError::from)?;
-        let co = self
-            .store
-            .co_mentions(id, limit)
-            .await
-            .map_err(QueryError::from)?;
+        let count = |n: i64| u64::try_from(n).unwrap_or(0);
         Ok(Response::new(GetEntityProfileResponse {
-            entity: Some(mediamon_wire::entity(&entity)),
-            recent_mentions: mentions
+            entity: Some(mediamon_wire::entity(&p.entity)),
+            recent_mentions: p
+                .recent_mentions
                 .iter()
                 .map(mediamon_wire::mention_in_context)
                 .collect(),
-            articles: articles
+            articles: p
+                .articles
                 .iter()
                 .map(mediamon_wire::article_summary)
                 .collect(),
-            co_mentions: co.iter().map(mediamon_wire::co_mention).collect(),
+            co_mentions: p
+                .co_mentions
+                .iter()
+                .map(mediamon_wire::co_mention)
+                .collect(),
             other_matches,
+            alias_counts: views::alias_counts(&p.entity.aliases, &p.texts)
+                .into_iter()
+                .map(|(alias, n)| AliasCount {
+                    alias,
+                    mention_count: count(n),
+                })
+                .collect(),
+            titles: p
+                .titles
+                .iter()
+                .map(|t| TitleCount {
+                    title: t.name.clone(),
+                    mention_count: count(t.count),
+                })
+                .collect(),
+            first_seen_time: p.seen.first_seen.map(timestamp),
+            last_seen_time: p.seen.last_seen.map(timestamp),
+            article_count: count(p.seen.article_count),
+            top_outlets: p
+                .outlets
+                .iter()
+                .map(|o| OutletCount {
+                    outlet: o.name.clone(),
+                    article_count: count(o.count),
+                })
+                .collect(),
+            redirected_from_id: if asked == id {
+                String::new()
+            } else {
+                asked.to_string()
+            },
+        }))
+    }
+
+    #[instrument(skip_all, fields(entities = request.get_ref().entity_ids.len()))]
+    async fn get_mention_timeline(
+        &self,
+        request: Request<GetMentionTimelineRequest>,
+    ) -> Result<Response<GetMentionTimelineResponse>, Status> {
+        let req = request.into_inner();
+        let bucket = match TimeBucket::try_from(req.bucket) {
+            Ok(TimeBucket::Hour) => Bucket::Hour,
+            Ok(TimeBucket::Unspecified | TimeBucket::Day) => Bucket::Day,
+            Ok(TimeBucket::Week) => Bucket::Week,
+            Ok(TimeBucket::Month) => Bucket::Month,
+            Err(_) => return Err(QueryError::invalid("bucket", "not a bucket width").into()),
+        };
+        check_line("time_zone", &req.time_zone)?;
+        let zone = match req.time_zone.trim() {
+            "" => chrono_tz::Tz::UTC,
+            name => name.parse::<chrono_tz::Tz>().map_err(|_| {
+                QueryError::invalid("time_zone", "not an IANA time zone (e.g. Europe/London)")
+            })?,
+        };
+        let (Some(from), Some(until)) = time_range("publish_time", req.publish_time)? else {
+            return Err(QueryError::invalid("publish_time", "give both start and end").into());
+        };
+        let starts = views::bucket_starts(from, until, bucket, zone).ok_or_else(|| {
+            QueryError::invalid(
+                "publish_time",
+                format!(
+                    "more than {} buckets: use wider buckets",
+                    views::MAX_BUCKETS
+                ),
+            )
+        })?;
+        let ids = self
+            .entity_list("entity_ids", &req.entity_ids, MAX_TIMELINE_ENTITIES)
+            .await?;
+        let rows = self
+            .store
+            .mention_timeline(&ids, from, until, bucket, zone.name())
+            .await
+            .map_err(QueryError::from)?;
+        let entities = self
+            .store
+            .get_entities(&ids)
+            .await
+            .map_err(QueryError::from)?;
+        Ok(Response::new(GetMentionTimelineResponse {
+            timelines: entities
+                .iter()
+                .map(|e| EntityTimeline {
+                    entity: Some(mediamon_wire::entity(e)),
+                    buckets: views::zero_filled(&starts, &rows, e.id)
+                        .into_iter()
+                        .map(|(start, mentions, articles)| TimelineBucket {
+                            start_time: Some(timestamp(start)),
+                            mention_count: u64::try_from(mentions).unwrap_or(0),
+                            article_count: u64::try_from(articles).unwrap_or(0),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }))
+    }
+
+    #[instrument(skip_all, fields(entities = request.get_ref().entity_ids.len(), nodes, edges))]
+    async fn get_co_mentions(
+        &self,
+        request: Request<GetCoMentionsRequest>,
+    ) -> Result<Response<GetCoMentionsResponse>, Status> {
+        let req = request.into_inner();
+        let (_, max_nodes) = page::parse(req.max_nodes, "", NODES)
+            .map_err(|_| QueryError::invalid("max_nodes", "must not be negative"))?;
+        let range = time_range("publish_time", req.publish_time)?;
+        let ids = self
+            .entity_list("entity_ids", &req.entity_ids, MAX_GRAPH_ENTITIES)
+            .await?;
+        let max_nodes = i64::try_from(max_nodes).unwrap_or(i64::MAX);
+        if usize::try_from(max_nodes).unwrap_or(usize::MAX) < ids.len() {
+            return Err(QueryError::invalid(
+                "max_nodes",
+                "must leave room for every entity asked about",
+            )
+            .into());
+        }
+        let graph = self
+            .store
+            .co_mention_graph(
+                &ids,
+                range,
+                GRAPH_ARTICLES,
+                max_nodes,
+                i64::from(req.min_weight.max(1)),
+            )
+            .await
+            .map_err(QueryError::from)?;
+        let span = tracing::Span::current();
+        span.record("nodes", graph.nodes.len());
+        span.record("edges", graph.edges.len());
+        let count = |n: i64| u64::try_from(n).unwrap_or(0);
+        Ok(Response::new(GetCoMentionsResponse {
+            nodes: graph
+                .nodes
+                .iter()
+                .map(|(e, n)| CoMentionNode {
+                    entity: Some(mediamon_wire::entity(e)),
+                    article_count: count(*n),
+                    center: ids.contains(&e.id),
+                })
+                .collect(),
+            edges: graph
+                .edges
+                .iter()
+                .map(|(a, b, n)| CoMentionEdge {
+                    source_entity_id: a.to_string(),
+                    target_entity_id: b.to_string(),
+                    article_count: count(*n),
+                })
+                .collect(),
+            article_count: count(graph.articles),
+            truncated: graph.truncated,
         }))
     }
 }

@@ -44,6 +44,7 @@ mod m20261208_000012_quotes_times_amounts;
 mod m20261208_000013_events;
 mod m20261209_000014_named_mentions;
 mod m20261210_000015_event_words;
+mod m20261210_000016_entity_redirects;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -67,6 +68,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000013_events::Migration),
             Box::new(m20261209_000014_named_mentions::Migration),
             Box::new(m20261210_000015_event_words::Migration),
+            Box::new(m20261210_000016_entity_redirects::Migration),
         ]
     }
 }

@@ -274,6 +274,51 @@ class Client:
             raise ValueError("give exactly one of name and entity_id")
         return self._call(self._query.GetEntityProfile, request)
 
+    def mention_timeline(
+        self,
+        entity_ids: Sequence[str],
+        *,
+        since: datetime,
+        before: datetime,
+        bucket: str = "day",
+        time_zone: str = "",
+    ) -> list[query_pb2.EntityTimeline]:
+        """Mentions and articles of each entity per ``bucket`` ("hour",
+        "day", "week" or "month") of publication time in ``time_zone`` (an
+        IANA name; UTC when empty), every bucket of [since, before) present,
+        one timeline per entity in the order asked."""
+        try:
+            width = query_pb2.TimeBucket.Value("TIME_BUCKET_" + bucket.upper())
+        except ValueError:
+            raise ValueError(f"bucket must be hour, day, week or month, not {bucket!r}") from None
+        request = query_pb2.GetMentionTimelineRequest(
+            entity_ids=list(entity_ids),
+            publish_time=time_range(since, before),
+            bucket=width,
+            time_zone=time_zone,
+        )
+        return list(self._call(self._query.GetMentionTimeline, request).timelines)
+
+    def co_mentions(
+        self,
+        entity_ids: Sequence[str],
+        *,
+        since: datetime | None = None,
+        before: datetime | None = None,
+        min_weight: int = 0,
+        max_nodes: int = 0,
+    ) -> query_pb2.GetCoMentionsResponse:
+        """Who appears with these entities: nodes (the entities asked about
+        first) and edges weighted by shared articles, at least
+        ``min_weight``, at most ``max_nodes`` nodes (default 25)."""
+        request = query_pb2.GetCoMentionsRequest(
+            entity_ids=list(entity_ids),
+            publish_time=time_range(since, before),
+            min_weight=min_weight,
+            max_nodes=max_nodes,
+        )
+        return self._call(self._query.GetCoMentions, request)
+
     def wait_resolved(self, article_ids: Iterable[str], *, timeout: float = 60.0) -> None:
         """Waits until the resolver has linked every mention of these
         articles (ingest returns before that), polling their state."""

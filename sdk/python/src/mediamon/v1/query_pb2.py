@@ -22,51 +22,76 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from mediamon.v1 import common_pb2 as mediamon_dot_v1_dot_common__pb2
 from mediamon.v1 import resolution_pb2 as mediamon_dot_v1_dot_resolution__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17mediamon/v1/query.proto\x12\x0bmediamon.v1\x1a\x18mediamon/v1/common.proto\x1a\x1cmediamon/v1/resolution.proto\"\xfa\x01\n\x15SearchArticlesRequest\x12\x12\n\x04text\x18\x01 \x01(\tR\x04text\x12\x1f\n\x0b\x65ntity_name\x18\x02 \x01(\tR\nentityName\x12\x1d\n\nentity_ids\x18\x03 \x03(\tR\tentityIds\x12\x39\n\x0cpublish_time\x18\x04 \x01(\x0b\x32\x16.mediamon.v1.TimeRangeR\x0bpublishTime\x12\x16\n\x06outlet\x18\x05 \x01(\tR\x06outlet\x12\x1b\n\tpage_size\x18\x06 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x07 \x01(\tR\tpageToken\"\xbe\x01\n\x16SearchArticlesResponse\x12\x37\n\x08\x61rticles\x18\x01 \x03(\x0b\x32\x1b.mediamon.v1.ArticleSummaryR\x08\x61rticles\x12\x43\n\x10matched_entities\x18\x02 \x03(\x0b\x32\x18.mediamon.v1.EntityMatchR\x0fmatchedEntities\x12&\n\x0fnext_page_token\x18\x03 \x01(\tR\rnextPageToken\"2\n\x11GetArticleRequest\x12\x1d\n\narticle_id\x18\x01 \x01(\tR\tarticleId\"\xeb\x02\n\x07\x41rticle\x12\x35\n\x07summary\x18\x01 \x01(\x0b\x32\x1b.mediamon.v1.ArticleSummaryR\x07summary\x12\x12\n\x04\x62ody\x18\x02 \x01(\tR\x04\x62ody\x12\x30\n\x08mentions\x18\x03 \x03(\x0b\x32\x14.mediamon.v1.MentionR\x08mentions\x12*\n\x06quotes\x18\x04 \x03(\x0b\x32\x12.mediamon.v1.QuoteR\x06quotes\x12\x46\n\x10time_expressions\x18\x05 \x03(\x0b\x32\x1b.mediamon.v1.TimeExpressionR\x0ftimeExpressions\x12-\n\x07\x61mounts\x18\x06 \x03(\x0b\x32\x13.mediamon.v1.AmountR\x07\x61mounts\x12@\n\x0e\x65vent_mentions\x18\x07 \x03(\x0b\x32\x19.mediamon.v1.EventMentionR\reventMentions\"D\n\x12GetArticleResponse\x12.\n\x07\x61rticle\x18\x01 \x01(\x0b\x32\x14.mediamon.v1.ArticleR\x07\x61rticle\"u\n\x17GetEntityProfileRequest\x12\x1d\n\tentity_id\x18\x01 \x01(\tH\x00R\x08\x65ntityId\x12\x14\n\x04name\x18\x02 \x01(\tH\x00R\x04name\x12\x1b\n\tmax_items\x18\x03 \x01(\x05R\x08maxItemsB\x08\n\x06\x65ntity\"]\n\tCoMention\x12+\n\x06\x65ntity\x18\x01 \x01(\x0b\x32\x13.mediamon.v1.EntityR\x06\x65ntity\x12#\n\rarticle_count\x18\x02 \x01(\rR\x0c\x61rticleCount\"\x83\x01\n\x10MentionInContext\x12.\n\x07mention\x18\x01 \x01(\x0b\x32\x14.mediamon.v1.MentionR\x07mention\x12#\n\rarticle_title\x18\x02 \x01(\tR\x0c\x61rticleTitle\x12\x1a\n\x08sentence\x18\x03 \x01(\tR\x08sentence\"\xc0\x02\n\x18GetEntityProfileResponse\x12+\n\x06\x65ntity\x18\x01 \x01(\x0b\x32\x13.mediamon.v1.EntityR\x06\x65ntity\x12\x46\n\x0frecent_mentions\x18\x02 \x03(\x0b\x32\x1d.mediamon.v1.MentionInContextR\x0erecentMentions\x12\x37\n\x08\x61rticles\x18\x03 \x03(\x0b\x32\x1b.mediamon.v1.ArticleSummaryR\x08\x61rticles\x12\x37\n\x0b\x63o_mentions\x18\x04 \x03(\x0b\x32\x16.mediamon.v1.CoMentionR\ncoMentions\x12=\n\rother_matches\x18\x05 \x03(\x0b\x32\x18.mediamon.v1.EntityMatchR\x0cotherMatches\"\xe6\x01\n\x11ListQuotesRequest\x12*\n\x11speaker_entity_id\x18\x01 \x01(\tR\x0fspeakerEntityId\x12.\n\x13mentioned_entity_id\x18\x02 \x01(\tR\x11mentionedEntityId\x12\x39\n\x0cpublish_time\x18\x03 \x01(\x0b\x32\x16.mediamon.v1.TimeRangeR\x0bpublishTime\x12\x1b\n\tpage_size\x18\x04 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x05 \x01(\tR\tpageToken\"q\n\x0eQuoteInArticle\x12(\n\x05quote\x18\x01 \x01(\x0b\x32\x12.mediamon.v1.QuoteR\x05quote\x12\x35\n\x07\x61rticle\x18\x02 \x01(\x0b\x32\x1b.mediamon.v1.ArticleSummaryR\x07\x61rticle\"q\n\x12ListQuotesResponse\x12\x33\n\x06quotes\x18\x01 \x03(\x0b\x32\x1b.mediamon.v1.QuoteInArticleR\x06quotes\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xcf\x02\n\x11ListEventsRequest\x12\x1b\n\tentity_id\x18\x01 \x01(\tR\x08\x65ntityId\x12&\n\x0fplace_entity_id\x18\x02 \x01(\tR\rplaceEntityId\x12,\n\x05kinds\x18\x03 \x03(\x0e\x32\x16.mediamon.v1.EventKindR\x05kinds\x12+\n\x06stance\x18\x04 \x01(\x0e\x32\x13.mediamon.v1.StanceR\x06stance\x12%\n\x0e\x63ontested_only\x18\x05 \x01(\x08R\rcontestedOnly\x12\x37\n\x0breport_time\x18\x06 \x01(\x0b\x32\x16.mediamon.v1.TimeRangeR\nreportTime\x12\x1b\n\tpage_size\x18\x07 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x08 \x01(\tR\tpageToken\"h\n\x12ListEventsResponse\x12*\n\x06\x65vents\x18\x01 \x03(\x0b\x32\x12.mediamon.v1.EventR\x06\x65vents\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\",\n\x0fGetEventRequest\x12\x19\n\x08\x65vent_id\x18\x01 \x01(\tR\x07\x65ventId\"y\n\x0b\x45ventReport\x12\x33\n\x07mention\x18\x01 \x01(\x0b\x32\x19.mediamon.v1.EventMentionR\x07mention\x12\x35\n\x07\x61rticle\x18\x02 \x01(\x0b\x32\x1b.mediamon.v1.ArticleSummaryR\x07\x61rticle\"p\n\x10GetEventResponse\x12(\n\x05\x65vent\x18\x01 \x01(\x0b\x32\x12.mediamon.v1.EventR\x05\x65vent\x12\x32\n\x07reports\x18\x02 \x03(\x0b\x32\x18.mediamon.v1.EventReportR\x07reports2\x80\x04\n\x0cQueryService\x12Y\n\x0eSearchArticles\x12\".mediamon.v1.SearchArticlesRequest\x1a#.mediamon.v1.SearchArticlesResponse\x12M\n\nGetArticle\x12\x1e.mediamon.v1.GetArticleRequest\x1a\x1f.mediamon.v1.GetArticleResponse\x12_\n\x10GetEntityProfile\x12$.mediamon.v1.GetEntityProfileRequest\x1a%.mediamon.v1.GetEntityProfileResponse\x12M\n\nListQuotes\x12\x1e.mediamon.v1.ListQuotesRequest\x1a\x1f.mediamon.v1.ListQuotesResponse\x12M\n\nListEvents\x12\x1e.mediamon.v1.ListEventsRequest\x1a\x1f.mediamon.v1.ListEventsResponse\x12G\n\x08GetEvent\x12\x1c.mediamon.v1.GetEventRequest\x1a\x1d.mediamon.v1.GetEventResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17mediamon/v1/query.proto\x12\x0bmediamon.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18mediamon/v1/common.proto\x1a\x1cmediamon/v1/resolution.proto\"\xfa\x01\n\x15SearchArticlesRequest\x12\x12\n\x04text\x18\x01 \x01(\tR\x04text\x12\x1f\n\x0b\x65ntity_name\x18\x02 \x01(\tR\nentityName\x12\x1d\n\nentity_ids\x18\x03 \x03(\tR\tentityIds\x12\x39\n\x0cpublish_time\x18\x04 \x01(\x0b\x32\x16.mediamon.v1.TimeRangeR\x0bpublishTime\x12\x16\n\x06outlet\x18\x05 \x01(\tR\x06outlet\x12\x1b\n\tpage_size\x18\x06 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x07 \x01(\tR\tpageToken\"\xbe\x01\n\x16SearchArticlesResponse\x12\x37\n\x08\x61rticles\x18\x01 \x03(\x0b\x32\x1b.mediamon.v1.ArticleSummaryR\x08\x61rticles\x12\x43\n\x10matched_entities\x18\x02 \x03(\x0b\x32\x18.mediamon.v1.EntityMatchR\x0fmatchedEntities\x12&\n\x0fnext_page_token\x18\x03 \x01(\tR\rnextPageToken\"2\n\x11GetArticleRequest\x12\x1d\n\narticle_id\x18\x01 \x01(\tR\tarticleId\"\xeb\x02\n\x07\x41rticle\x12\x35\n\x07summary\x18\x01 \x01(\x0b\x32\x1b.mediamon.v1.ArticleSummaryR\x07summary\x12\x12\n\x04\x62ody\x18\x02 \x01(\tR\x04\x62ody\x12\x30\n\x08mentions\x18\x03 \x03(\x0b\x32\x14.mediamon.v1.MentionR\x08mentions\x12*\n\x06quotes\x18\x04 \x03(\x0b\x32\x12.mediamon.v1.QuoteR\x06quotes\x12\x46\n\x10time_expressions\x18\x05 \x03(\x0b\x32\x1b.mediamon.v1.TimeExpressionR\x0ftimeExpressions\x12-\n\x07\x61mounts\x18\x06 \x03(\x0b\x32\x13.mediamon.v1.AmountR\x07\x61mounts\x12@\n\x0e\x65vent_mentions\x18\x07 \x03(\x0b\x32\x19.mediamon.v1.EventMentionR\reventMentions\"D\n\x12GetArticleResponse\x12.\n\x07\x61rticle\x18\x01 \x01(\x0b\x32\x14.mediamon.v1.ArticleR\x07\x61rticle\"u\n\x17GetEntityProfileRequest\x12\x1d\n\tentity_id\x18\x01 \x01(\tH\x00R\x08\x65ntityId\x12\x14\n\x04name\x18\x02 \x01(\tH\x00R\x04name\x12\x1b\n\tmax_items\x18\x03 \x01(\x05R\x08maxItemsB\x08\n\x06\x65ntity\"]\n\tCoMention\x12+\n\x06\x65ntity\x18\x01 \x01(\x0b\x32\x13.mediamon.v1.EntityR\x06\x65ntity\x12#\n\rarticle_count\x18\x02 \x01(\rR\x0c\x61rticleCount\"\x83\x01\n\x10MentionInContext\x12.\n\x07mention\x18\x01 \x01(\x0b\x32\x14.mediamon.v1.MentionR\x07mention\x12#\n\rarticle_title\x18\x02 \x01(\tR\x0c\x61rticleTitle\x12\x1a\n\x08sentence\x18\x03 \x01(\tR\x08sentence\"\xc1\x05\n\x18GetEntityProfileResponse\x12+\n\x06\x65ntity\x18\x01 \x01(\x0b\x32\x13.mediamon.v1.EntityR\x06\x65ntity\x12\x46\n\x0frecent_mentions\x18\x02 \x03(\x0b\x32\x1d.mediamon.v1.MentionInContextR\x0erecentMentions\x12\x37\n\x08\x61rticles\x18\x03 \x03(\x0b\x32\x1b.mediamon.v1.ArticleSummaryR\x08\x61rticles\x12\x37\n\x0b\x63o_mentions\x18\x04 \x03(\x0b\x32\x16.mediamon.v1.CoMentionR\ncoMentions\x12=\n\rother_matches\x18\x05 \x03(\x0b\x32\x18.mediamon.v1.EntityMatchR\x0cotherMatches\x12:\n\x0c\x61lias_counts\x18\x06 \x03(\x0b\x32\x17.mediamon.v1.AliasCountR\x0b\x61liasCounts\x12/\n\x06titles\x18\x07 \x03(\x0b\x32\x17.mediamon.v1.TitleCountR\x06titles\x12\x42\n\x0f\x66irst_seen_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\rfirstSeenTime\x12@\n\x0elast_seen_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0clastSeenTime\x12#\n\rarticle_count\x18\n \x01(\x04R\x0c\x61rticleCount\x12\x39\n\x0btop_outlets\x18\x0b \x03(\x0b\x32\x18.mediamon.v1.OutletCountR\ntopOutlets\x12,\n\x12redirected_from_id\x18\x0c \x01(\tR\x10redirectedFromId\"G\n\nAliasCount\x12\x14\n\x05\x61lias\x18\x01 \x01(\tR\x05\x61lias\x12#\n\rmention_count\x18\x02 \x01(\x04R\x0cmentionCount\"G\n\nTitleCount\x12\x14\n\x05title\x18\x01 \x01(\tR\x05title\x12#\n\rmention_count\x18\x02 \x01(\x04R\x0cmentionCount\"J\n\x0bOutletCount\x12\x16\n\x06outlet\x18\x01 \x01(\tR\x06outlet\x12#\n\rarticle_count\x18\x02 \x01(\x04R\x0c\x61rticleCount\"\xc3\x01\n\x19GetMentionTimelineRequest\x12\x1d\n\nentity_ids\x18\x01 \x03(\tR\tentityIds\x12\x39\n\x0cpublish_time\x18\x02 \x01(\x0b\x32\x16.mediamon.v1.TimeRangeR\x0bpublishTime\x12/\n\x06\x62ucket\x18\x03 \x01(\x0e\x32\x17.mediamon.v1.TimeBucketR\x06\x62ucket\x12\x1b\n\ttime_zone\x18\x04 \x01(\tR\x08timeZone\"\x95\x01\n\x0eTimelineBucket\x12\x39\n\nstart_time\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tstartTime\x12#\n\rmention_count\x18\x02 \x01(\x04R\x0cmentionCount\x12#\n\rarticle_count\x18\x03 \x01(\x04R\x0c\x61rticleCount\"t\n\x0e\x45ntityTimeline\x12+\n\x06\x65ntity\x18\x01 \x01(\x0b\x32\x13.mediamon.v1.EntityR\x06\x65ntity\x12\x35\n\x07\x62uckets\x18\x02 \x03(\x0b\x32\x1b.mediamon.v1.TimelineBucketR\x07\x62uckets\"W\n\x1aGetMentionTimelineResponse\x12\x39\n\ttimelines\x18\x01 \x03(\x0b\x32\x1b.mediamon.v1.EntityTimelineR\ttimelines\"\xac\x01\n\x14GetCoMentionsRequest\x12\x1d\n\nentity_ids\x18\x01 \x03(\tR\tentityIds\x12\x39\n\x0cpublish_time\x18\x02 \x01(\x0b\x32\x16.mediamon.v1.TimeRangeR\x0bpublishTime\x12\x1d\n\nmin_weight\x18\x03 \x01(\rR\tminWeight\x12\x1b\n\tmax_nodes\x18\x04 \x01(\x05R\x08maxNodes\"y\n\rCoMentionNode\x12+\n\x06\x65ntity\x18\x01 \x01(\x0b\x32\x13.mediamon.v1.EntityR\x06\x65ntity\x12#\n\rarticle_count\x18\x02 \x01(\x04R\x0c\x61rticleCount\x12\x16\n\x06\x63\x65nter\x18\x03 \x01(\x08R\x06\x63\x65nter\"\x88\x01\n\rCoMentionEdge\x12(\n\x10source_entity_id\x18\x01 \x01(\tR\x0esourceEntityId\x12(\n\x10target_entity_id\x18\x02 \x01(\tR\x0etargetEntityId\x12#\n\rarticle_count\x18\x03 \x01(\x04R\x0c\x61rticleCount\"\xbe\x01\n\x15GetCoMentionsResponse\x12\x30\n\x05nodes\x18\x01 \x03(\x0b\x32\x1a.mediamon.v1.CoMentionNodeR\x05nodes\x12\x30\n\x05\x65\x64ges\x18\x02 \x03(\x0b\x32\x1a.mediamon.v1.CoMentionEdgeR\x05\x65\x64ges\x12#\n\rarticle_count\x18\x03 \x01(\x04R\x0c\x61rticleCount\x12\x1c\n\ttruncated\x18\x04 \x01(\x08R\ttruncated\"\xe6\x01\n\x11ListQuotesRequest\x12*\n\x11speaker_entity_id\x18\x01 \x01(\tR\x0fspeakerEntityId\x12.\n\x13mentioned_entity_id\x18\x02 \x01(\tR\x11mentionedEntityId\x12\x39\n\x0cpublish_time\x18\x03 \x01(\x0b\x32\x16.mediamon.v1.TimeRangeR\x0bpublishTime\x12\x1b\n\tpage_size\x18\x04 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x05 \x01(\tR\tpageToken\"q\n\x0eQuoteInArticle\x12(\n\x05quote\x18\x01 \x01(\x0b\x32\x12.mediamon.v1.QuoteR\x05quote\x12\x35\n\x07\x61rticle\x18\x02 \x01(\x0b\x32\x1b.mediamon.v1.ArticleSummaryR\x07\x61rticle\"q\n\x12ListQuotesResponse\x12\x33\n\x06quotes\x18\x01 \x03(\x0b\x32\x1b.mediamon.v1.QuoteInArticleR\x06quotes\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xcf\x02\n\x11ListEventsRequest\x12\x1b\n\tentity_id\x18\x01 \x01(\tR\x08\x65ntityId\x12&\n\x0fplace_entity_id\x18\x02 \x01(\tR\rplaceEntityId\x12,\n\x05kinds\x18\x03 \x03(\x0e\x32\x16.mediamon.v1.EventKindR\x05kinds\x12+\n\x06stance\x18\x04 \x01(\x0e\x32\x13.mediamon.v1.StanceR\x06stance\x12%\n\x0e\x63ontested_only\x18\x05 \x01(\x08R\rcontestedOnly\x12\x37\n\x0breport_time\x18\x06 \x01(\x0b\x32\x16.mediamon.v1.TimeRangeR\nreportTime\x12\x1b\n\tpage_size\x18\x07 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x08 \x01(\tR\tpageToken\"h\n\x12ListEventsResponse\x12*\n\x06\x65vents\x18\x01 \x03(\x0b\x32\x12.mediamon.v1.EventR\x06\x65vents\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\",\n\x0fGetEventRequest\x12\x19\n\x08\x65vent_id\x18\x01 \x01(\tR\x07\x65ventId\"y\n\x0b\x45ventReport\x12\x33\n\x07mention\x18\x01 \x01(\x0b\x32\x19.mediamon.v1.EventMentionR\x07mention\x12\x35\n\x07\x61rticle\x18\x02 \x01(\x0b\x32\x1b.mediamon.v1.ArticleSummaryR\x07\x61rticle\"p\n\x10GetEventResponse\x12(\n\x05\x65vent\x18\x01 \x01(\x0b\x32\x12.mediamon.v1.EventR\x05\x65vent\x12\x32\n\x07reports\x18\x02 \x03(\x0b\x32\x18.mediamon.v1.EventReportR\x07reports*\x81\x01\n\nTimeBucket\x12\x1b\n\x17TIME_BUCKET_UNSPECIFIED\x10\x00\x12\x14\n\x10TIME_BUCKET_HOUR\x10\x01\x12\x13\n\x0fTIME_BUCKET_DAY\x10\x02\x12\x14\n\x10TIME_BUCKET_WEEK\x10\x03\x12\x15\n\x11TIME_BUCKET_MONTH\x10\x04\x32\xbf\x05\n\x0cQueryService\x12Y\n\x0eSearchArticles\x12\".mediamon.v1.SearchArticlesRequest\x1a#.mediamon.v1.SearchArticlesResponse\x12M\n\nGetArticle\x12\x1e.mediamon.v1.GetArticleRequest\x1a\x1f.mediamon.v1.GetArticleResponse\x12_\n\x10GetEntityProfile\x12$.mediamon.v1.GetEntityProfileRequest\x1a%.mediamon.v1.GetEntityProfileResponse\x12\x65\n\x12GetMentionTimeline\x12&.mediamon.v1.GetMentionTimelineRequest\x1a\'.mediamon.v1.GetMentionTimelineResponse\x12V\n\rGetCoMentions\x12!.mediamon.v1.GetCoMentionsRequest\x1a\".mediamon.v1.GetCoMentionsResponse\x12M\n\nListQuotes\x12\x1e.mediamon.v1.ListQuotesRequest\x1a\x1f.mediamon.v1.ListQuotesResponse\x12M\n\nListEvents\x12\x1e.mediamon.v1.ListEventsRequest\x1a\x1f.mediamon.v1.ListEventsResponse\x12G\n\x08GetEvent\x12\x1c.mediamon.v1.GetEventRequest\x1a\x1d.mediamon.v1.GetEventResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'mediamon.v1.query_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_SEARCHARTICLESREQUEST']._serialized_start=97
-  _globals['_SEARCHARTICLESREQUEST']._serialized_end=347
-  _globals['_SEARCHARTICLESRESPONSE']._serialized_start=350
-  _globals['_SEARCHARTICLESRESPONSE']._serialized_end=540
-  _globals['_GETARTICLEREQUEST']._serialized_start=542
-  _globals['_GETARTICLEREQUEST']._serialized_end=592
-  _globals['_ARTICLE']._serialized_start=595
-  _globals['_ARTICLE']._serialized_end=958
-  _globals['_GETARTICLERESPONSE']._serialized_start=960
-  _globals['_GETARTICLERESPONSE']._serialized_end=1028
-  _globals['_GETENTITYPROFILEREQUEST']._serialized_start=1030
-  _globals['_GETENTITYPROFILEREQUEST']._serialized_end=1147
-  _globals['_COMENTION']._serialized_start=1149
-  _globals['_COMENTION']._serialized_end=1242
-  _globals['_MENTIONINCONTEXT']._serialized_start=1245
-  _globals['_MENTIONINCONTEXT']._serialized_end=1376
-  _globals['_GETENTITYPROFILERESPONSE']._serialized_start=1379
-  _globals['_GETENTITYPROFILERESPONSE']._serialized_end=1699
-  _globals['_LISTQUOTESREQUEST']._serialized_start=1702
-  _globals['_LISTQUOTESREQUEST']._serialized_end=1932
-  _globals['_QUOTEINARTICLE']._serialized_start=1934
-  _globals['_QUOTEINARTICLE']._serialized_end=2047
-  _globals['_LISTQUOTESRESPONSE']._serialized_start=2049
-  _globals['_LISTQUOTESRESPONSE']._serialized_end=2162
-  _globals['_LISTEVENTSREQUEST']._serialized_start=2165
-  _globals['_LISTEVENTSREQUEST']._serialized_end=2500
-  _globals['_LISTEVENTSRESPONSE']._serialized_start=2502
-  _globals['_LISTEVENTSRESPONSE']._serialized_end=2606
-  _globals['_GETEVENTREQUEST']._serialized_start=2608
-  _globals['_GETEVENTREQUEST']._serialized_end=2652
-  _globals['_EVENTREPORT']._serialized_start=2654
-  _globals['_EVENTREPORT']._serialized_end=2775
-  _globals['_GETEVENTRESPONSE']._serialized_start=2777
-  _globals['_GETEVENTRESPONSE']._serialized_end=2889
-  _globals['_QUERYSERVICE']._serialized_start=2892
-  _globals['_QUERYSERVICE']._serialized_end=3404
+  _globals['_TIMEBUCKET']._serialized_start=4719
+  _globals['_TIMEBUCKET']._serialized_end=4848
+  _globals['_SEARCHARTICLESREQUEST']._serialized_start=130
+  _globals['_SEARCHARTICLESREQUEST']._serialized_end=380
+  _globals['_SEARCHARTICLESRESPONSE']._serialized_start=383
+  _globals['_SEARCHARTICLESRESPONSE']._serialized_end=573
+  _globals['_GETARTICLEREQUEST']._serialized_start=575
+  _globals['_GETARTICLEREQUEST']._serialized_end=625
+  _globals['_ARTICLE']._serialized_start=628
+  _globals['_ARTICLE']._serialized_end=991
+  _globals['_GETARTICLERESPONSE']._serialized_start=993
+  _globals['_GETARTICLERESPONSE']._serialized_end=1061
+  _globals['_GETENTITYPROFILEREQUEST']._serialized_start=1063
+  _globals['_GETENTITYPROFILEREQUEST']._serialized_end=1180
+  _globals['_COMENTION']._serialized_start=1182
+  _globals['_COMENTION']._serialized_end=1275
+  _globals['_MENTIONINCONTEXT']._serialized_start=1278
+  _globals['_MENTIONINCONTEXT']._serialized_end=1409
+  _globals['_GETENTITYPROFILERESPONSE']._serialized_start=1412
+  _globals['_GETENTITYPROFILERESPONSE']._serialized_end=2117
+  _globals['_ALIASCOUNT']._serialized_start=2119
+  _globals['_ALIASCOUNT']._serialized_end=2190
+  _globals['_TITLECOUNT']._serialized_start=2192
+  _globals['_TITLECOUNT']._serialized_end=2263
+  _globals['_OUTLETCOUNT']._serialized_start=2265
+  _globals['_OUTLETCOUNT']._serialized_end=2339
+  _globals['_GETMENTIONTIMELINEREQUEST']._serialized_start=2342
+  _globals['_GETMENTIONTIMELINEREQUEST']._serialized_end=2537
+  _globals['_TIMELINEBUCKET']._serialized_start=2540
+  _globals['_TIMELINEBUCKET']._serialized_end=2689
+  _globals['_ENTITYTIMELINE']._serialized_start=2691
+  _globals['_ENTITYTIMELINE']._serialized_end=2807
+  _globals['_GETMENTIONTIMELINERESPONSE']._serialized_start=2809
+  _globals['_GETMENTIONTIMELINERESPONSE']._serialized_end=2896
+  _globals['_GETCOMENTIONSREQUEST']._serialized_start=2899
+  _globals['_GETCOMENTIONSREQUEST']._serialized_end=3071
+  _globals['_COMENTIONNODE']._serialized_start=3073
+  _globals['_COMENTIONNODE']._serialized_end=3194
+  _globals['_COMENTIONEDGE']._serialized_start=3197
+  _globals['_COMENTIONEDGE']._serialized_end=3333
+  _globals['_GETCOMENTIONSRESPONSE']._serialized_start=3336
+  _globals['_GETCOMENTIONSRESPONSE']._serialized_end=3526
+  _globals['_LISTQUOTESREQUEST']._serialized_start=3529
+  _globals['_LISTQUOTESREQUEST']._serialized_end=3759
+  _globals['_QUOTEINARTICLE']._serialized_start=3761
+  _globals['_QUOTEINARTICLE']._serialized_end=3874
+  _globals['_LISTQUOTESRESPONSE']._serialized_start=3876
+  _globals['_LISTQUOTESRESPONSE']._serialized_end=3989
+  _globals['_LISTEVENTSREQUEST']._serialized_start=3992
+  _globals['_LISTEVENTSREQUEST']._serialized_end=4327
+  _globals['_LISTEVENTSRESPONSE']._serialized_start=4329
+  _globals['_LISTEVENTSRESPONSE']._serialized_end=4433
+  _globals['_GETEVENTREQUEST']._serialized_start=4435
+  _globals['_GETEVENTREQUEST']._serialized_end=4479
+  _globals['_EVENTREPORT']._serialized_start=4481
+  _globals['_EVENTREPORT']._serialized_end=4602
+  _globals['_GETEVENTRESPONSE']._serialized_start=4604
+  _globals['_GETEVENTRESPONSE']._serialized_end=4716
+  _globals['_QUERYSERVICE']._serialized_start=4851
+  _globals['_QUERYSERVICE']._serialized_end=5554
 # @@protoc_insertion_point(module_scope)

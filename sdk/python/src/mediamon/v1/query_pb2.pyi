@@ -6,7 +6,9 @@ isort:skip_file
 from collections import abc as _abc
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from mediamon.v1 import common_pb2 as _common_pb2
 from mediamon.v1 import resolution_pb2 as _resolution_pb2
 import builtins as _builtins
@@ -19,6 +21,38 @@ else:
     from typing_extensions import TypeAlias as _TypeAlias, Never as _Never
 
 DESCRIPTOR: _descriptor.FileDescriptor
+
+class _TimeBucket:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _TimeBucketEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_TimeBucket.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    TIME_BUCKET_UNSPECIFIED: _TimeBucket.ValueType  # 0
+    """Not given: a day."""
+    TIME_BUCKET_HOUR: _TimeBucket.ValueType  # 1
+    """An hour."""
+    TIME_BUCKET_DAY: _TimeBucket.ValueType  # 2
+    """A calendar day in the time zone asked for."""
+    TIME_BUCKET_WEEK: _TimeBucket.ValueType  # 3
+    """A week from Monday."""
+    TIME_BUCKET_MONTH: _TimeBucket.ValueType  # 4
+    """A calendar month."""
+
+class TimeBucket(_TimeBucket, metaclass=_TimeBucketEnumTypeWrapper):
+    """The width of a timeline's buckets."""
+
+TIME_BUCKET_UNSPECIFIED: TimeBucket.ValueType  # 0
+"""Not given: a day."""
+TIME_BUCKET_HOUR: TimeBucket.ValueType  # 1
+"""An hour."""
+TIME_BUCKET_DAY: TimeBucket.ValueType  # 2
+"""A calendar day in the time zone asked for."""
+TIME_BUCKET_WEEK: TimeBucket.ValueType  # 3
+"""A week from Monday."""
+TIME_BUCKET_MONTH: TimeBucket.ValueType  # 4
+"""A calendar month."""
+Global___TimeBucket: _TypeAlias = TimeBucket  # noqa: Y015
 
 @_typing.final
 class SearchArticlesRequest(_message.Message):
@@ -313,6 +347,17 @@ class GetEntityProfileResponse(_message.Message):
     ARTICLES_FIELD_NUMBER: _builtins.int
     CO_MENTIONS_FIELD_NUMBER: _builtins.int
     OTHER_MATCHES_FIELD_NUMBER: _builtins.int
+    ALIAS_COUNTS_FIELD_NUMBER: _builtins.int
+    TITLES_FIELD_NUMBER: _builtins.int
+    FIRST_SEEN_TIME_FIELD_NUMBER: _builtins.int
+    LAST_SEEN_TIME_FIELD_NUMBER: _builtins.int
+    ARTICLE_COUNT_FIELD_NUMBER: _builtins.int
+    TOP_OUTLETS_FIELD_NUMBER: _builtins.int
+    REDIRECTED_FROM_ID_FIELD_NUMBER: _builtins.int
+    article_count: _builtins.int
+    """How many articles mention it."""
+    redirected_from_id: _builtins.str
+    """Set when the id asked for was merged into this entity: the id asked for."""
     @_builtins.property
     def entity(self) -> _common_pb2.Entity:
         """The entity."""
@@ -333,6 +378,33 @@ class GetEntityProfileResponse(_message.Message):
     def other_matches(self) -> _containers.RepeatedCompositeFieldContainer[_resolution_pb2.EntityMatch]:
         """When looked up by name: the other entities the name may denote."""
 
+    @_builtins.property
+    def alias_counts(self) -> _containers.RepeatedCompositeFieldContainer[Global___AliasCount]:
+        """How it is written: every alias, and every other form its mentions take
+        (a surname alone), with how many mentions were written like it (the
+        same normalised form), most used first.
+        """
+
+    @_builtins.property
+    def titles(self) -> _containers.RepeatedCompositeFieldContainer[Global___TitleCount]:
+        """The titles and roles its mentions were given ("foreign minister",
+        "spokesman"), most frequent first, at most 20.
+        """
+
+    @_builtins.property
+    def first_seen_time(self) -> _timestamp_pb2.Timestamp:
+        """The publication (else ingestion) time of the first and the latest
+        article that mention it; unset when none does.
+        """
+
+    @_builtins.property
+    def last_seen_time(self) -> _timestamp_pb2.Timestamp:
+        """See first_seen_time."""
+
+    @_builtins.property
+    def top_outlets(self) -> _containers.RepeatedCompositeFieldContainer[Global___OutletCount]:
+        """The outlets that mention it most, with their article counts, at most 10."""
+
     def __init__(
         self,
         *,
@@ -341,14 +413,372 @@ class GetEntityProfileResponse(_message.Message):
         articles: _abc.Iterable[_common_pb2.ArticleSummary] | None = ...,
         co_mentions: _abc.Iterable[Global___CoMention] | None = ...,
         other_matches: _abc.Iterable[_resolution_pb2.EntityMatch] | None = ...,
+        alias_counts: _abc.Iterable[Global___AliasCount] | None = ...,
+        titles: _abc.Iterable[Global___TitleCount] | None = ...,
+        first_seen_time: _timestamp_pb2.Timestamp | None = ...,
+        last_seen_time: _timestamp_pb2.Timestamp | None = ...,
+        article_count: _builtins.int = ...,
+        top_outlets: _abc.Iterable[Global___OutletCount] | None = ...,
+        redirected_from_id: _builtins.str = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["entity", b"entity"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["entity", b"entity", "first_seen_time", b"first_seen_time", "last_seen_time", b"last_seen_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["articles", b"articles", "co_mentions", b"co_mentions", "entity", b"entity", "other_matches", b"other_matches", "recent_mentions", b"recent_mentions"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["alias_counts", b"alias_counts", "article_count", b"article_count", "articles", b"articles", "co_mentions", b"co_mentions", "entity", b"entity", "first_seen_time", b"first_seen_time", "last_seen_time", b"last_seen_time", "other_matches", b"other_matches", "recent_mentions", b"recent_mentions", "redirected_from_id", b"redirected_from_id", "titles", b"titles", "top_outlets", b"top_outlets"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___GetEntityProfileResponse: _TypeAlias = GetEntityProfileResponse  # noqa: Y015
+
+@_typing.final
+class AliasCount(_message.Message):
+    """A way an entity is written and how many mentions use it."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ALIAS_FIELD_NUMBER: _builtins.int
+    MENTION_COUNT_FIELD_NUMBER: _builtins.int
+    alias: _builtins.str
+    """The alias, or the form as most mentions write it."""
+    mention_count: _builtins.int
+    """How many of the entity's mentions are written like it (the same
+    normalised form).
+    """
+    def __init__(
+        self,
+        *,
+        alias: _builtins.str = ...,
+        mention_count: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["alias", b"alias", "mention_count", b"mention_count"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AliasCount: _TypeAlias = AliasCount  # noqa: Y015
+
+@_typing.final
+class TitleCount(_message.Message):
+    """A title or role and how often the entity was given it."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TITLE_FIELD_NUMBER: _builtins.int
+    MENTION_COUNT_FIELD_NUMBER: _builtins.int
+    title: _builtins.str
+    """The title, lower case."""
+    mention_count: _builtins.int
+    """How many mentions carry it."""
+    def __init__(
+        self,
+        *,
+        title: _builtins.str = ...,
+        mention_count: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["mention_count", b"mention_count", "title", b"title"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___TitleCount: _TypeAlias = TitleCount  # noqa: Y015
+
+@_typing.final
+class OutletCount(_message.Message):
+    """An outlet and how many of an entity's articles it published."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    OUTLET_FIELD_NUMBER: _builtins.int
+    ARTICLE_COUNT_FIELD_NUMBER: _builtins.int
+    outlet: _builtins.str
+    """The outlet's name."""
+    article_count: _builtins.int
+    """How many articles."""
+    def __init__(
+        self,
+        *,
+        outlet: _builtins.str = ...,
+        article_count: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["article_count", b"article_count", "outlet", b"outlet"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___OutletCount: _TypeAlias = OutletCount  # noqa: Y015
+
+@_typing.final
+class GetMentionTimelineRequest(_message.Message):
+    """Whose timeline, over what range, in what buckets."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENTITY_IDS_FIELD_NUMBER: _builtins.int
+    PUBLISH_TIME_FIELD_NUMBER: _builtins.int
+    BUCKET_FIELD_NUMBER: _builtins.int
+    TIME_ZONE_FIELD_NUMBER: _builtins.int
+    bucket: Global___TimeBucket.ValueType
+    """The bucket width (default a day)."""
+    time_zone: _builtins.str
+    """An IANA time zone ("Europe/London", "Asia/Kabul") that days, weeks and
+    months are counted in (default UTC).
+    """
+    @_builtins.property
+    def entity_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """The entities (1 to 20); a merged entity's id counts as its survivor's."""
+
+    @_builtins.property
+    def publish_time(self) -> _common_pb2.TimeRange:
+        """The publication-time range; both ends are required, at most 10,000
+        buckets apart. Only articles in the range count: the first and last
+        buckets may be cut.
+        """
+
+    def __init__(
+        self,
+        *,
+        entity_ids: _abc.Iterable[_builtins.str] | None = ...,
+        publish_time: _common_pb2.TimeRange | None = ...,
+        bucket: Global___TimeBucket.ValueType = ...,
+        time_zone: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["publish_time", b"publish_time"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["bucket", b"bucket", "entity_ids", b"entity_ids", "publish_time", b"publish_time", "time_zone", b"time_zone"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetMentionTimelineRequest: _TypeAlias = GetMentionTimelineRequest  # noqa: Y015
+
+@_typing.final
+class TimelineBucket(_message.Message):
+    """One bucket of a timeline."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    START_TIME_FIELD_NUMBER: _builtins.int
+    MENTION_COUNT_FIELD_NUMBER: _builtins.int
+    ARTICLE_COUNT_FIELD_NUMBER: _builtins.int
+    mention_count: _builtins.int
+    """Mentions of the entity in articles published in the bucket."""
+    article_count: _builtins.int
+    """Articles published in the bucket that mention the entity."""
+    @_builtins.property
+    def start_time(self) -> _timestamp_pb2.Timestamp:
+        """When the bucket starts (its local midnight for a day)."""
+
+    def __init__(
+        self,
+        *,
+        start_time: _timestamp_pb2.Timestamp | None = ...,
+        mention_count: _builtins.int = ...,
+        article_count: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["start_time", b"start_time"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["article_count", b"article_count", "mention_count", b"mention_count", "start_time", b"start_time"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___TimelineBucket: _TypeAlias = TimelineBucket  # noqa: Y015
+
+@_typing.final
+class EntityTimeline(_message.Message):
+    """One entity's timeline."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENTITY_FIELD_NUMBER: _builtins.int
+    BUCKETS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def entity(self) -> _common_pb2.Entity:
+        """The entity."""
+
+    @_builtins.property
+    def buckets(self) -> _containers.RepeatedCompositeFieldContainer[Global___TimelineBucket]:
+        """Every bucket of the range, oldest first."""
+
+    def __init__(
+        self,
+        *,
+        entity: _common_pb2.Entity | None = ...,
+        buckets: _abc.Iterable[Global___TimelineBucket] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["entity", b"entity"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["buckets", b"buckets", "entity", b"entity"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___EntityTimeline: _TypeAlias = EntityTimeline  # noqa: Y015
+
+@_typing.final
+class GetMentionTimelineResponse(_message.Message):
+    """The result of GetMentionTimeline."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TIMELINES_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def timelines(self) -> _containers.RepeatedCompositeFieldContainer[Global___EntityTimeline]:
+        """One timeline per entity asked for, in the order asked."""
+
+    def __init__(
+        self,
+        *,
+        timelines: _abc.Iterable[Global___EntityTimeline] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["timelines", b"timelines"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetMentionTimelineResponse: _TypeAlias = GetMentionTimelineResponse  # noqa: Y015
+
+@_typing.final
+class GetCoMentionsRequest(_message.Message):
+    """The graph around some entities."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENTITY_IDS_FIELD_NUMBER: _builtins.int
+    PUBLISH_TIME_FIELD_NUMBER: _builtins.int
+    MIN_WEIGHT_FIELD_NUMBER: _builtins.int
+    MAX_NODES_FIELD_NUMBER: _builtins.int
+    min_weight: _builtins.int
+    """Leave out edges of fewer shared articles (default 1)."""
+    max_nodes: _builtins.int
+    """At most this many nodes, the centre included (default 25, at most 200)."""
+    @_builtins.property
+    def entity_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """The entities at its centre (1 to 10)."""
+
+    @_builtins.property
+    def publish_time(self) -> _common_pb2.TimeRange:
+        """Only articles published (or, when undated, ingested) in this range."""
+
+    def __init__(
+        self,
+        *,
+        entity_ids: _abc.Iterable[_builtins.str] | None = ...,
+        publish_time: _common_pb2.TimeRange | None = ...,
+        min_weight: _builtins.int = ...,
+        max_nodes: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["publish_time", b"publish_time"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["entity_ids", b"entity_ids", "max_nodes", b"max_nodes", "min_weight", b"min_weight", "publish_time", b"publish_time"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetCoMentionsRequest: _TypeAlias = GetCoMentionsRequest  # noqa: Y015
+
+@_typing.final
+class CoMentionNode(_message.Message):
+    """A node of the co-mention graph."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENTITY_FIELD_NUMBER: _builtins.int
+    ARTICLE_COUNT_FIELD_NUMBER: _builtins.int
+    CENTER_FIELD_NUMBER: _builtins.int
+    article_count: _builtins.int
+    """In how many of the articles counted it appears."""
+    center: _builtins.bool
+    """Whether it is one of the entities asked about."""
+    @_builtins.property
+    def entity(self) -> _common_pb2.Entity:
+        """The entity."""
+
+    def __init__(
+        self,
+        *,
+        entity: _common_pb2.Entity | None = ...,
+        article_count: _builtins.int = ...,
+        center: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["entity", b"entity"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["article_count", b"article_count", "center", b"center", "entity", b"entity"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CoMentionNode: _TypeAlias = CoMentionNode  # noqa: Y015
+
+@_typing.final
+class CoMentionEdge(_message.Message):
+    """An edge of the co-mention graph."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SOURCE_ENTITY_ID_FIELD_NUMBER: _builtins.int
+    TARGET_ENTITY_ID_FIELD_NUMBER: _builtins.int
+    ARTICLE_COUNT_FIELD_NUMBER: _builtins.int
+    source_entity_id: _builtins.str
+    """One end's entity id."""
+    target_entity_id: _builtins.str
+    """The other end's entity id."""
+    article_count: _builtins.int
+    """In how many of the articles counted both appear."""
+    def __init__(
+        self,
+        *,
+        source_entity_id: _builtins.str = ...,
+        target_entity_id: _builtins.str = ...,
+        article_count: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["article_count", b"article_count", "source_entity_id", b"source_entity_id", "target_entity_id", b"target_entity_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CoMentionEdge: _TypeAlias = CoMentionEdge  # noqa: Y015
+
+@_typing.final
+class GetCoMentionsResponse(_message.Message):
+    """The result of GetCoMentions."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NODES_FIELD_NUMBER: _builtins.int
+    EDGES_FIELD_NUMBER: _builtins.int
+    ARTICLE_COUNT_FIELD_NUMBER: _builtins.int
+    TRUNCATED_FIELD_NUMBER: _builtins.int
+    article_count: _builtins.int
+    """How many articles were counted."""
+    truncated: _builtins.bool
+    """Whether the range held more articles than were counted (the latest
+    were).
+    """
+    @_builtins.property
+    def nodes(self) -> _containers.RepeatedCompositeFieldContainer[Global___CoMentionNode]:
+        """The entities asked about first, then the others by shared articles."""
+
+    @_builtins.property
+    def edges(self) -> _containers.RepeatedCompositeFieldContainer[Global___CoMentionEdge]:
+        """Every edge between two nodes with at least min_weight shared articles,
+        heaviest first.
+        """
+
+    def __init__(
+        self,
+        *,
+        nodes: _abc.Iterable[Global___CoMentionNode] | None = ...,
+        edges: _abc.Iterable[Global___CoMentionEdge] | None = ...,
+        article_count: _builtins.int = ...,
+        truncated: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["article_count", b"article_count", "edges", b"edges", "nodes", b"nodes", "truncated", b"truncated"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetCoMentionsResponse: _TypeAlias = GetCoMentionsResponse  # noqa: Y015
 
 @_typing.final
 class ListQuotesRequest(_message.Message):

@@ -50,6 +50,16 @@ class QueryServiceStub:
                 request_serializer=mediamon_dot_v1_dot_query__pb2.GetEntityProfileRequest.SerializeToString,
                 response_deserializer=mediamon_dot_v1_dot_query__pb2.GetEntityProfileResponse.FromString,
                 _registered_method=True)
+        self.GetMentionTimeline = channel.unary_unary(
+                '/mediamon.v1.QueryService/GetMentionTimeline',
+                request_serializer=mediamon_dot_v1_dot_query__pb2.GetMentionTimelineRequest.SerializeToString,
+                response_deserializer=mediamon_dot_v1_dot_query__pb2.GetMentionTimelineResponse.FromString,
+                _registered_method=True)
+        self.GetCoMentions = channel.unary_unary(
+                '/mediamon.v1.QueryService/GetCoMentions',
+                request_serializer=mediamon_dot_v1_dot_query__pb2.GetCoMentionsRequest.SerializeToString,
+                response_deserializer=mediamon_dot_v1_dot_query__pb2.GetCoMentionsResponse.FromString,
+                _registered_method=True)
         self.ListQuotes = channel.unary_unary(
                 '/mediamon.v1.QueryService/ListQuotes',
                 request_serializer=mediamon_dot_v1_dot_query__pb2.ListQuotesRequest.SerializeToString,
@@ -99,6 +109,28 @@ class QueryServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetMentionTimeline(self, request, context):
+        """How often entities were mentioned over a time range: mentions and
+        articles per hour, day, week or month in the caller's time zone, every
+        bucket present (zero when nothing was said). Errors: INVALID_ARGUMENT
+        (the field: no entity, too many, a range too long for the bucket, an
+        unknown time zone), NOT_FOUND (an unknown entity id).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetCoMentions(self, request, context):
+        """Who appears with whom: the entities named in the same articles as one
+        or more entities in a time range, as a graph weighted by shared
+        articles, counted over the latest 1,000 articles that name one of the
+        entities asked about. Errors: INVALID_ARGUMENT (the field), NOT_FOUND
+        (an unknown entity id).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ListQuotes(self, request, context):
         """Quotations and reported speech, newest article first: by speaker, by an
         entity the quote's article mentions, by publication time. Errors:
@@ -143,6 +175,16 @@ def add_QueryServiceServicer_to_server(servicer, server):
                     servicer.GetEntityProfile,
                     request_deserializer=mediamon_dot_v1_dot_query__pb2.GetEntityProfileRequest.FromString,
                     response_serializer=mediamon_dot_v1_dot_query__pb2.GetEntityProfileResponse.SerializeToString,
+            ),
+            'GetMentionTimeline': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetMentionTimeline,
+                    request_deserializer=mediamon_dot_v1_dot_query__pb2.GetMentionTimelineRequest.FromString,
+                    response_serializer=mediamon_dot_v1_dot_query__pb2.GetMentionTimelineResponse.SerializeToString,
+            ),
+            'GetCoMentions': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCoMentions,
+                    request_deserializer=mediamon_dot_v1_dot_query__pb2.GetCoMentionsRequest.FromString,
+                    response_serializer=mediamon_dot_v1_dot_query__pb2.GetCoMentionsResponse.SerializeToString,
             ),
             'ListQuotes': grpc.unary_unary_rpc_method_handler(
                     servicer.ListQuotes,
@@ -242,6 +284,60 @@ class QueryService:
             '/mediamon.v1.QueryService/GetEntityProfile',
             mediamon_dot_v1_dot_query__pb2.GetEntityProfileRequest.SerializeToString,
             mediamon_dot_v1_dot_query__pb2.GetEntityProfileResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetMentionTimeline(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/mediamon.v1.QueryService/GetMentionTimeline',
+            mediamon_dot_v1_dot_query__pb2.GetMentionTimelineRequest.SerializeToString,
+            mediamon_dot_v1_dot_query__pb2.GetMentionTimelineResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCoMentions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/mediamon.v1.QueryService/GetCoMentions',
+            mediamon_dot_v1_dot_query__pb2.GetCoMentionsRequest.SerializeToString,
+            mediamon_dot_v1_dot_query__pb2.GetCoMentionsResponse.FromString,
             options,
             channel_credentials,
             insecure,

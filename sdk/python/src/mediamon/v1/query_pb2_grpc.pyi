@@ -49,6 +49,20 @@ class QueryServiceStub:
     that appear with it (counted over its 1,000 latest articles). Errors:
     NOT_FOUND (unknown id, or no entity matches the name).
     """
+    GetMentionTimeline: _grpc.UnaryUnaryMultiCallable[_query_pb2.GetMentionTimelineRequest, _query_pb2.GetMentionTimelineResponse]
+    """How often entities were mentioned over a time range: mentions and
+    articles per hour, day, week or month in the caller's time zone, every
+    bucket present (zero when nothing was said). Errors: INVALID_ARGUMENT
+    (the field: no entity, too many, a range too long for the bucket, an
+    unknown time zone), NOT_FOUND (an unknown entity id).
+    """
+    GetCoMentions: _grpc.UnaryUnaryMultiCallable[_query_pb2.GetCoMentionsRequest, _query_pb2.GetCoMentionsResponse]
+    """Who appears with whom: the entities named in the same articles as one
+    or more entities in a time range, as a graph weighted by shared
+    articles, counted over the latest 1,000 articles that name one of the
+    entities asked about. Errors: INVALID_ARGUMENT (the field), NOT_FOUND
+    (an unknown entity id).
+    """
     ListQuotes: _grpc.UnaryUnaryMultiCallable[_query_pb2.ListQuotesRequest, _query_pb2.ListQuotesResponse]
     """Quotations and reported speech, newest article first: by speaker, by an
     entity the quote's article mentions, by publication time. Errors:
@@ -85,6 +99,20 @@ class QueryServiceAsyncStub(QueryServiceStub):
     """An entity's record: aliases, recent mentions, articles and the entities
     that appear with it (counted over its 1,000 latest articles). Errors:
     NOT_FOUND (unknown id, or no entity matches the name).
+    """
+    GetMentionTimeline: _aio.UnaryUnaryMultiCallable[_query_pb2.GetMentionTimelineRequest, _query_pb2.GetMentionTimelineResponse]  # type: ignore[assignment]
+    """How often entities were mentioned over a time range: mentions and
+    articles per hour, day, week or month in the caller's time zone, every
+    bucket present (zero when nothing was said). Errors: INVALID_ARGUMENT
+    (the field: no entity, too many, a range too long for the bucket, an
+    unknown time zone), NOT_FOUND (an unknown entity id).
+    """
+    GetCoMentions: _aio.UnaryUnaryMultiCallable[_query_pb2.GetCoMentionsRequest, _query_pb2.GetCoMentionsResponse]  # type: ignore[assignment]
+    """Who appears with whom: the entities named in the same articles as one
+    or more entities in a time range, as a graph weighted by shared
+    articles, counted over the latest 1,000 articles that name one of the
+    entities asked about. Errors: INVALID_ARGUMENT (the field), NOT_FOUND
+    (an unknown entity id).
     """
     ListQuotes: _aio.UnaryUnaryMultiCallable[_query_pb2.ListQuotesRequest, _query_pb2.ListQuotesResponse]  # type: ignore[assignment]
     """Quotations and reported speech, newest article first: by speaker, by an
@@ -137,6 +165,32 @@ class QueryServiceServicer(metaclass=_abc_1.ABCMeta):
         """An entity's record: aliases, recent mentions, articles and the entities
         that appear with it (counted over its 1,000 latest articles). Errors:
         NOT_FOUND (unknown id, or no entity matches the name).
+        """
+
+    @_abc_1.abstractmethod
+    def GetMentionTimeline(
+        self,
+        request: _query_pb2.GetMentionTimelineRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_query_pb2.GetMentionTimelineResponse, _abc.Awaitable[_query_pb2.GetMentionTimelineResponse]]:
+        """How often entities were mentioned over a time range: mentions and
+        articles per hour, day, week or month in the caller's time zone, every
+        bucket present (zero when nothing was said). Errors: INVALID_ARGUMENT
+        (the field: no entity, too many, a range too long for the bucket, an
+        unknown time zone), NOT_FOUND (an unknown entity id).
+        """
+
+    @_abc_1.abstractmethod
+    def GetCoMentions(
+        self,
+        request: _query_pb2.GetCoMentionsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_query_pb2.GetCoMentionsResponse, _abc.Awaitable[_query_pb2.GetCoMentionsResponse]]:
+        """Who appears with whom: the entities named in the same articles as one
+        or more entities in a time range, as a graph weighted by shared
+        articles, counted over the latest 1,000 articles that name one of the
+        entities asked about. Errors: INVALID_ARGUMENT (the field), NOT_FOUND
+        (an unknown entity id).
         """
 
     @_abc_1.abstractmethod

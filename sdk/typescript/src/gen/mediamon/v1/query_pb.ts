@@ -2,8 +2,10 @@
 // @generated from file mediamon/v1/query.proto (package mediamon.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { Timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Amount, ArticleSummary, Entity, Event, EventKind, EventMention, Mention, Quote, Stance, TimeExpression, TimeRange } from "./common_pb.js";
 import { file_mediamon_v1_common } from "./common_pb.js";
 import type { EntityMatch } from "./resolution_pb.js";
@@ -14,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file mediamon/v1/query.proto.
  */
 export const file_mediamon_v1_query: GenFile = /*@__PURE__*/
-  fileDesc("ChdtZWRpYW1vbi92MS9xdWVyeS5wcm90bxILbWVkaWFtb24udjEiswEKFVNlYXJjaEFydGljbGVzUmVxdWVzdBIMCgR0ZXh0GAEgASgJEhMKC2VudGl0eV9uYW1lGAIgASgJEhIKCmVudGl0eV9pZHMYAyADKAkSLAoMcHVibGlzaF90aW1lGAQgASgLMhYubWVkaWFtb24udjEuVGltZVJhbmdlEg4KBm91dGxldBgFIAEoCRIRCglwYWdlX3NpemUYBiABKAUSEgoKcGFnZV90b2tlbhgHIAEoCSKUAQoWU2VhcmNoQXJ0aWNsZXNSZXNwb25zZRItCghhcnRpY2xlcxgBIAMoCzIbLm1lZGlhbW9uLnYxLkFydGljbGVTdW1tYXJ5EjIKEG1hdGNoZWRfZW50aXRpZXMYAiADKAsyGC5tZWRpYW1vbi52MS5FbnRpdHlNYXRjaBIXCg9uZXh0X3BhZ2VfdG9rZW4YAyABKAkiJwoRR2V0QXJ0aWNsZVJlcXVlc3QSEgoKYXJ0aWNsZV9pZBgBIAEoCSKhAgoHQXJ0aWNsZRIsCgdzdW1tYXJ5GAEgASgLMhsubWVkaWFtb24udjEuQXJ0aWNsZVN1bW1hcnkSDAoEYm9keRgCIAEoCRImCghtZW50aW9ucxgDIAMoCzIULm1lZGlhbW9uLnYxLk1lbnRpb24SIgoGcXVvdGVzGAQgAygLMhIubWVkaWFtb24udjEuUXVvdGUSNQoQdGltZV9leHByZXNzaW9ucxgFIAMoCzIbLm1lZGlhbW9uLnYxLlRpbWVFeHByZXNzaW9uEiQKB2Ftb3VudHMYBiADKAsyEy5tZWRpYW1vbi52MS5BbW91bnQSMQoOZXZlbnRfbWVudGlvbnMYByADKAsyGS5tZWRpYW1vbi52MS5FdmVudE1lbnRpb24iOwoSR2V0QXJ0aWNsZVJlc3BvbnNlEiUKB2FydGljbGUYASABKAsyFC5tZWRpYW1vbi52MS5BcnRpY2xlIlsKF0dldEVudGl0eVByb2ZpbGVSZXF1ZXN0EhMKCWVudGl0eV9pZBgBIAEoCUgAEg4KBG5hbWUYAiABKAlIABIRCgltYXhfaXRlbXMYAyABKAVCCAoGZW50aXR5IkcKCUNvTWVudGlvbhIjCgZlbnRpdHkYASABKAsyEy5tZWRpYW1vbi52MS5FbnRpdHkSFQoNYXJ0aWNsZV9jb3VudBgCIAEoDSJiChBNZW50aW9uSW5Db250ZXh0EiUKB21lbnRpb24YASABKAsyFC5tZWRpYW1vbi52MS5NZW50aW9uEhUKDWFydGljbGVfdGl0bGUYAiABKAkSEAoIc2VudGVuY2UYAyABKAkihAIKGEdldEVudGl0eVByb2ZpbGVSZXNwb25zZRIjCgZlbnRpdHkYASABKAsyEy5tZWRpYW1vbi52MS5FbnRpdHkSNgoPcmVjZW50X21lbnRpb25zGAIgAygLMh0ubWVkaWFtb24udjEuTWVudGlvbkluQ29udGV4dBItCghhcnRpY2xlcxgDIAMoCzIbLm1lZGlhbW9uLnYxLkFydGljbGVTdW1tYXJ5EisKC2NvX21lbnRpb25zGAQgAygLMhYubWVkaWFtb24udjEuQ29NZW50aW9uEi8KDW90aGVyX21hdGNoZXMYBSADKAsyGC5tZWRpYW1vbi52MS5FbnRpdHlNYXRjaCKgAQoRTGlzdFF1b3Rlc1JlcXVlc3QSGQoRc3BlYWtlcl9lbnRpdHlfaWQYASABKAkSGwoTbWVudGlvbmVkX2VudGl0eV9pZBgCIAEoCRIsCgxwdWJsaXNoX3RpbWUYAyABKAsyFi5tZWRpYW1vbi52MS5UaW1lUmFuZ2USEQoJcGFnZV9zaXplGAQgASgFEhIKCnBhZ2VfdG9rZW4YBSABKAkiYQoOUXVvdGVJbkFydGljbGUSIQoFcXVvdGUYASABKAsyEi5tZWRpYW1vbi52MS5RdW90ZRIsCgdhcnRpY2xlGAIgASgLMhsubWVkaWFtb24udjEuQXJ0aWNsZVN1bW1hcnkiWgoSTGlzdFF1b3Rlc1Jlc3BvbnNlEisKBnF1b3RlcxgBIAMoCzIbLm1lZGlhbW9uLnYxLlF1b3RlSW5BcnRpY2xlEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSL3AQoRTGlzdEV2ZW50c1JlcXVlc3QSEQoJZW50aXR5X2lkGAEgASgJEhcKD3BsYWNlX2VudGl0eV9pZBgCIAEoCRIlCgVraW5kcxgDIAMoDjIWLm1lZGlhbW9uLnYxLkV2ZW50S2luZBIjCgZzdGFuY2UYBCABKA4yEy5tZWRpYW1vbi52MS5TdGFuY2USFgoOY29udGVzdGVkX29ubHkYBSABKAgSKwoLcmVwb3J0X3RpbWUYBiABKAsyFi5tZWRpYW1vbi52MS5UaW1lUmFuZ2USEQoJcGFnZV9zaXplGAcgASgFEhIKCnBhZ2VfdG9rZW4YCCABKAkiUQoSTGlzdEV2ZW50c1Jlc3BvbnNlEiIKBmV2ZW50cxgBIAMoCzISLm1lZGlhbW9uLnYxLkV2ZW50EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSIjCg9HZXRFdmVudFJlcXVlc3QSEAoIZXZlbnRfaWQYASABKAkiZwoLRXZlbnRSZXBvcnQSKgoHbWVudGlvbhgBIAEoCzIZLm1lZGlhbW9uLnYxLkV2ZW50TWVudGlvbhIsCgdhcnRpY2xlGAIgASgLMhsubWVkaWFtb24udjEuQXJ0aWNsZVN1bW1hcnkiYAoQR2V0RXZlbnRSZXNwb25zZRIhCgVldmVudBgBIAEoCzISLm1lZGlhbW9uLnYxLkV2ZW50EikKB3JlcG9ydHMYAiADKAsyGC5tZWRpYW1vbi52MS5FdmVudFJlcG9ydDKABAoMUXVlcnlTZXJ2aWNlElkKDlNlYXJjaEFydGljbGVzEiIubWVkaWFtb24udjEuU2VhcmNoQXJ0aWNsZXNSZXF1ZXN0GiMubWVkaWFtb24udjEuU2VhcmNoQXJ0aWNsZXNSZXNwb25zZRJNCgpHZXRBcnRpY2xlEh4ubWVkaWFtb24udjEuR2V0QXJ0aWNsZVJlcXVlc3QaHy5tZWRpYW1vbi52MS5HZXRBcnRpY2xlUmVzcG9uc2USXwoQR2V0RW50aXR5UHJvZmlsZRIkLm1lZGlhbW9uLnYxLkdldEVudGl0eVByb2ZpbGVSZXF1ZXN0GiUubWVkaWFtb24udjEuR2V0RW50aXR5UHJvZmlsZVJlc3BvbnNlEk0KCkxpc3RRdW90ZXMSHi5tZWRpYW1vbi52MS5MaXN0UXVvdGVzUmVxdWVzdBofLm1lZGlhbW9uLnYxLkxpc3RRdW90ZXNSZXNwb25zZRJNCgpMaXN0RXZlbnRzEh4ubWVkaWFtb24udjEuTGlzdEV2ZW50c1JlcXVlc3QaHy5tZWRpYW1vbi52MS5MaXN0RXZlbnRzUmVzcG9uc2USRwoIR2V0RXZlbnQSHC5tZWRpYW1vbi52MS5HZXRFdmVudFJlcXVlc3QaHS5tZWRpYW1vbi52MS5HZXRFdmVudFJlc3BvbnNlYgZwcm90bzM", [file_mediamon_v1_common, file_mediamon_v1_resolution]);
+  fileDesc("ChdtZWRpYW1vbi92MS9xdWVyeS5wcm90bxILbWVkaWFtb24udjEiswEKFVNlYXJjaEFydGljbGVzUmVxdWVzdBIMCgR0ZXh0GAEgASgJEhMKC2VudGl0eV9uYW1lGAIgASgJEhIKCmVudGl0eV9pZHMYAyADKAkSLAoMcHVibGlzaF90aW1lGAQgASgLMhYubWVkaWFtb24udjEuVGltZVJhbmdlEg4KBm91dGxldBgFIAEoCRIRCglwYWdlX3NpemUYBiABKAUSEgoKcGFnZV90b2tlbhgHIAEoCSKUAQoWU2VhcmNoQXJ0aWNsZXNSZXNwb25zZRItCghhcnRpY2xlcxgBIAMoCzIbLm1lZGlhbW9uLnYxLkFydGljbGVTdW1tYXJ5EjIKEG1hdGNoZWRfZW50aXRpZXMYAiADKAsyGC5tZWRpYW1vbi52MS5FbnRpdHlNYXRjaBIXCg9uZXh0X3BhZ2VfdG9rZW4YAyABKAkiJwoRR2V0QXJ0aWNsZVJlcXVlc3QSEgoKYXJ0aWNsZV9pZBgBIAEoCSKhAgoHQXJ0aWNsZRIsCgdzdW1tYXJ5GAEgASgLMhsubWVkaWFtb24udjEuQXJ0aWNsZVN1bW1hcnkSDAoEYm9keRgCIAEoCRImCghtZW50aW9ucxgDIAMoCzIULm1lZGlhbW9uLnYxLk1lbnRpb24SIgoGcXVvdGVzGAQgAygLMhIubWVkaWFtb24udjEuUXVvdGUSNQoQdGltZV9leHByZXNzaW9ucxgFIAMoCzIbLm1lZGlhbW9uLnYxLlRpbWVFeHByZXNzaW9uEiQKB2Ftb3VudHMYBiADKAsyEy5tZWRpYW1vbi52MS5BbW91bnQSMQoOZXZlbnRfbWVudGlvbnMYByADKAsyGS5tZWRpYW1vbi52MS5FdmVudE1lbnRpb24iOwoSR2V0QXJ0aWNsZVJlc3BvbnNlEiUKB2FydGljbGUYASABKAsyFC5tZWRpYW1vbi52MS5BcnRpY2xlIlsKF0dldEVudGl0eVByb2ZpbGVSZXF1ZXN0EhMKCWVudGl0eV9pZBgBIAEoCUgAEg4KBG5hbWUYAiABKAlIABIRCgltYXhfaXRlbXMYAyABKAVCCAoGZW50aXR5IkcKCUNvTWVudGlvbhIjCgZlbnRpdHkYASABKAsyEy5tZWRpYW1vbi52MS5FbnRpdHkSFQoNYXJ0aWNsZV9jb3VudBgCIAEoDSJiChBNZW50aW9uSW5Db250ZXh0EiUKB21lbnRpb24YASABKAsyFC5tZWRpYW1vbi52MS5NZW50aW9uEhUKDWFydGljbGVfdGl0bGUYAiABKAkSEAoIc2VudGVuY2UYAyABKAkipwQKGEdldEVudGl0eVByb2ZpbGVSZXNwb25zZRIjCgZlbnRpdHkYASABKAsyEy5tZWRpYW1vbi52MS5FbnRpdHkSNgoPcmVjZW50X21lbnRpb25zGAIgAygLMh0ubWVkaWFtb24udjEuTWVudGlvbkluQ29udGV4dBItCghhcnRpY2xlcxgDIAMoCzIbLm1lZGlhbW9uLnYxLkFydGljbGVTdW1tYXJ5EisKC2NvX21lbnRpb25zGAQgAygLMhYubWVkaWFtb24udjEuQ29NZW50aW9uEi8KDW90aGVyX21hdGNoZXMYBSADKAsyGC5tZWRpYW1vbi52MS5FbnRpdHlNYXRjaBItCgxhbGlhc19jb3VudHMYBiADKAsyFy5tZWRpYW1vbi52MS5BbGlhc0NvdW50EicKBnRpdGxlcxgHIAMoCzIXLm1lZGlhbW9uLnYxLlRpdGxlQ291bnQSMwoPZmlyc3Rfc2Vlbl90aW1lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIyCg5sYXN0X3NlZW5fdGltZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFQoNYXJ0aWNsZV9jb3VudBgKIAEoBBItCgt0b3Bfb3V0bGV0cxgLIAMoCzIYLm1lZGlhbW9uLnYxLk91dGxldENvdW50EhoKEnJlZGlyZWN0ZWRfZnJvbV9pZBgMIAEoCSIyCgpBbGlhc0NvdW50Eg0KBWFsaWFzGAEgASgJEhUKDW1lbnRpb25fY291bnQYAiABKAQiMgoKVGl0bGVDb3VudBINCgV0aXRsZRgBIAEoCRIVCg1tZW50aW9uX2NvdW50GAIgASgEIjQKC091dGxldENvdW50Eg4KBm91dGxldBgBIAEoCRIVCg1hcnRpY2xlX2NvdW50GAIgASgEIpkBChlHZXRNZW50aW9uVGltZWxpbmVSZXF1ZXN0EhIKCmVudGl0eV9pZHMYASADKAkSLAoMcHVibGlzaF90aW1lGAIgASgLMhYubWVkaWFtb24udjEuVGltZVJhbmdlEicKBmJ1Y2tldBgDIAEoDjIXLm1lZGlhbW9uLnYxLlRpbWVCdWNrZXQSEQoJdGltZV96b25lGAQgASgJIm4KDlRpbWVsaW5lQnVja2V0Ei4KCnN0YXJ0X3RpbWUYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhUKDW1lbnRpb25fY291bnQYAiABKAQSFQoNYXJ0aWNsZV9jb3VudBgDIAEoBCJjCg5FbnRpdHlUaW1lbGluZRIjCgZlbnRpdHkYASABKAsyEy5tZWRpYW1vbi52MS5FbnRpdHkSLAoHYnVja2V0cxgCIAMoCzIbLm1lZGlhbW9uLnYxLlRpbWVsaW5lQnVja2V0IkwKGkdldE1lbnRpb25UaW1lbGluZVJlc3BvbnNlEi4KCXRpbWVsaW5lcxgBIAMoCzIbLm1lZGlhbW9uLnYxLkVudGl0eVRpbWVsaW5lIn8KFEdldENvTWVudGlvbnNSZXF1ZXN0EhIKCmVudGl0eV9pZHMYASADKAkSLAoMcHVibGlzaF90aW1lGAIgASgLMhYubWVkaWFtb24udjEuVGltZVJhbmdlEhIKCm1pbl93ZWlnaHQYAyABKA0SEQoJbWF4X25vZGVzGAQgASgFIlsKDUNvTWVudGlvbk5vZGUSIwoGZW50aXR5GAEgASgLMhMubWVkaWFtb24udjEuRW50aXR5EhUKDWFydGljbGVfY291bnQYAiABKAQSDgoGY2VudGVyGAMgASgIIloKDUNvTWVudGlvbkVkZ2USGAoQc291cmNlX2VudGl0eV9pZBgBIAEoCRIYChB0YXJnZXRfZW50aXR5X2lkGAIgASgJEhUKDWFydGljbGVfY291bnQYAyABKAQilwEKFUdldENvTWVudGlvbnNSZXNwb25zZRIpCgVub2RlcxgBIAMoCzIaLm1lZGlhbW9uLnYxLkNvTWVudGlvbk5vZGUSKQoFZWRnZXMYAiADKAsyGi5tZWRpYW1vbi52MS5Db01lbnRpb25FZGdlEhUKDWFydGljbGVfY291bnQYAyABKAQSEQoJdHJ1bmNhdGVkGAQgASgIIqABChFMaXN0UXVvdGVzUmVxdWVzdBIZChFzcGVha2VyX2VudGl0eV9pZBgBIAEoCRIbChNtZW50aW9uZWRfZW50aXR5X2lkGAIgASgJEiwKDHB1Ymxpc2hfdGltZRgDIAEoCzIWLm1lZGlhbW9uLnYxLlRpbWVSYW5nZRIRCglwYWdlX3NpemUYBCABKAUSEgoKcGFnZV90b2tlbhgFIAEoCSJhCg5RdW90ZUluQXJ0aWNsZRIhCgVxdW90ZRgBIAEoCzISLm1lZGlhbW9uLnYxLlF1b3RlEiwKB2FydGljbGUYAiABKAsyGy5tZWRpYW1vbi52MS5BcnRpY2xlU3VtbWFyeSJaChJMaXN0UXVvdGVzUmVzcG9uc2USKwoGcXVvdGVzGAEgAygLMhsubWVkaWFtb24udjEuUXVvdGVJbkFydGljbGUSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIvcBChFMaXN0RXZlbnRzUmVxdWVzdBIRCgllbnRpdHlfaWQYASABKAkSFwoPcGxhY2VfZW50aXR5X2lkGAIgASgJEiUKBWtpbmRzGAMgAygOMhYubWVkaWFtb24udjEuRXZlbnRLaW5kEiMKBnN0YW5jZRgEIAEoDjITLm1lZGlhbW9uLnYxLlN0YW5jZRIWCg5jb250ZXN0ZWRfb25seRgFIAEoCBIrCgtyZXBvcnRfdGltZRgGIAEoCzIWLm1lZGlhbW9uLnYxLlRpbWVSYW5nZRIRCglwYWdlX3NpemUYByABKAUSEgoKcGFnZV90b2tlbhgIIAEoCSJRChJMaXN0RXZlbnRzUmVzcG9uc2USIgoGZXZlbnRzGAEgAygLMhIubWVkaWFtb24udjEuRXZlbnQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIiMKD0dldEV2ZW50UmVxdWVzdBIQCghldmVudF9pZBgBIAEoCSJnCgtFdmVudFJlcG9ydBIqCgdtZW50aW9uGAEgASgLMhkubWVkaWFtb24udjEuRXZlbnRNZW50aW9uEiwKB2FydGljbGUYAiABKAsyGy5tZWRpYW1vbi52MS5BcnRpY2xlU3VtbWFyeSJgChBHZXRFdmVudFJlc3BvbnNlEiEKBWV2ZW50GAEgASgLMhIubWVkaWFtb24udjEuRXZlbnQSKQoHcmVwb3J0cxgCIAMoCzIYLm1lZGlhbW9uLnYxLkV2ZW50UmVwb3J0KoEBCgpUaW1lQnVja2V0EhsKF1RJTUVfQlVDS0VUX1VOU1BFQ0lGSUVEEAASFAoQVElNRV9CVUNLRVRfSE9VUhABEhMKD1RJTUVfQlVDS0VUX0RBWRACEhQKEFRJTUVfQlVDS0VUX1dFRUsQAxIVChFUSU1FX0JVQ0tFVF9NT05USBAEMr8FCgxRdWVyeVNlcnZpY2USWQoOU2VhcmNoQXJ0aWNsZXMSIi5tZWRpYW1vbi52MS5TZWFyY2hBcnRpY2xlc1JlcXVlc3QaIy5tZWRpYW1vbi52MS5TZWFyY2hBcnRpY2xlc1Jlc3BvbnNlEk0KCkdldEFydGljbGUSHi5tZWRpYW1vbi52MS5HZXRBcnRpY2xlUmVxdWVzdBofLm1lZGlhbW9uLnYxLkdldEFydGljbGVSZXNwb25zZRJfChBHZXRFbnRpdHlQcm9maWxlEiQubWVkaWFtb24udjEuR2V0RW50aXR5UHJvZmlsZVJlcXVlc3QaJS5tZWRpYW1vbi52MS5HZXRFbnRpdHlQcm9maWxlUmVzcG9uc2USZQoSR2V0TWVudGlvblRpbWVsaW5lEiYubWVkaWFtb24udjEuR2V0TWVudGlvblRpbWVsaW5lUmVxdWVzdBonLm1lZGlhbW9uLnYxLkdldE1lbnRpb25UaW1lbGluZVJlc3BvbnNlElYKDUdldENvTWVudGlvbnMSIS5tZWRpYW1vbi52MS5HZXRDb01lbnRpb25zUmVxdWVzdBoiLm1lZGlhbW9uLnYxLkdldENvTWVudGlvbnNSZXNwb25zZRJNCgpMaXN0UXVvdGVzEh4ubWVkaWFtb24udjEuTGlzdFF1b3Rlc1JlcXVlc3QaHy5tZWRpYW1vbi52MS5MaXN0UXVvdGVzUmVzcG9uc2USTQoKTGlzdEV2ZW50cxIeLm1lZGlhbW9uLnYxLkxpc3RFdmVudHNSZXF1ZXN0Gh8ubWVkaWFtb24udjEuTGlzdEV2ZW50c1Jlc3BvbnNlEkcKCEdldEV2ZW50EhwubWVkaWFtb24udjEuR2V0RXZlbnRSZXF1ZXN0Gh0ubWVkaWFtb24udjEuR2V0RXZlbnRSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_timestamp, file_mediamon_v1_common, file_mediamon_v1_resolution]);
 
 /**
  * Article search. Every filter is optional; all given filters must hold.
@@ -367,6 +369,59 @@ export type GetEntityProfileResponse = Message<"mediamon.v1.GetEntityProfileResp
    * @generated from field: repeated mediamon.v1.EntityMatch other_matches = 5;
    */
   otherMatches: EntityMatch[];
+
+  /**
+   * How it is written: every alias, and every other form its mentions take
+   * (a surname alone), with how many mentions were written like it (the
+   * same normalised form), most used first.
+   *
+   * @generated from field: repeated mediamon.v1.AliasCount alias_counts = 6;
+   */
+  aliasCounts: AliasCount[];
+
+  /**
+   * The titles and roles its mentions were given ("foreign minister",
+   * "spokesman"), most frequent first, at most 20.
+   *
+   * @generated from field: repeated mediamon.v1.TitleCount titles = 7;
+   */
+  titles: TitleCount[];
+
+  /**
+   * The publication (else ingestion) time of the first and the latest
+   * article that mention it; unset when none does.
+   *
+   * @generated from field: google.protobuf.Timestamp first_seen_time = 8;
+   */
+  firstSeenTime?: Timestamp | undefined;
+
+  /**
+   * See first_seen_time.
+   *
+   * @generated from field: google.protobuf.Timestamp last_seen_time = 9;
+   */
+  lastSeenTime?: Timestamp | undefined;
+
+  /**
+   * How many articles mention it.
+   *
+   * @generated from field: uint64 article_count = 10;
+   */
+  articleCount: bigint;
+
+  /**
+   * The outlets that mention it most, with their article counts, at most 10.
+   *
+   * @generated from field: repeated mediamon.v1.OutletCount top_outlets = 11;
+   */
+  topOutlets: OutletCount[];
+
+  /**
+   * Set when the id asked for was merged into this entity: the id asked for.
+   *
+   * @generated from field: string redirected_from_id = 12;
+   */
+  redirectedFromId: string;
 };
 
 /**
@@ -375,6 +430,376 @@ export type GetEntityProfileResponse = Message<"mediamon.v1.GetEntityProfileResp
  */
 export const GetEntityProfileResponseSchema: GenMessage<GetEntityProfileResponse> = /*@__PURE__*/
   messageDesc(file_mediamon_v1_query, 8);
+
+/**
+ * A way an entity is written and how many mentions use it.
+ *
+ * @generated from message mediamon.v1.AliasCount
+ */
+export type AliasCount = Message<"mediamon.v1.AliasCount"> & {
+  /**
+   * The alias, or the form as most mentions write it.
+   *
+   * @generated from field: string alias = 1;
+   */
+  alias: string;
+
+  /**
+   * How many of the entity's mentions are written like it (the same
+   * normalised form).
+   *
+   * @generated from field: uint64 mention_count = 2;
+   */
+  mentionCount: bigint;
+};
+
+/**
+ * Describes the message mediamon.v1.AliasCount.
+ * Use `create(AliasCountSchema)` to create a new message.
+ */
+export const AliasCountSchema: GenMessage<AliasCount> = /*@__PURE__*/
+  messageDesc(file_mediamon_v1_query, 9);
+
+/**
+ * A title or role and how often the entity was given it.
+ *
+ * @generated from message mediamon.v1.TitleCount
+ */
+export type TitleCount = Message<"mediamon.v1.TitleCount"> & {
+  /**
+   * The title, lower case.
+   *
+   * @generated from field: string title = 1;
+   */
+  title: string;
+
+  /**
+   * How many mentions carry it.
+   *
+   * @generated from field: uint64 mention_count = 2;
+   */
+  mentionCount: bigint;
+};
+
+/**
+ * Describes the message mediamon.v1.TitleCount.
+ * Use `create(TitleCountSchema)` to create a new message.
+ */
+export const TitleCountSchema: GenMessage<TitleCount> = /*@__PURE__*/
+  messageDesc(file_mediamon_v1_query, 10);
+
+/**
+ * An outlet and how many of an entity's articles it published.
+ *
+ * @generated from message mediamon.v1.OutletCount
+ */
+export type OutletCount = Message<"mediamon.v1.OutletCount"> & {
+  /**
+   * The outlet's name.
+   *
+   * @generated from field: string outlet = 1;
+   */
+  outlet: string;
+
+  /**
+   * How many articles.
+   *
+   * @generated from field: uint64 article_count = 2;
+   */
+  articleCount: bigint;
+};
+
+/**
+ * Describes the message mediamon.v1.OutletCount.
+ * Use `create(OutletCountSchema)` to create a new message.
+ */
+export const OutletCountSchema: GenMessage<OutletCount> = /*@__PURE__*/
+  messageDesc(file_mediamon_v1_query, 11);
+
+/**
+ * Whose timeline, over what range, in what buckets.
+ *
+ * @generated from message mediamon.v1.GetMentionTimelineRequest
+ */
+export type GetMentionTimelineRequest = Message<"mediamon.v1.GetMentionTimelineRequest"> & {
+  /**
+   * The entities (1 to 20); a merged entity's id counts as its survivor's.
+   *
+   * @generated from field: repeated string entity_ids = 1;
+   */
+  entityIds: string[];
+
+  /**
+   * The publication-time range; both ends are required, at most 10,000
+   * buckets apart. Only articles in the range count: the first and last
+   * buckets may be cut.
+   *
+   * @generated from field: mediamon.v1.TimeRange publish_time = 2;
+   */
+  publishTime?: TimeRange | undefined;
+
+  /**
+   * The bucket width (default a day).
+   *
+   * @generated from field: mediamon.v1.TimeBucket bucket = 3;
+   */
+  bucket: TimeBucket;
+
+  /**
+   * An IANA time zone ("Europe/London", "Asia/Kabul") that days, weeks and
+   * months are counted in (default UTC).
+   *
+   * @generated from field: string time_zone = 4;
+   */
+  timeZone: string;
+};
+
+/**
+ * Describes the message mediamon.v1.GetMentionTimelineRequest.
+ * Use `create(GetMentionTimelineRequestSchema)` to create a new message.
+ */
+export const GetMentionTimelineRequestSchema: GenMessage<GetMentionTimelineRequest> = /*@__PURE__*/
+  messageDesc(file_mediamon_v1_query, 12);
+
+/**
+ * One bucket of a timeline.
+ *
+ * @generated from message mediamon.v1.TimelineBucket
+ */
+export type TimelineBucket = Message<"mediamon.v1.TimelineBucket"> & {
+  /**
+   * When the bucket starts (its local midnight for a day).
+   *
+   * @generated from field: google.protobuf.Timestamp start_time = 1;
+   */
+  startTime?: Timestamp | undefined;
+
+  /**
+   * Mentions of the entity in articles published in the bucket.
+   *
+   * @generated from field: uint64 mention_count = 2;
+   */
+  mentionCount: bigint;
+
+  /**
+   * Articles published in the bucket that mention the entity.
+   *
+   * @generated from field: uint64 article_count = 3;
+   */
+  articleCount: bigint;
+};
+
+/**
+ * Describes the message mediamon.v1.TimelineBucket.
+ * Use `create(TimelineBucketSchema)` to create a new message.
+ */
+export const TimelineBucketSchema: GenMessage<TimelineBucket> = /*@__PURE__*/
+  messageDesc(file_mediamon_v1_query, 13);
+
+/**
+ * One entity's timeline.
+ *
+ * @generated from message mediamon.v1.EntityTimeline
+ */
+export type EntityTimeline = Message<"mediamon.v1.EntityTimeline"> & {
+  /**
+   * The entity.
+   *
+   * @generated from field: mediamon.v1.Entity entity = 1;
+   */
+  entity?: Entity | undefined;
+
+  /**
+   * Every bucket of the range, oldest first.
+   *
+   * @generated from field: repeated mediamon.v1.TimelineBucket buckets = 2;
+   */
+  buckets: TimelineBucket[];
+};
+
+/**
+ * Describes the message mediamon.v1.EntityTimeline.
+ * Use `create(EntityTimelineSchema)` to create a new message.
+ */
+export const EntityTimelineSchema: GenMessage<EntityTimeline> = /*@__PURE__*/
+  messageDesc(file_mediamon_v1_query, 14);
+
+/**
+ * The result of GetMentionTimeline.
+ *
+ * @generated from message mediamon.v1.GetMentionTimelineResponse
+ */
+export type GetMentionTimelineResponse = Message<"mediamon.v1.GetMentionTimelineResponse"> & {
+  /**
+   * One timeline per entity asked for, in the order asked.
+   *
+   * @generated from field: repeated mediamon.v1.EntityTimeline timelines = 1;
+   */
+  timelines: EntityTimeline[];
+};
+
+/**
+ * Describes the message mediamon.v1.GetMentionTimelineResponse.
+ * Use `create(GetMentionTimelineResponseSchema)` to create a new message.
+ */
+export const GetMentionTimelineResponseSchema: GenMessage<GetMentionTimelineResponse> = /*@__PURE__*/
+  messageDesc(file_mediamon_v1_query, 15);
+
+/**
+ * The graph around some entities.
+ *
+ * @generated from message mediamon.v1.GetCoMentionsRequest
+ */
+export type GetCoMentionsRequest = Message<"mediamon.v1.GetCoMentionsRequest"> & {
+  /**
+   * The entities at its centre (1 to 10).
+   *
+   * @generated from field: repeated string entity_ids = 1;
+   */
+  entityIds: string[];
+
+  /**
+   * Only articles published (or, when undated, ingested) in this range.
+   *
+   * @generated from field: mediamon.v1.TimeRange publish_time = 2;
+   */
+  publishTime?: TimeRange | undefined;
+
+  /**
+   * Leave out edges of fewer shared articles (default 1).
+   *
+   * @generated from field: uint32 min_weight = 3;
+   */
+  minWeight: number;
+
+  /**
+   * At most this many nodes, the centre included (default 25, at most 200).
+   *
+   * @generated from field: int32 max_nodes = 4;
+   */
+  maxNodes: number;
+};
+
+/**
+ * Describes the message mediamon.v1.GetCoMentionsRequest.
+ * Use `create(GetCoMentionsRequestSchema)` to create a new message.
+ */
+export const GetCoMentionsRequestSchema: GenMessage<GetCoMentionsRequest> = /*@__PURE__*/
+  messageDesc(file_mediamon_v1_query, 16);
+
+/**
+ * A node of the co-mention graph.
+ *
+ * @generated from message mediamon.v1.CoMentionNode
+ */
+export type CoMentionNode = Message<"mediamon.v1.CoMentionNode"> & {
+  /**
+   * The entity.
+   *
+   * @generated from field: mediamon.v1.Entity entity = 1;
+   */
+  entity?: Entity | undefined;
+
+  /**
+   * In how many of the articles counted it appears.
+   *
+   * @generated from field: uint64 article_count = 2;
+   */
+  articleCount: bigint;
+
+  /**
+   * Whether it is one of the entities asked about.
+   *
+   * @generated from field: bool center = 3;
+   */
+  center: boolean;
+};
+
+/**
+ * Describes the message mediamon.v1.CoMentionNode.
+ * Use `create(CoMentionNodeSchema)` to create a new message.
+ */
+export const CoMentionNodeSchema: GenMessage<CoMentionNode> = /*@__PURE__*/
+  messageDesc(file_mediamon_v1_query, 17);
+
+/**
+ * An edge of the co-mention graph.
+ *
+ * @generated from message mediamon.v1.CoMentionEdge
+ */
+export type CoMentionEdge = Message<"mediamon.v1.CoMentionEdge"> & {
+  /**
+   * One end's entity id.
+   *
+   * @generated from field: string source_entity_id = 1;
+   */
+  sourceEntityId: string;
+
+  /**
+   * The other end's entity id.
+   *
+   * @generated from field: string target_entity_id = 2;
+   */
+  targetEntityId: string;
+
+  /**
+   * In how many of the articles counted both appear.
+   *
+   * @generated from field: uint64 article_count = 3;
+   */
+  articleCount: bigint;
+};
+
+/**
+ * Describes the message mediamon.v1.CoMentionEdge.
+ * Use `create(CoMentionEdgeSchema)` to create a new message.
+ */
+export const CoMentionEdgeSchema: GenMessage<CoMentionEdge> = /*@__PURE__*/
+  messageDesc(file_mediamon_v1_query, 18);
+
+/**
+ * The result of GetCoMentions.
+ *
+ * @generated from message mediamon.v1.GetCoMentionsResponse
+ */
+export type GetCoMentionsResponse = Message<"mediamon.v1.GetCoMentionsResponse"> & {
+  /**
+   * The entities asked about first, then the others by shared articles.
+   *
+   * @generated from field: repeated mediamon.v1.CoMentionNode nodes = 1;
+   */
+  nodes: CoMentionNode[];
+
+  /**
+   * Every edge between two nodes with at least min_weight shared articles,
+   * heaviest first.
+   *
+   * @generated from field: repeated mediamon.v1.CoMentionEdge edges = 2;
+   */
+  edges: CoMentionEdge[];
+
+  /**
+   * How many articles were counted.
+   *
+   * @generated from field: uint64 article_count = 3;
+   */
+  articleCount: bigint;
+
+  /**
+   * Whether the range held more articles than were counted (the latest
+   * were).
+   *
+   * @generated from field: bool truncated = 4;
+   */
+  truncated: boolean;
+};
+
+/**
+ * Describes the message mediamon.v1.GetCoMentionsResponse.
+ * Use `create(GetCoMentionsResponseSchema)` to create a new message.
+ */
+export const GetCoMentionsResponseSchema: GenMessage<GetCoMentionsResponse> = /*@__PURE__*/
+  messageDesc(file_mediamon_v1_query, 19);
 
 /**
  * Which quotes to list. Every filter is optional; all given filters must
@@ -425,7 +850,7 @@ export type ListQuotesRequest = Message<"mediamon.v1.ListQuotesRequest"> & {
  * Use `create(ListQuotesRequestSchema)` to create a new message.
  */
 export const ListQuotesRequestSchema: GenMessage<ListQuotesRequest> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_query, 9);
+  messageDesc(file_mediamon_v1_query, 20);
 
 /**
  * A quote with the article it was found in.
@@ -453,7 +878,7 @@ export type QuoteInArticle = Message<"mediamon.v1.QuoteInArticle"> & {
  * Use `create(QuoteInArticleSchema)` to create a new message.
  */
 export const QuoteInArticleSchema: GenMessage<QuoteInArticle> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_query, 10);
+  messageDesc(file_mediamon_v1_query, 21);
 
 /**
  * The result of ListQuotes.
@@ -481,7 +906,7 @@ export type ListQuotesResponse = Message<"mediamon.v1.ListQuotesResponse"> & {
  * Use `create(ListQuotesResponseSchema)` to create a new message.
  */
 export const ListQuotesResponseSchema: GenMessage<ListQuotesResponse> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_query, 11);
+  messageDesc(file_mediamon_v1_query, 22);
 
 /**
  * Which events to list. Every filter is optional; all given filters must
@@ -552,7 +977,7 @@ export type ListEventsRequest = Message<"mediamon.v1.ListEventsRequest"> & {
  * Use `create(ListEventsRequestSchema)` to create a new message.
  */
 export const ListEventsRequestSchema: GenMessage<ListEventsRequest> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_query, 12);
+  messageDesc(file_mediamon_v1_query, 23);
 
 /**
  * The result of ListEvents.
@@ -580,7 +1005,7 @@ export type ListEventsResponse = Message<"mediamon.v1.ListEventsResponse"> & {
  * Use `create(ListEventsResponseSchema)` to create a new message.
  */
 export const ListEventsResponseSchema: GenMessage<ListEventsResponse> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_query, 13);
+  messageDesc(file_mediamon_v1_query, 24);
 
 /**
  * Which event to return.
@@ -601,7 +1026,7 @@ export type GetEventRequest = Message<"mediamon.v1.GetEventRequest"> & {
  * Use `create(GetEventRequestSchema)` to create a new message.
  */
 export const GetEventRequestSchema: GenMessage<GetEventRequest> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_query, 14);
+  messageDesc(file_mediamon_v1_query, 25);
 
 /**
  * One report of an event, with its article.
@@ -629,7 +1054,7 @@ export type EventReport = Message<"mediamon.v1.EventReport"> & {
  * Use `create(EventReportSchema)` to create a new message.
  */
 export const EventReportSchema: GenMessage<EventReport> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_query, 15);
+  messageDesc(file_mediamon_v1_query, 26);
 
 /**
  * The result of GetEvent.
@@ -657,7 +1082,55 @@ export type GetEventResponse = Message<"mediamon.v1.GetEventResponse"> & {
  * Use `create(GetEventResponseSchema)` to create a new message.
  */
 export const GetEventResponseSchema: GenMessage<GetEventResponse> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_query, 16);
+  messageDesc(file_mediamon_v1_query, 27);
+
+/**
+ * The width of a timeline's buckets.
+ *
+ * @generated from enum mediamon.v1.TimeBucket
+ */
+export enum TimeBucket {
+  /**
+   * Not given: a day.
+   *
+   * @generated from enum value: TIME_BUCKET_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * An hour.
+   *
+   * @generated from enum value: TIME_BUCKET_HOUR = 1;
+   */
+  HOUR = 1,
+
+  /**
+   * A calendar day in the time zone asked for.
+   *
+   * @generated from enum value: TIME_BUCKET_DAY = 2;
+   */
+  DAY = 2,
+
+  /**
+   * A week from Monday.
+   *
+   * @generated from enum value: TIME_BUCKET_WEEK = 3;
+   */
+  WEEK = 3,
+
+  /**
+   * A calendar month.
+   *
+   * @generated from enum value: TIME_BUCKET_MONTH = 4;
+   */
+  MONTH = 4,
+}
+
+/**
+ * Describes the enum mediamon.v1.TimeBucket.
+ */
+export const TimeBucketSchema: GenEnum<TimeBucket> = /*@__PURE__*/
+  enumDesc(file_mediamon_v1_query, 0);
 
 /**
  * Every read an analyst or a newsroom system needs. Needs the `read` scope.
@@ -701,6 +1174,34 @@ export const QueryService: GenService<{
     methodKind: "unary";
     input: typeof GetEntityProfileRequestSchema;
     output: typeof GetEntityProfileResponseSchema;
+  },
+  /**
+   * How often entities were mentioned over a time range: mentions and
+   * articles per hour, day, week or month in the caller's time zone, every
+   * bucket present (zero when nothing was said). Errors: INVALID_ARGUMENT
+   * (the field: no entity, too many, a range too long for the bucket, an
+   * unknown time zone), NOT_FOUND (an unknown entity id).
+   *
+   * @generated from rpc mediamon.v1.QueryService.GetMentionTimeline
+   */
+  getMentionTimeline: {
+    methodKind: "unary";
+    input: typeof GetMentionTimelineRequestSchema;
+    output: typeof GetMentionTimelineResponseSchema;
+  },
+  /**
+   * Who appears with whom: the entities named in the same articles as one
+   * or more entities in a time range, as a graph weighted by shared
+   * articles, counted over the latest 1,000 articles that name one of the
+   * entities asked about. Errors: INVALID_ARGUMENT (the field), NOT_FOUND
+   * (an unknown entity id).
+   *
+   * @generated from rpc mediamon.v1.QueryService.GetCoMentions
+   */
+  getCoMentions: {
+    methodKind: "unary";
+    input: typeof GetCoMentionsRequestSchema;
+    output: typeof GetCoMentionsResponseSchema;
   },
   /**
    * Quotations and reported speech, newest article first: by speaker, by an

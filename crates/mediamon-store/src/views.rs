@@ -1,0 +1,360 @@
+//! Entity views for analysts: an entity's profile, read in one snapshot; its
+//! mentions over time; the graph of who appears with whom; and what a
+//! merged entity's id means now.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    AccessMode, ConnectionTrait, DatabaseTransaction, DbBackend, FromQueryResult, IsolationLevel,
+    Statement, TransactionTrait,
+};
+use uuid::Uuid;
+
+use crate::read::{
+    ArticleFilter, ArticleRow, CoMentionRow, EntityRow, MentionInContextRow, co_mentions_on,
+    entity_mentions_on, get_entities_on, search_articles_on,
+};
+use crate::{Result, Store};
+
+/// What a profile shows of an entity, all read in one snapshot.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    pub entity: EntityRow,
+    pub recent_mentions: Vec<MentionInContextRow>,
+    pub articles: Vec<ArticleRow>,
+    pub co_mentions: Vec<CoMentionRow>,
+    /// How its mentions are written (the text as found), most used first.
+    pub texts: Vec<Counted>,
+    /// The titles its mentions were given, lower case, most frequent first.
+    pub titles: Vec<Counted>,
+    /// Its articles' outlets, most frequent first.
+    pub outlets: Vec<Counted>,
+    pub seen: Seen,
+}
+
+/// A name, title or outlet with a count.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct Counted {
+    pub name: String,
+    pub count: i64,
+}
+
+/// When an entity was first and last mentioned, and in how many articles.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct Seen {
+    pub first_seen: Option<DateTime<Utc>>,
+    pub last_seen: Option<DateTime<Utc>>,
+    pub article_count: i64,
+}
+
+/// How many mentions and articles of an entity fall in one bucket.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct TimelineRow {
+    pub entity_id: Uuid,
+    pub bucket: DateTime<Utc>,
+    pub mention_count: i64,
+    pub article_count: i64,
+}
+
+/// A bucket width Postgres' `date_trunc` knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bucket {
+    Hour,
+    Day,
+    Week,
+    Month,
+}
+
+impl Bucket {
+    fn unit(self) -> &'static str {
+        match self {
+            Self::Hour => "hour",
+            Self::Day => "day",
+            Self::Week => "week",
+            Self::Month => "month",
+        }
+    }
+}
+
+/// The graph around some entities.
+#[derive(Debug, Clone)]
+pub struct Graph {
+    /// The entities asked about first (those still known), then the others
+    /// by articles shared, with their article counts.
+    pub nodes: Vec<(EntityRow, i64)>,
+    /// `(a, b, shared articles)`, heaviest first.
+    pub edges: Vec<(Uuid, Uuid, i64)>,
+    /// How many articles were counted, and whether there were more.
+    pub articles: i64,
+    pub truncated: bool,
+}
+
+#[derive(FromQueryResult)]
+struct NodeRow {
+    entity_id: Uuid,
+    article_count: i64,
+}
+
+#[derive(FromQueryResult)]
+struct EdgeRow {
+    a: Uuid,
+    b: Uuid,
+    article_count: i64,
+}
+
+#[derive(FromQueryResult)]
+struct Redirect {
+    from_id: Uuid,
+    to_id: Uuid,
+}
+
+/// The titles and outlets a profile lists at most.
+const PROFILE_TITLES: i64 = 20;
+const PROFILE_OUTLETS: i64 = 10;
+/// How many distinct spellings a profile counts.
+const PROFILE_TEXTS: i64 = 200;
+
+/// The articles between `$2` and `$3` (publication, else ingestion time;
+/// either may be NULL) that mention one of `$1`.
+const ARTICLES_OF: &str = "SELECT DISTINCT m.article_id FROM mentions m \
+    JOIN articles a ON a.id = m.article_id \
+    WHERE m.entity_id = ANY($1::uuid[]) \
+      AND ($2::timestamptz IS NULL OR coalesce(a.published_at, a.ingested_at) >= $2) \
+      AND ($3::timestamptz IS NULL OR coalesce(a.published_at, a.ingested_at) < $3)";
+
+impl Store {
+    /// A read-only transaction that sees one snapshot throughout.
+    async fn snapshot(&self) -> Result<DatabaseTransaction> {
+        Ok(self
+            .db
+            .begin_with_config(
+                Some(IsolationLevel::RepeatableRead),
+                Some(AccessMode::ReadOnly),
+            )
+            .await?)
+    }
+
+    /// What each id means now: the entity it was merged into, else itself.
+    #[tracing::instrument(name = "store.survivors", skip_all, fields(ids = ids.len()))]
+    pub async fn survivors(&self, ids: &[Uuid]) -> Result<Vec<Uuid>> {
+        let redirects = Redirect::find_by_statement(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT from_id, to_id FROM entity_redirects WHERE from_id = ANY($1::uuid[])",
+            [ids.to_vec().into()],
+        ))
+        .all(&self.db)
+        .await?;
+        Ok(ids
+            .iter()
+            .map(|id| {
+                redirects
+                    .iter()
+                    .find(|r| r.from_id == *id)
+                    .map_or(*id, |r| r.to_id)
+            })
+            .collect())
+    }
+
+    /// An entity's profile (`limit` recent mentions, articles and
+    /// co-mentions), every part read in one snapshot so that counts never
+    /// belong to an entity merged or split between two reads; `None` for an
+    /// unknown id.
+    #[tracing::instrument(name = "store.entity_profile", skip_all, fields(%id, limit))]
+    pub async fn entity_profile(&self, id: Uuid, limit: u64) -> Result<Option<Profile>> {
+        let txn = self.snapshot().await?;
+        let Some(entity) = get_entities_on(&txn, &[id]).await?.pop() else {
+            return Ok(None);
+        };
+        let recent_mentions = entity_mentions_on(&txn, id, limit).await?;
+        let filter = ArticleFilter {
+            entity_ids: vec![id],
+            ..ArticleFilter::default()
+        };
+        let articles = search_articles_on(&txn, &filter, 0, limit).await?;
+        let co_mentions = co_mentions_on(&txn, id, limit).await?;
+        let counted = |sql: &str, n: i64| {
+            Counted::find_by_statement(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                sql,
+                [id.into(), n.into()],
+            ))
+        };
+        let texts = counted(
+            "SELECT text AS name, count(*) AS count FROM mentions WHERE entity_id = $1 \
+             GROUP BY text ORDER BY count DESC, text LIMIT $2",
+            PROFILE_TEXTS,
+        )
+        .all(&txn)
+        .await?;
+        let titles = counted(
+            "SELECT lower(t) AS name, count(*) AS count FROM mentions m, unnest(m.titles) AS t \
+             WHERE m.entity_id = $1 GROUP BY lower(t) ORDER BY count DESC, name LIMIT $2",
+            PROFILE_TITLES,
+        )
+        .all(&txn)
+        .await?;
+        let outlets = counted(
+            "SELECT a.outlet AS name, count(*) AS count FROM articles a \
+             WHERE a.id IN (SELECT article_id FROM mentions WHERE entity_id = $1) \
+               AND a.outlet IS NOT NULL \
+             GROUP BY a.outlet ORDER BY count DESC, name LIMIT $2",
+            PROFILE_OUTLETS,
+        )
+        .all(&txn)
+        .await?;
+        let seen = Seen::find_by_statement(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT min(coalesce(a.published_at, a.ingested_at)) AS first_seen, \
+                    max(coalesce(a.published_at, a.ingested_at)) AS last_seen, \
+                    count(*) AS article_count \
+             FROM articles a WHERE a.id IN (SELECT article_id FROM mentions WHERE entity_id = $1)",
+            [id.into()],
+        ))
+        .one(&txn)
+        .await?
+        .unwrap_or(Seen {
+            first_seen: None,
+            last_seen: None,
+            article_count: 0,
+        });
+        txn.commit().await?;
+        Ok(Some(Profile {
+            entity,
+            recent_mentions,
+            articles,
+            co_mentions,
+            texts,
+            titles,
+            outlets,
+            seen,
+        }))
+    }
+
+    /// Mentions and articles of each of `ids` per `bucket` of publication
+    /// (else ingestion) time in `time_zone` (an IANA name), from `from`
+    /// until `until`; only buckets with a mention.
+    #[tracing::instrument(name = "store.mention_timeline", skip_all, fields(ids = ids.len()))]
+    pub async fn mention_timeline(
+        &self,
+        ids: &[Uuid],
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+        bucket: Bucket,
+        time_zone: &str,
+    ) -> Result<Vec<TimelineRow>> {
+        Ok(
+            TimelineRow::find_by_statement(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT m.entity_id, \
+                    date_trunc($4, coalesce(a.published_at, a.ingested_at), $5) AS bucket, \
+                    count(*) AS mention_count, count(DISTINCT a.id) AS article_count \
+             FROM mentions m JOIN articles a ON a.id = m.article_id \
+             WHERE m.entity_id = ANY($1::uuid[]) \
+               AND coalesce(a.published_at, a.ingested_at) >= $2 \
+               AND coalesce(a.published_at, a.ingested_at) < $3 \
+             GROUP BY 1, 2 ORDER BY 1, 2",
+                [
+                    ids.to_vec().into(),
+                    from.into(),
+                    until.into(),
+                    bucket.unit().into(),
+                    time_zone.into(),
+                ],
+            ))
+            .all(&self.db)
+            .await?,
+        )
+    }
+
+    /// The graph around `ids`: over the latest `max_articles` articles in
+    /// the range that mention one of them, every entity they name (the
+    /// `max_nodes` most frequent, `ids` first) and the articles each pair
+    /// shares (at least `min_weight`). One snapshot.
+    #[tracing::instrument(name = "store.co_mention_graph", skip_all, fields(ids = ids.len()))]
+    pub async fn co_mention_graph(
+        &self,
+        ids: &[Uuid],
+        range: (Option<DateTime<Utc>>, Option<DateTime<Utc>>),
+        max_articles: i64,
+        max_nodes: i64,
+        min_weight: i64,
+    ) -> Result<Graph> {
+        let txn = self.snapshot().await?;
+        let latest = format!("{ARTICLES_OF} ORDER BY m.article_id DESC LIMIT $4");
+        let values = |extra: Vec<sea_orm::Value>| {
+            let mut v: Vec<sea_orm::Value> = vec![
+                ids.to_vec().into(),
+                range.0.into(),
+                range.1.into(),
+                (max_articles + 1).into(),
+            ];
+            v.extend(extra);
+            v
+        };
+        let found = txn
+            .query_one_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                format!("SELECT count(*) AS n FROM ({latest}) x"),
+                values(Vec::new()),
+            ))
+            .await?
+            .map(|row| row.try_get::<i64>("", "n"))
+            .transpose()?
+            .unwrap_or(0);
+        let counts = NodeRow::find_by_statement(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            format!(
+                "WITH arts AS ({latest} OFFSET 0) \
+                 SELECT m.entity_id, count(DISTINCT m.article_id) AS article_count \
+                 FROM mentions m WHERE m.article_id IN (SELECT article_id FROM arts LIMIT $5) \
+                   AND m.entity_id IS NOT NULL \
+                 GROUP BY m.entity_id \
+                 ORDER BY (m.entity_id = ANY($1::uuid[])) DESC, article_count DESC, m.entity_id \
+                 LIMIT $6"
+            ),
+            values(vec![max_articles.into(), max_nodes.into()]),
+        ))
+        .all(&txn)
+        .await?;
+        let node_ids: Vec<Uuid> = counts.iter().map(|c| c.entity_id).collect();
+        let edges = EdgeRow::find_by_statement(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            format!(
+                "WITH arts AS ({latest} OFFSET 0), \
+                 pairs AS (SELECT DISTINCT m.article_id, m.entity_id FROM mentions m \
+                   WHERE m.article_id IN (SELECT article_id FROM arts LIMIT $5) \
+                     AND m.entity_id = ANY($6::uuid[])) \
+                 SELECT x.entity_id AS a, y.entity_id AS b, count(*) AS article_count \
+                 FROM pairs x JOIN pairs y ON y.article_id = x.article_id \
+                   AND x.entity_id < y.entity_id \
+                 GROUP BY 1, 2 HAVING count(*) >= $7 \
+                 ORDER BY article_count DESC, a, b"
+            ),
+            values(vec![
+                max_articles.into(),
+                node_ids.clone().into(),
+                min_weight.into(),
+            ]),
+        ))
+        .all(&txn)
+        .await?;
+        let mut entities: std::collections::HashMap<Uuid, EntityRow> =
+            get_entities_on(&txn, &node_ids)
+                .await?
+                .into_iter()
+                .map(|e| (e.id, e))
+                .collect();
+        txn.commit().await?;
+        Ok(Graph {
+            nodes: counts
+                .into_iter()
+                .filter_map(|c| Some((entities.remove(&c.entity_id)?, c.article_count)))
+                .collect(),
+            edges: edges
+                .into_iter()
+                .map(|e| (e.a, e.b, e.article_count))
+                .collect(),
+            articles: found.min(max_articles),
+            truncated: found > max_articles,
+        })
+    }
+}
