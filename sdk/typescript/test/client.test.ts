@@ -146,7 +146,8 @@ test("timelines and graphs count an entity's mentions", async () => {
     bucket: TimeBucket.MONTH,
     timeZone: "Asia/Kabul",
   });
-  assert.equal(timeline.buckets.length, 120);
+  // In Kabul the range ends at 04:30 on 1 January 2030: that month counts too.
+  assert.equal(timeline.buckets.length, 121);
   assert.equal(
     timeline.buckets.reduce((n, b) => n + b.mentionCount, 0n),
     entity.mentionCount,
