@@ -323,6 +323,26 @@ enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Every QueryService call under load on a generated corpus loaded
+    /// straight into a private database: p50 / p95 / p99 latency and
+    /// throughput per call, then the plan of each statement of one request.
+    Query {
+        /// Articles to generate (a year of news; 1000000 for the large run).
+        #[arg(long, default_value_t = 100_000)]
+        articles: usize,
+        /// Concurrent clients.
+        #[arg(long, default_value_t = 8)]
+        clients: usize,
+        /// Requests of each call.
+        #[arg(long, default_value_t = 400)]
+        requests: usize,
+        /// Leave out the plans.
+        #[arg(long)]
+        no_plans: bool,
+        /// Print one JSON document.
+        #[arg(long)]
+        json: bool,
+    },
     /// Named-entity recognition: per-type and overall precision / recall /
     /// F1 (exact spans) and tokens per second on one thread.
     Ner {
@@ -512,6 +532,22 @@ async fn main() -> anyhow::Result<()> {
             python: python.as_deref(),
             per_page,
         }),
+        Command::Bench(BenchCommand::Query {
+            articles,
+            clients,
+            requests,
+            no_plans,
+            json,
+        }) => {
+            bench::query::run(bench::query::Options {
+                articles,
+                clients,
+                requests,
+                plans: !no_plans,
+                json,
+            })
+            .await
+        }
         Command::Bench(BenchCommand::Ingest {
             articles,
             clients,

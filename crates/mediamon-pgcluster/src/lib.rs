@@ -117,6 +117,7 @@ pub enum Durability {
 #[derive(Debug)]
 pub struct Cluster {
     data_dir: PathBuf,
+    log_path: PathBuf,
     port: u16,
     child: Option<Child>,
 }
@@ -177,6 +178,7 @@ impl Cluster {
         let child = postgres.spawn().map_err(io(&bin))?;
         let mut cluster = Cluster {
             data_dir,
+            log_path: log_path.clone(),
             port,
             child: Some(child),
         };
@@ -197,6 +199,11 @@ impl Cluster {
     }
 
     /// The data directory.
+    /// The server's log (its standard error).
+    pub fn log_path(&self) -> &Path {
+        &self.log_path
+    }
+
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
     }

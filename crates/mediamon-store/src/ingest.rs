@@ -197,7 +197,8 @@ impl Store {
                    language, published_at, content_hash, idempotency_key, published_precision, \
                    published_source, dateline, minhash) \
                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
-                   ON CONFLICT DO NOTHING RETURNING id), \
+                   ON CONFLICT DO NOTHING \
+                   RETURNING id, coalesce(published_at, ingested_at) AS at), \
                  b AS (INSERT INTO article_bands (band, article_id) \
                    SELECT DISTINCT k, a.id FROM a, unnest($15::int8[]) AS k), \
                  c AS (SELECT DISTINCT x.article_id FROM a, unnest($15::int8[]) AS k(band), \
@@ -214,9 +215,9 @@ impl Store {
                    ORDER BY s.similarity DESC, o.id LIMIT 1 \
                    RETURNING original_id, similarity), \
                  m AS (INSERT INTO mentions (id, article_id, entity_type, start_offset, \
-                   end_offset, text, sentence_index, titles, confidence) \
+                   end_offset, text, sentence_index, titles, confidence, article_time) \
                    SELECT t.id, a.id, t.ty, t.s, t.e, t.tx, t.si, \
-                     ARRAY(SELECT jsonb_array_elements_text(t.ti::jsonb)), t.c \
+                     ARRAY(SELECT jsonb_array_elements_text(t.ti::jsonb)), t.c, a.at \
                    FROM a, unnest($18::uuid[], $19::text[], $20::int4[], $21::int4[], \
                      $22::text[], $23::int4[], $24::text[], $25::real[]) \
                      AS t(id, ty, s, e, tx, si, ti, c)), \

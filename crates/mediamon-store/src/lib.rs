@@ -10,6 +10,7 @@
 pub mod migration;
 pub mod model;
 
+mod bulk;
 mod curation;
 mod events;
 mod feeds;
@@ -25,6 +26,7 @@ use std::time::Duration;
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
 use sea_orm_migration::MigratorTrait;
 
+pub use bulk::{BulkArticle, BulkMention};
 pub use curation::{Audit, LogRow, ReviewRow};
 pub use events::{EntityFacts, EventFilter, EventRow, EventTxn, KnownEvent, ReportGroup};
 pub use feeds::{FeedRow, PollOutcome};

@@ -222,8 +222,8 @@ fn event_mentions_where(tail: &str) -> String {
     )
 }
 
-/// The latest articles of an entity that its co-mentions are counted over
-/// (article ids are UUIDv7: the highest are the newest).
+/// The latest articles of an entity (by publication, else ingestion, time)
+/// that its co-mentions are counted over.
 pub const CO_MENTION_ARTICLES: i64 = 1_000;
 
 impl Store {
@@ -455,7 +455,7 @@ impl Store {
             .collect())
     }
 
-    /// An entity's most recent mentions, newest first, one per sentence (a
+    /// An entity's most recent mentions, newest article first, one per sentence (a
     /// sentence that names it twice is shown once), with their articles
     /// (two queries, whatever the limit).
     #[tracing::instrument(name = "store.entity_mentions", skip_all, fields(%entity_id, limit))]
@@ -546,7 +546,8 @@ pub(crate) async fn entity_mentions_on<C: ConnectionTrait>(
     // still leave `limit` sentences.
     let mut mentions = mention::Entity::find()
         .filter(mention::Column::EntityId.eq(entity_id))
-        .order_by_desc(mention::Column::ResolvedAt)
+        .order_by_desc(mention::Column::ArticleTime)
+        .order_by_desc(mention::Column::ArticleId)
         .order_by_desc(mention::Column::Id)
         .limit(limit.saturating_mul(4))
         .all(conn)
@@ -585,8 +586,8 @@ pub(crate) async fn co_mentions_on<C: ConnectionTrait>(
 ) -> Result<Vec<CoMentionRow>> {
     let counts = CountRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "WITH latest AS (SELECT DISTINCT article_id FROM mentions WHERE entity_id = $1 \
-             ORDER BY article_id DESC LIMIT $3) \
+        "WITH latest AS (SELECT DISTINCT article_time, article_id FROM mentions \
+             WHERE entity_id = $1 ORDER BY article_time DESC, article_id DESC LIMIT $3) \
          SELECT m2.entity_id, count(DISTINCT m2.article_id) AS article_count \
          FROM latest JOIN mentions m2 ON m2.article_id = latest.article_id \
          WHERE m2.entity_id IS NOT NULL AND m2.entity_id <> $1 \

@@ -244,8 +244,9 @@ impl Store {
     }
 
     /// Loads entities with one alias each in a single statement (a
-    /// gazetteer import, or a benchmark's preloaded knowledge base).
-    pub async fn bulk_load_entities(&self, entities: &[NewEntity]) -> Result<()> {
+    /// gazetteer import, or a benchmark's preloaded knowledge base); their
+    /// ids, in order.
+    pub async fn bulk_load_entities(&self, entities: &[NewEntity]) -> Result<Vec<Uuid>> {
         let ids: Vec<Uuid> = entities.iter().map(|_| Uuid::now_v7()).collect();
         let col =
             |f: &dyn Fn(&NewEntity) -> String| -> Vec<String> { entities.iter().map(f).collect() };
@@ -261,28 +262,24 @@ impl Store {
             ],
         ))
         .await?;
-        txn.execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "INSERT INTO aliases (entity_id, name, norm, skeleton, last_skeleton, initialism) \
-             SELECT id, name, norm, sk, lsk, NULLIF(ini, '') FROM unnest( \
-             $1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) \
-             AS t(id, name, norm, sk, lsk, ini)",
-            [
-                ids.into(),
-                col(&|e| e.name.clone()).into(),
-                col(&|e| e.keys.norm.clone()).into(),
-                col(&|e| e.keys.skeleton.clone()).into(),
-                col(&|e| e.keys.last_skeleton.clone()).into(),
-                col(&|e| e.keys.initialism.clone().unwrap_or_default()).into(),
-            ],
-        ))
-        .await?;
+        let aliases: Vec<(Uuid, &str, &AliasKeys)> = entities
+            .iter()
+            .zip(&ids)
+            .map(|(e, id)| (*id, e.name.as_str(), &e.keys))
+            .collect();
+        insert_aliases(&txn, &aliases).await?;
         txn.commit().await?;
         // Fresh statistics, so lookups plan on indexes at once.
         self.db
             .execute_unprepared("ANALYZE entities, aliases")
             .await?;
-        Ok(())
+        Ok(ids)
+    }
+
+    /// Adds aliases `(entity, name, keys)` in one statement (a benchmark's
+    /// spelling variants).
+    pub async fn bulk_add_aliases(&self, aliases: &[(Uuid, &str, &AliasKeys)]) -> Result<()> {
+        insert_aliases(&self.db, aliases).await
     }
 
     /// Candidate aliases outside a resolution (explanations).
@@ -497,6 +494,34 @@ pub(crate) async fn advisory_locks(txn: &DatabaseTransaction, keys: Vec<String>)
         "SELECT count(pg_advisory_xact_lock(h)) FROM (SELECT DISTINCT \
          hashtextextended(k, 0) AS h FROM unnest($1::text[]) AS k ORDER BY 1) AS s",
         [keys.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// Inserts aliases `(entity, name, keys)` in one statement.
+async fn insert_aliases<C: ConnectionTrait>(
+    conn: &C,
+    aliases: &[(Uuid, &str, &AliasKeys)],
+) -> Result<()> {
+    let col = |f: &dyn Fn(&(Uuid, &str, &AliasKeys)) -> String| -> Vec<String> {
+        aliases.iter().map(f).collect()
+    };
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO aliases (entity_id, name, norm, skeleton, last_skeleton, initialism) \
+         SELECT id, name, norm, sk, lsk, NULLIF(ini, '') FROM unnest( \
+         $1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) \
+         AS t(id, name, norm, sk, lsk, ini) \
+         ON CONFLICT (entity_id, norm) DO NOTHING",
+        [
+            aliases.iter().map(|a| a.0).collect::<Vec<_>>().into(),
+            col(&|a| a.1.to_string()).into(),
+            col(&|a| a.2.norm.clone()).into(),
+            col(&|a| a.2.skeleton.clone()).into(),
+            col(&|a| a.2.last_skeleton.clone()).into(),
+            col(&|a| a.2.initialism.clone().unwrap_or_default()).into(),
+        ],
     ))
     .await?;
     Ok(())

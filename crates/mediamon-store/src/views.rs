@@ -112,14 +112,22 @@ const PROFILE_TITLES: i64 = 20;
 const PROFILE_OUTLETS: i64 = 10;
 /// How many distinct spellings a profile counts.
 const PROFILE_TEXTS: i64 = 200;
+/// A profile's spellings and titles are counted over this many of the
+/// entity's latest mentions, its outlets over this many of its latest
+/// articles.
+const PROFILE_LATEST: i64 = 1_000;
 
-/// The articles between `$2` and `$3` (publication, else ingestion time;
-/// either may be NULL) that mention one of `$1`.
-const ARTICLES_OF: &str = "SELECT DISTINCT m.article_id FROM mentions m \
-    JOIN articles a ON a.id = m.article_id \
-    WHERE m.entity_id = ANY($1::uuid[]) \
-      AND ($2::timestamptz IS NULL OR coalesce(a.published_at, a.ingested_at) >= $2) \
-      AND ($3::timestamptz IS NULL OR coalesce(a.published_at, a.ingested_at) < $3)";
+/// The latest `$4` articles between `$2` and `$3` (publication, else
+/// ingestion, time; either may be NULL) that mention one of `$1`: each
+/// one's latest from the index, then the latest of those.
+const LATEST_OF: &str = "SELECT x.article_id FROM unnest($1::uuid[]) AS c(id) \
+    CROSS JOIN LATERAL (SELECT DISTINCT article_time, article_id FROM mentions \
+      WHERE entity_id = c.id \
+        AND article_time >= coalesce($2::timestamptz, '-infinity') \
+        AND article_time < coalesce($3::timestamptz, 'infinity') \
+      ORDER BY article_time DESC, article_id DESC LIMIT $4) x \
+    GROUP BY x.article_time, x.article_id \
+    ORDER BY x.article_time DESC, x.article_id DESC LIMIT $4";
 
 impl Store {
     /// A read-only transaction that sees one snapshot throughout.
@@ -171,30 +179,36 @@ impl Store {
         };
         let articles = search_articles_on(&txn, &filter, 0, limit).await?;
         let co_mentions = co_mentions_on(&txn, id, limit).await?;
+        // What it is called and where: over its latest mentions and
+        // articles, so that a popular entity costs what a rare one does.
         let counted = |sql: &str, n: i64| {
             Counted::find_by_statement(Statement::from_sql_and_values(
                 DbBackend::Postgres,
                 sql,
-                [id.into(), n.into()],
+                [id.into(), n.into(), PROFILE_LATEST.into()],
             ))
         };
         let texts = counted(
-            "SELECT text AS name, count(*) AS count FROM mentions WHERE entity_id = $1 \
+            "SELECT text AS name, count(*) AS count FROM (SELECT text FROM mentions \
+               WHERE entity_id = $1 ORDER BY article_time DESC LIMIT $3) r \
              GROUP BY text ORDER BY count DESC, text LIMIT $2",
             PROFILE_TEXTS,
         )
         .all(&txn)
         .await?;
         let titles = counted(
-            "SELECT lower(t) AS name, count(*) AS count FROM mentions m, unnest(m.titles) AS t \
-             WHERE m.entity_id = $1 GROUP BY lower(t) ORDER BY count DESC, name LIMIT $2",
+            "SELECT lower(t) AS name, count(*) AS count FROM (SELECT titles FROM mentions \
+               WHERE entity_id = $1 ORDER BY article_time DESC LIMIT $3) r, unnest(r.titles) AS t \
+             GROUP BY lower(t) ORDER BY count DESC, name LIMIT $2",
             PROFILE_TITLES,
         )
         .all(&txn)
         .await?;
         let outlets = counted(
             "SELECT a.outlet AS name, count(*) AS count FROM articles a \
-             WHERE a.id IN (SELECT article_id FROM mentions WHERE entity_id = $1) \
+             WHERE a.id IN (SELECT article_id FROM (SELECT DISTINCT article_time, article_id \
+                 FROM mentions WHERE entity_id = $1 \
+                 ORDER BY article_time DESC, article_id DESC LIMIT $3) r) \
                AND a.outlet IS NOT NULL \
              GROUP BY a.outlet ORDER BY count DESC, name LIMIT $2",
             PROFILE_OUTLETS,
@@ -203,10 +217,10 @@ impl Store {
         .await?;
         let seen = Seen::find_by_statement(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            "SELECT min(coalesce(a.published_at, a.ingested_at)) AS first_seen, \
-                    max(coalesce(a.published_at, a.ingested_at)) AS last_seen, \
+            "SELECT min(article_time) AS first_seen, max(article_time) AS last_seen, \
                     count(*) AS article_count \
-             FROM articles a WHERE a.id IN (SELECT article_id FROM mentions WHERE entity_id = $1)",
+             FROM (SELECT DISTINCT article_time, article_id FROM mentions \
+               WHERE entity_id = $1) a",
             [id.into()],
         ))
         .one(&txn)
@@ -244,13 +258,13 @@ impl Store {
         Ok(
             TimelineRow::find_by_statement(Statement::from_sql_and_values(
                 DbBackend::Postgres,
-                "SELECT m.entity_id, \
-                    date_trunc($4, coalesce(a.published_at, a.ingested_at), $5) AS bucket, \
-                    count(*) AS mention_count, count(DISTINCT a.id) AS article_count \
-             FROM mentions m JOIN articles a ON a.id = m.article_id \
-             WHERE m.entity_id = ANY($1::uuid[]) \
-               AND coalesce(a.published_at, a.ingested_at) >= $2 \
-               AND coalesce(a.published_at, a.ingested_at) < $3 \
+                // Per article first (the index's order), then per bucket: no
+                // article row is read and no distinct count sorts.
+                "SELECT entity_id, date_trunc($4, article_time, $5) AS bucket, \
+                    sum(n)::int8 AS mention_count, count(*) AS article_count \
+             FROM (SELECT entity_id, article_time, article_id, count(*) AS n FROM mentions \
+               WHERE entity_id = ANY($1::uuid[]) AND article_time >= $2 AND article_time < $3 \
+               GROUP BY entity_id, article_time, article_id) per_article \
              GROUP BY 1, 2 ORDER BY 1, 2",
                 [
                     ids.to_vec().into(),
@@ -279,7 +293,7 @@ impl Store {
         min_weight: i64,
     ) -> Result<Graph> {
         let txn = self.snapshot().await?;
-        let latest = format!("{ARTICLES_OF} ORDER BY m.article_id DESC LIMIT $4");
+        let latest = LATEST_OF;
         let values = |extra: Vec<sea_orm::Value>| {
             let mut v: Vec<sea_orm::Value> = vec![
                 ids.to_vec().into(),
@@ -304,11 +318,12 @@ impl Store {
             DbBackend::Postgres,
             format!(
                 "WITH arts AS ({latest} OFFSET 0) \
-                 SELECT m.entity_id, count(DISTINCT m.article_id) AS article_count \
-                 FROM mentions m WHERE m.article_id IN (SELECT article_id FROM arts LIMIT $5) \
-                   AND m.entity_id IS NOT NULL \
-                 GROUP BY m.entity_id \
-                 ORDER BY (m.entity_id = ANY($1::uuid[])) DESC, article_count DESC, m.entity_id \
+                 SELECT entity_id, count(*) AS article_count FROM ( \
+                   SELECT DISTINCT m.article_id, m.entity_id FROM mentions m \
+                   WHERE m.article_id IN (SELECT article_id FROM arts LIMIT $5) \
+                     AND m.entity_id IS NOT NULL) pairs \
+                 GROUP BY entity_id \
+                 ORDER BY (entity_id = ANY($1::uuid[])) DESC, article_count DESC, entity_id \
                  LIMIT $6"
             ),
             values(vec![max_articles.into(), max_nodes.into()]),
@@ -319,15 +334,22 @@ impl Store {
         let edges = EdgeRow::find_by_statement(Statement::from_sql_and_values(
             DbBackend::Postgres,
             format!(
+                // Each article's nodes as one sorted array, its pairs
+                // unnested from it: a self-join of the mentions is planned
+                // on guesses and can compare every pair of rows.
                 "WITH arts AS ({latest} OFFSET 0), \
-                 pairs AS (SELECT DISTINCT m.article_id, m.entity_id FROM mentions m \
+                 per_article AS (SELECT array_agg(DISTINCT m.entity_id ORDER BY m.entity_id) AS es \
+                   FROM mentions m \
                    WHERE m.article_id IN (SELECT article_id FROM arts LIMIT $5) \
-                     AND m.entity_id = ANY($6::uuid[])) \
-                 SELECT x.entity_id AS a, y.entity_id AS b, count(*) AS article_count \
-                 FROM pairs x JOIN pairs y ON y.article_id = x.article_id \
-                   AND x.entity_id < y.entity_id \
+                     AND m.entity_id = ANY($6::uuid[]) \
+                   GROUP BY m.article_id) \
+                 SELECT x.a, y.b, count(*) AS article_count \
+                 FROM per_article p \
+                 CROSS JOIN LATERAL unnest(p.es) WITH ORDINALITY AS x(a, i) \
+                 CROSS JOIN LATERAL unnest(p.es) WITH ORDINALITY AS y(b, j) \
+                 WHERE x.i < y.j \
                  GROUP BY 1, 2 HAVING count(*) >= $7 \
-                 ORDER BY article_count DESC, a, b"
+                 ORDER BY article_count DESC, 1, 2"
             ),
             values(vec![
                 max_articles.into(),

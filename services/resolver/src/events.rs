@@ -1,8 +1,9 @@
 //! One event, many reports: after an article's names are resolved, each of
 //! its groups of reports is linked to the known event it reports or starts
 //! a new one. The decision is `mediamon-events`' (pure); this is the IO
-//! around it, in one transaction whose advisory locks on the participants
-//! and place keep concurrent resolvers from creating twins. Linking only
+//! around it, in one transaction whose advisory locks on the participants,
+//! the place and what they lie within keep concurrent resolvers from
+//! creating twins. Linking only
 //! what is not linked yet makes a retry finish the work.
 
 use std::sync::Arc;
@@ -108,13 +109,18 @@ impl WholeCache {
     }
 }
 
-/// The advisory lock keys of a group: its kind family with each
-/// participant and the place.
-fn keys(kind: Kind, g: &ReportGroup) -> Vec<String> {
+/// What a group's event is found by: its participants, its place and what
+/// they lie within (a report of Istanbul finds one of Türkiye).
+fn found_by(g: &ReportGroup, within: &[(Uuid, Uuid)]) -> Vec<Uuid> {
+    let wholes = within
+        .iter()
+        .filter(|(part, _)| g.participants.contains(part) || g.place == Some(*part))
+        .map(|(_, whole)| *whole);
     g.participants
         .iter()
         .chain(g.place.iter())
-        .map(|e| format!("event:{}:{e}", kind.code()))
+        .copied()
+        .chain(wholes)
         .collect()
 }
 
@@ -154,16 +160,9 @@ pub async fn link_events(
             .iter()
             .flat_map(|&i| {
                 let kind = family(&groups[i]).code();
-                let g = &groups[i];
-                let wholes = within
-                    .iter()
-                    .filter(|(part, _)| g.participants.contains(part) || g.place == Some(*part))
-                    .map(|(_, whole)| whole);
-                g.participants
-                    .iter()
-                    .chain(g.place.iter())
-                    .chain(wholes)
-                    .map(move |e| (*e, kind.to_string()))
+                found_by(&groups[i], &within)
+                    .into_iter()
+                    .map(move |e| (e, kind.to_string()))
             })
             .collect();
         keys.sort();
@@ -210,9 +209,17 @@ pub async fn link_events(
         .copied()
         .filter(|&i| decisions[i].event.is_none())
         .collect();
+    // Locked by everything a twin could be found by: two reports, one of
+    // "the ISI in Turkey" and one of "Pakistan in Istanbul", share
+    // Pakistan's and Türkiye's keys, so the second waits for the first.
     let mut lock_keys: Vec<String> = creating
         .iter()
-        .flat_map(|&i| keys(family(&groups[i]), &groups[i]))
+        .flat_map(|&i| {
+            let kind = family(&groups[i]).code();
+            found_by(&groups[i], &within)
+                .into_iter()
+                .map(move |e| format!("event:{kind}:{e}"))
+        })
         .collect();
     if !lock_keys.is_empty() {
         lock_keys.sort();

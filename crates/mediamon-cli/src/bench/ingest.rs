@@ -9,13 +9,12 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use mediamon_auth::{Scope, generate_token};
+use mediamon_auth::Scope;
 use mediamon_proto::v1::{
     IngestArticleRequest, IngestBatchRequest, IngestOutcome, ingest_article_request::Content,
     ingest_batch_result::Result as ItemResult,
 };
 use mediamon_store::Store;
-use tokio::net::TcpListener;
 
 use mediamon_pgcluster::Durability;
 
@@ -76,19 +75,7 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
     .await?;
     let store = Store::connect(&db.url, 4, Duration::from_secs(10)).await?;
     store.migrate().await?;
-    let (token, service_token) = (generate_token(), generate_token());
-    let keys = crate::up::keyring(&[
-        ("bench", &[Scope::Ingest], &token),
-        ("services", &crate::up::SERVICE_SCOPES, &service_token),
-    ])?;
-    let mut listeners = Vec::new();
-    for _ in 0..3 {
-        listeners.push(TcpListener::bind("127.0.0.1:0").await?);
-    }
-    let listeners: [TcpListener; 3] = listeners
-        .try_into()
-        .map_err(|_| anyhow::anyhow!("three listeners"))?;
-    let services = crate::up::spawn_services(&db.url, &keys, &service_token, listeners).await?;
+    let (services, token) = super::start_services(&db.url, &[Scope::Ingest]).await?;
     let ingest_url = format!("http://{}", services.addrs[0].1);
 
     let batches: Vec<Vec<Vec<u8>>> = pages.chunks(o.batch).map(<[Vec<u8>]>::to_vec).collect();
@@ -171,22 +158,13 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let lag = last_answer.elapsed();
-    let _ = services.stop_tx.send(true);
-    let mut tasks = services.tasks;
-    while let Some(done) = tasks.join_next().await {
-        if let Ok(Err(err)) = done {
-            eprintln!("while stopping: {err:#}");
-        }
-    }
+    super::stop_services(services).await;
     store.close().await?;
     db.stop().await?;
 
     let mut t = std::mem::take(&mut *tally.lock().unwrap_or_else(|p| p.into_inner()));
     t.latencies.sort_by(f64::total_cmp);
-    let quantile = |q: f64| {
-        let i = ((t.latencies.len() as f64 - 1.0) * q).round() as usize;
-        t.latencies.get(i).copied().unwrap_or_default() * 1000.0
-    };
+    let quantile = |q: f64| super::quantile_ms(&t.latencies, q);
     let accept_seconds = (last_answer - started).as_secs_f64();
     let report = Report {
         articles: o.articles,

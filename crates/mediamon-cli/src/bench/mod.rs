@@ -1,6 +1,7 @@
 //! `mediamon bench ...`: quality and speed on labeled data.
 
 mod coref;
+mod corpus;
 pub mod ecbplus;
 mod event_links;
 pub mod events;
@@ -9,6 +10,7 @@ mod generate;
 pub mod ingest;
 pub mod names;
 pub mod ner;
+pub mod query;
 pub mod resolve;
 mod service;
 
@@ -57,10 +59,58 @@ impl BenchDb {
         })
     }
 
+    /// The private cluster's server log; none for a database given by
+    /// `DATABASE_URL`.
+    pub fn server_log(&self) -> Option<std::path::PathBuf> {
+        self.cluster.as_ref().map(|c| c.log_path().to_path_buf())
+    }
+
     pub async fn stop(self) -> anyhow::Result<()> {
         if let Some(cluster) = self.cluster {
             cluster.stop().await?;
         }
         Ok(())
     }
+}
+
+/// The three services on loopback ports over the database at `url`, and a
+/// token with `scopes` for the benchmark's clients.
+pub(crate) async fn start_services(
+    url: &str,
+    scopes: &[mediamon_auth::Scope],
+) -> anyhow::Result<(crate::up::Services, String)> {
+    let (token, service_token) = (
+        mediamon_auth::generate_token(),
+        mediamon_auth::generate_token(),
+    );
+    let keys = crate::up::keyring(&[
+        ("bench", scopes, &token),
+        ("services", &crate::up::SERVICE_SCOPES, &service_token),
+    ])?;
+    let mut listeners = Vec::new();
+    for _ in 0..3 {
+        listeners.push(tokio::net::TcpListener::bind("127.0.0.1:0").await?);
+    }
+    let listeners: [tokio::net::TcpListener; 3] = listeners
+        .try_into()
+        .map_err(|_| anyhow::anyhow!("three listeners"))?;
+    let services = crate::up::spawn_services(url, &keys, &service_token, listeners).await?;
+    Ok((services, token))
+}
+
+/// Stops services [`start_services`] started, saying what failed.
+pub(crate) async fn stop_services(services: crate::up::Services) {
+    let _ = services.stop_tx.send(true);
+    let mut tasks = services.tasks;
+    while let Some(done) = tasks.join_next().await {
+        if let Ok(Err(err)) = done {
+            eprintln!("while stopping: {err:#}");
+        }
+    }
+}
+
+/// The `q` quantile of sorted seconds, in milliseconds.
+pub(crate) fn quantile_ms(sorted: &[f64], q: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * q).round() as usize;
+    sorted.get(i).copied().unwrap_or_default() * 1000.0
 }

@@ -23,7 +23,7 @@ const SYLLABLES: &[&str] = &[
     "nav", "quil", "brim", "dast", "fen", "jor", "kalv", "mund", "orv", "plet", "rosk",
 ];
 
-fn synthetic_name(i: usize) -> (String, &'static str) {
+pub(crate) fn synthetic_name(i: usize) -> (String, &'static str) {
     let n = SYLLABLES.len();
     let token = |k: usize| {
         let a = SYLLABLES[k % n];

@@ -45,6 +45,7 @@ mod m20261208_000013_events;
 mod m20261209_000014_named_mentions;
 mod m20261210_000015_event_words;
 mod m20261210_000016_entity_redirects;
+mod m20261210_000017_mention_times;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -69,6 +70,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000014_named_mentions::Migration),
             Box::new(m20261210_000015_event_words::Migration),
             Box::new(m20261210_000016_entity_redirects::Migration),
+            Box::new(m20261210_000017_mention_times::Migration),
         ]
     }
 }

@@ -21,6 +21,8 @@ pub struct Model {
     /// as the resolver wrote it.
     pub evidence: Option<Json>,
     pub resolved_at: Option<DateTimeUtc>,
+    /// The article's publication (else ingestion) time.
+    pub article_time: DateTimeUtc,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
