@@ -381,14 +381,14 @@ class GetEntityProfileResponse(_message.Message):
     @_builtins.property
     def alias_counts(self) -> _containers.RepeatedCompositeFieldContainer[Global___AliasCount]:
         """How it is written: every alias, and every other form its mentions take
-        (a surname alone), with how many mentions were written like it (the
-        same normalised form), most used first.
+        (a surname alone), with how many of its latest 1,000 mentions were
+        written like it (the same normalised form), most used first.
         """
 
     @_builtins.property
     def titles(self) -> _containers.RepeatedCompositeFieldContainer[Global___TitleCount]:
-        """The titles and roles its mentions were given ("foreign minister",
-        "spokesman"), most frequent first, at most 20.
+        """The titles and roles its latest 1,000 mentions were given ("foreign
+        minister", "spokesman"), most frequent first, at most 20.
         """
 
     @_builtins.property
@@ -403,7 +403,9 @@ class GetEntityProfileResponse(_message.Message):
 
     @_builtins.property
     def top_outlets(self) -> _containers.RepeatedCompositeFieldContainer[Global___OutletCount]:
-        """The outlets that mention it most, with their article counts, at most 10."""
+        """The outlets of most of its latest 1,000 articles, with their article
+        counts, at most 10.
+        """
 
     def __init__(
         self,

@@ -372,16 +372,16 @@ export type GetEntityProfileResponse = Message<"mediamon.v1.GetEntityProfileResp
 
   /**
    * How it is written: every alias, and every other form its mentions take
-   * (a surname alone), with how many mentions were written like it (the
-   * same normalised form), most used first.
+   * (a surname alone), with how many of its latest 1,000 mentions were
+   * written like it (the same normalised form), most used first.
    *
    * @generated from field: repeated mediamon.v1.AliasCount alias_counts = 6;
    */
   aliasCounts: AliasCount[];
 
   /**
-   * The titles and roles its mentions were given ("foreign minister",
-   * "spokesman"), most frequent first, at most 20.
+   * The titles and roles its latest 1,000 mentions were given ("foreign
+   * minister", "spokesman"), most frequent first, at most 20.
    *
    * @generated from field: repeated mediamon.v1.TitleCount titles = 7;
    */
@@ -410,7 +410,8 @@ export type GetEntityProfileResponse = Message<"mediamon.v1.GetEntityProfileResp
   articleCount: bigint;
 
   /**
-   * The outlets that mention it most, with their article counts, at most 10.
+   * The outlets of most of its latest 1,000 articles, with their article
+   * counts, at most 10.
    *
    * @generated from field: repeated mediamon.v1.OutletCount top_outlets = 11;
    */
