@@ -1,6 +1,7 @@
 //! Opaque page tokens: callers pass back what they were given and must not
-//! build their own. Today a token carries an offset; the format is versioned
-//! so it can change to keyset cursors without breaking clients.
+//! build their own. A token carries an offset (`mm1:`) or, for listings
+//! that must stay stable while rows arrive, a keyset cursor (`mm2:`): the
+//! sort key of the last row returned, which the next page starts after.
 
 /// Default and largest page sizes.
 #[derive(Debug, Clone, Copy)]
@@ -56,15 +57,46 @@ pub fn next_token(offset: u64, limit: u64, returned: usize) -> String {
 }
 
 fn decode(token: &str) -> Option<u64> {
-    if !token.len().is_multiple_of(2) || token.len() > 64 {
+    unhex(token, 64)?.strip_prefix(PREFIX)?.parse().ok()
+}
+
+/// A hex token's text, if it is one of at most `max` characters.
+fn unhex(token: &str, max: usize) -> Option<String> {
+    if !token.len().is_multiple_of(2) || token.len() > max {
         return None;
     }
     let bytes: Option<Vec<u8>> = (0..token.len())
         .step_by(2)
         .map(|i| u8::from_str_radix(token.get(i..i + 2)?, 16).ok())
         .collect();
-    let plain = String::from_utf8(bytes?).ok()?;
-    plain.strip_prefix(PREFIX)?.parse().ok()
+    String::from_utf8(bytes?).ok()
+}
+
+const CURSOR_PREFIX: &str = "mm2:";
+
+/// The cursor a keyset request continues after (the text
+/// [`cursor_token`] was given; `None` for the first page) and its limit.
+pub fn parse_cursor(
+    size: i32,
+    token: &str,
+    limits: PageLimits,
+) -> Result<(Option<String>, u64), PageError> {
+    let (_, limit) = parse(size, "", limits)?;
+    if token.is_empty() {
+        return Ok((None, limit));
+    }
+    let cursor = unhex(token, 512)
+        .and_then(|plain| plain.strip_prefix(CURSOR_PREFIX).map(str::to_string))
+        .ok_or(PageError::BadToken)?;
+    Ok((Some(cursor), limit))
+}
+
+/// The token of a keyset cursor (the last row's sort key, as text).
+pub fn cursor_token(cursor: &str) -> String {
+    format!("{CURSOR_PREFIX}{cursor}")
+        .bytes()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[cfg(test)]
@@ -88,6 +120,20 @@ mod tests {
         assert_eq!(parse(0, "", LIMITS), Ok((0, 20)));
         assert_eq!(parse(1000, "", LIMITS), Ok((0, 100)));
         assert_eq!(parse(-1, "", LIMITS), Err(PageError::NegativeSize));
+    }
+
+    #[test]
+    fn cursors_round_trip_and_offsets_are_no_cursors() {
+        let token = cursor_token("a1:3f800000:1700000000:0190");
+        assert_eq!(
+            parse_cursor(5, &token, LIMITS),
+            Ok((Some("a1:3f800000:1700000000:0190".to_string()), 5))
+        );
+        assert_eq!(parse_cursor(0, "", LIMITS), Ok((None, 20)));
+        assert_eq!(
+            parse_cursor(5, &next_token(0, 5, 5), LIMITS),
+            Err(PageError::BadToken)
+        );
     }
 
     #[test]

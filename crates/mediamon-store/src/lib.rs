@@ -37,8 +37,8 @@ pub use ingest::{
 pub use known::KnownLoad;
 pub use outbox::{Backlog, FailedItem, OutboxItem};
 pub use read::{
-    AmountRow, ArticleFilter, ArticleRow, CoMentionRow, EntityMatchRow, EntityRow, EventMentionRow,
-    MentionInContextRow, QuoteFilter, QuoteRow, TimeRow,
+    AmountRow, ArticleCursor, ArticleFilter, ArticleRow, CoMentionRow, EntityMatchRow, EntityRow,
+    EventMentionRow, MentionInContextRow, QuoteFilter, QuoteRow, TimeRow,
 };
 pub use resolution::{
     AliasKeys, AliasRow, NewEntity, PROBE_CAP, Probe, ResolutionTxn, StoredMention, Writes,

@@ -160,6 +160,23 @@ const QUOTE_COLUMNS: &str = "q.id AS quote_id, q.article_id, q.start_offset, q.e
 const QUOTE_SPEAKER: &str = "LEFT JOIN mentions m ON m.id = q.speaker_mention_id \
     LEFT JOIN entities e ON e.id = m.entity_id";
 
+/// Where a page of an article search starts: after the row with this sort
+/// key (its rank for the words, 0 without words; its publication, else
+/// ingestion, time; its id).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ArticleCursor {
+    pub rank: f32,
+    pub time: DateTime<Utc>,
+    pub id: Uuid,
+}
+
+#[derive(FromQueryResult)]
+struct SortKey {
+    sort_rank: f32,
+    sort_time: DateTime<Utc>,
+    id: Uuid,
+}
+
 /// Filters of an article search; empty fields do not filter.
 #[derive(Debug, Clone, Default)]
 pub struct ArticleFilter {
@@ -227,15 +244,17 @@ fn event_mentions_where(tail: &str) -> String {
 pub const CO_MENTION_ARTICLES: i64 = 1_000;
 
 impl Store {
-    /// Articles matching a filter, best (or newest) first.
-    #[tracing::instrument(name = "store.search_articles", skip_all, fields(offset, limit))]
+    /// Articles matching a filter, best (or newest) first, starting after
+    /// `after` (the sort key of the previous page's last row), each with its
+    /// sort key: pages stay put while newer articles arrive.
+    #[tracing::instrument(name = "store.search_articles", skip_all, fields(limit))]
     pub async fn search_articles(
         &self,
         filter: &ArticleFilter,
-        offset: u64,
+        after: Option<ArticleCursor>,
         limit: u64,
-    ) -> Result<Vec<ArticleRow>> {
-        search_articles_on(&self.db, filter, offset, limit).await
+    ) -> Result<Vec<(ArticleRow, ArticleCursor)>> {
+        search_articles_on(&self.db, filter, after, limit).await
     }
 
     /// One article's summary and body, in one query.
@@ -480,9 +499,13 @@ impl Store {
 pub(crate) async fn search_articles_on<C: ConnectionTrait>(
     conn: &C,
     filter: &ArticleFilter,
-    offset: u64,
+    after: Option<ArticleCursor>,
     limit: u64,
-) -> Result<Vec<ArticleRow>> {
+) -> Result<Vec<(ArticleRow, ArticleCursor)>> {
+    // The sort key, (rank, time, id), all descending: the next page holds
+    // the rows whose key is below the last row's.
+    const RANK: &str = "(CASE WHEN $1::text IS NULL THEN 0 \
+        ELSE ts_rank(a.search, websearch_to_tsquery('english', $1)) END)::real";
     let stmt = Statement::from_sql_and_values(
         DbBackend::Postgres,
         format!(
@@ -490,18 +513,20 @@ pub(crate) async fn search_articles_on<C: ConnectionTrait>(
                 CASE WHEN $1::text IS NULL THEN left(a.body, 240) \
                      ELSE ts_headline('english', left(a.body, 10000), \
                           websearch_to_tsquery('english', $1), \
-                          'MaxFragments=1, MaxWords=35, MinWords=12') END AS snippet \
-         FROM articles a LEFT JOIN near_duplicates nd ON nd.article_id = a.id \
-         WHERE ($1::text IS NULL OR a.search @@ websearch_to_tsquery('english', $1)) \
-           AND (cardinality($2::uuid[]) = 0 OR EXISTS (SELECT 1 FROM mentions m \
-                WHERE m.article_id = a.id AND m.entity_id = ANY($2::uuid[]))) \
-           AND ($3::timestamptz IS NULL OR coalesce(a.published_at, a.ingested_at) >= $3) \
-           AND ($4::timestamptz IS NULL OR coalesce(a.published_at, a.ingested_at) < $4) \
-           AND ($5::text IS NULL OR lower(a.outlet) = lower($5)) \
-         ORDER BY CASE WHEN $1::text IS NULL THEN 0 \
-                  ELSE ts_rank(a.search, websearch_to_tsquery('english', $1)) END DESC, \
-                  coalesce(a.published_at, a.ingested_at) DESC, a.id DESC \
-         LIMIT $6 OFFSET $7"
+                          'MaxFragments=1, MaxWords=35, MinWords=12') END AS snippet, \
+                {RANK} AS sort_rank, coalesce(a.published_at, a.ingested_at) AS sort_time \
+             FROM articles a LEFT JOIN near_duplicates nd ON nd.article_id = a.id \
+             WHERE ($1::text IS NULL OR a.search @@ websearch_to_tsquery('english', $1)) \
+               AND (cardinality($2::uuid[]) = 0 OR EXISTS (SELECT 1 FROM mentions m \
+                    WHERE m.article_id = a.id AND m.entity_id = ANY($2::uuid[]))) \
+               AND ($3::timestamptz IS NULL OR coalesce(a.published_at, a.ingested_at) >= $3) \
+               AND ($4::timestamptz IS NULL OR coalesce(a.published_at, a.ingested_at) < $4) \
+               AND ($5::text IS NULL OR lower(a.outlet) = lower($5)) \
+               AND ($8::timestamptz IS NULL \
+                    OR ({RANK}, coalesce(a.published_at, a.ingested_at), a.id) \
+                       < ($7::real, $8::timestamptz, $9::uuid)) \
+             ORDER BY {RANK} DESC, coalesce(a.published_at, a.ingested_at) DESC, a.id DESC \
+             LIMIT $6"
         ),
         [
             filter.text.clone().into(),
@@ -510,10 +535,25 @@ pub(crate) async fn search_articles_on<C: ConnectionTrait>(
             filter.until.into(),
             filter.outlet.clone().into(),
             i64::try_from(limit).unwrap_or(i64::MAX).into(),
-            i64::try_from(offset).unwrap_or(i64::MAX).into(),
+            after.map(|c| c.rank).into(),
+            after.map(|c| c.time).into(),
+            after.map(|c| c.id).into(),
         ],
     );
-    Ok(ArticleRow::find_by_statement(stmt).all(conn).await?)
+    let rows = conn.query_all_raw(stmt).await?;
+    rows.iter()
+        .map(|row| {
+            let key = SortKey::from_query_result(row, "")?;
+            Ok((
+                ArticleRow::from_query_result(row, "")?,
+                ArticleCursor {
+                    rank: key.sort_rank,
+                    time: key.sort_time,
+                    id: key.id,
+                },
+            ))
+        })
+        .collect()
 }
 
 /// [`Store::get_entities`] on a connection or a transaction.

@@ -177,7 +177,11 @@ impl Store {
             entity_ids: vec![id],
             ..ArticleFilter::default()
         };
-        let articles = search_articles_on(&txn, &filter, 0, limit).await?;
+        let articles = search_articles_on(&txn, &filter, None, limit)
+            .await?
+            .into_iter()
+            .map(|(a, _)| a)
+            .collect();
         let co_mentions = co_mentions_on(&txn, id, limit).await?;
         // What it is called and where: over its latest mentions and
         // articles, so that a popular entity costs what a rare one does.

@@ -3,6 +3,7 @@
 //!
 //! Invariant: query never writes to the store.
 
+mod cursor;
 pub mod error;
 mod service;
 mod views;

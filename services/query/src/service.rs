@@ -19,6 +19,7 @@ use mediamon_store::{ArticleFilter, Bucket, EventFilter, QuoteFilter, Store, Uui
 use tonic::{Request, Response, Status};
 use tracing::instrument;
 
+use crate::cursor;
 use crate::error::QueryError;
 use crate::views;
 
@@ -205,8 +206,15 @@ impl QueryService for Query {
             self.entity_list("entity_ids", &req.entity_ids, MAX_ENTITY_IDS)
                 .await?
         };
-        let (offset, limit) = page::parse(req.page_size, &req.page_token, PAGES)
+        let (cursor, limit) = page::parse_cursor(req.page_size, &req.page_token, PAGES)
             .map_err(|e| QueryError::invalid(e.field(), e.to_string()))?;
+        let after =
+            match cursor {
+                None => None,
+                Some(text) => Some(cursor::decode(&req, &text).ok_or_else(|| {
+                    QueryError::invalid("page_token", "not a token of this search")
+                })?),
+            };
         let (from, until) = time_range("publish_time", req.publish_time)?;
         let mut matched_entities = Vec::new();
         if !req.entity_name.trim().is_empty() {
@@ -233,13 +241,22 @@ impl QueryService for Query {
             .ok_or(QueryError::Busy)?;
         let rows = self
             .store
-            .search_articles(&filter, offset, limit)
+            .search_articles(&filter, after, limit)
             .await
             .map_err(QueryError::from)?;
         tracing::Span::current().record("results", rows.len());
+        let next_page_token = match rows.last() {
+            Some((_, last)) if rows.len() as u64 == limit => {
+                page::cursor_token(&cursor::encode(&req, last))
+            }
+            _ => String::new(),
+        };
         Ok(Response::new(SearchArticlesResponse {
-            next_page_token: page::next_token(offset, limit, rows.len()),
-            articles: rows.iter().map(mediamon_wire::article_summary).collect(),
+            next_page_token,
+            articles: rows
+                .iter()
+                .map(|(a, _)| mediamon_wire::article_summary(a))
+                .collect(),
             matched_entities,
         }))
     }

@@ -78,7 +78,11 @@ class SearchArticlesRequest(_message.Message):
     page_size: _builtins.int
     """At most this many results (default 20, at most 100)."""
     page_token: _builtins.str
-    """A token from a previous response's next_page_token."""
+    """A token from a previous response's next_page_token, for the same search
+    (another search's token is INVALID_ARGUMENT). A page starts after the
+    last article of the page before, so articles that arrive meanwhile
+    neither repeat nor push an article out of the pages.
+    """
     @_builtins.property
     def entity_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """Only articles that mention one of these entities."""

@@ -68,7 +68,10 @@ export type SearchArticlesRequest = Message<"mediamon.v1.SearchArticlesRequest">
   pageSize: number;
 
   /**
-   * A token from a previous response's next_page_token.
+   * A token from a previous response's next_page_token, for the same search
+   * (another search's token is INVALID_ARGUMENT). A page starts after the
+   * last article of the page before, so articles that arrive meanwhile
+   * neither repeat nor push an article out of the pages.
    *
    * @generated from field: string page_token = 7;
    */
