@@ -72,7 +72,11 @@ async fn pages_hold_their_place_while_articles_arrive() -> anyhow::Result<()> {
         token = page.next_page_token;
     }
     let distinct: HashSet<&String> = seen.iter().collect();
-    assert_eq!(distinct.len(), seen.len(), "an article shown twice: {seen:?}");
+    assert_eq!(
+        distinct.len(),
+        seen.len(),
+        "an article shown twice: {seen:?}"
+    );
     let missing: Vec<&String> = before.iter().filter(|id| !distinct.contains(id)).collect();
     assert!(missing.is_empty(), "skipped: {missing:?}");
 
