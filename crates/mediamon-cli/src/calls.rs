@@ -8,10 +8,11 @@ use indicatif::{ProgressBar, ProgressStyle};
 use mediamon_client::{IngestClient, Outgoing, QueryClient};
 use mediamon_proto::convert::timestamp;
 use mediamon_proto::v1::{
-    ArticleMetadata, ExplainResolutionRequest, GetArticleRequest, GetCoMentionsRequest,
-    GetEntityProfileRequest, GetEventRequest, GetMentionTimelineRequest, IngestArticleRequest,
-    IngestOutcome, ListEventsRequest, ListQuotesRequest, SearchArticlesRequest, TimeBucket,
-    TimeRange, get_entity_profile_request::Entity, ingest_article_request::Content,
+    ArticleMetadata, ExplainResolutionRequest, ExportArticlesRequest, GetArticleRequest,
+    GetCoMentionsRequest, GetEntityProfileRequest, GetEventRequest, GetMentionTimelineRequest,
+    IngestArticleRequest, IngestOutcome, ListEventsRequest, ListQuotesRequest,
+    SearchArticlesRequest, TimeBucket, TimeRange, get_entity_profile_request::Entity,
+    ingest_article_request::Content,
 };
 
 use crate::Connection;
@@ -341,14 +342,29 @@ pub enum BucketArg {
     Month,
 }
 
-/// A day (midnight UTC) or an RFC 3339 time given as `flag`.
-fn instant(flag: &str, text: &str) -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
+/// A day (its midnight in `zone`) or an RFC 3339 time given as `flag`.
+fn instant_in(
+    flag: &str,
+    text: &str,
+    zone: chrono_tz::Tz,
+) -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
+    use chrono::TimeZone as _;
     if let Ok(day) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        return Ok(day.and_time(chrono::NaiveTime::MIN).and_utc());
+        let midnight = day.and_time(chrono::NaiveTime::MIN);
+        return zone
+            .from_local_datetime(&midnight)
+            .earliest()
+            .map(|t| t.with_timezone(&chrono::Utc))
+            .with_context(|| format!("{flag}: {text} has no midnight in {zone}"));
     }
     chrono::DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&chrono::Utc))
         .with_context(|| format!("{flag}: {text:?} is neither YYYY-MM-DD nor an RFC 3339 time"))
+}
+
+/// A day (midnight UTC) or an RFC 3339 time given as `flag`.
+fn instant(flag: &str, text: &str) -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
+    instant_in(flag, text, chrono_tz::Tz::UTC)
 }
 
 /// The range `--from`/`--until` give; None for an open end.
@@ -380,12 +396,15 @@ pub struct TimelineQuery<'a> {
 }
 
 pub async fn timeline(conn: &Connection, q: TimelineQuery<'_>, json: bool) -> anyhow::Result<()> {
+    // Days are the time zone's: --from 2025-01-01 is its midnight there.
+    // An unknown zone is the service's to refuse.
+    let zone = q.time_zone.parse().unwrap_or(chrono_tz::Tz::UTC);
     let until = match q.until {
-        Some(t) => instant("--until", t)?,
+        Some(t) => instant_in("--until", t, zone)?,
         None => chrono::Utc::now(),
     };
     let from = match q.from {
-        Some(t) => instant("--from", t)?,
+        Some(t) => instant_in("--from", t, zone)?,
         None => until - chrono::Duration::days(30),
     };
     let mut client = query_client(conn).await?;
@@ -450,6 +469,62 @@ pub async fn graph(conn: &Connection, q: GraphQuery<'_>, json: bool) -> anyhow::
         out
     };
     output::emit(&text)
+}
+
+/// What `mediamon export` asks for.
+pub struct ExportQuery<'a> {
+    pub text: Option<&'a str>,
+    pub entities: &'a [String],
+    pub from: Option<&'a str>,
+    pub until: Option<&'a str>,
+    pub outlet: Option<&'a str>,
+    pub body: bool,
+    pub mentions: bool,
+}
+
+/// Streams every matching article to standard output as JSON lines,
+/// counting them on standard error.
+pub async fn export(conn: &Connection, q: ExportQuery<'_>) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let publish_time = range(q.from, q.until)?;
+    let mut client = query_client(conn).await?;
+    let entity_ids = entity_ids(&mut client, q.entities).await?;
+    let mut stream = client
+        .export_articles(ExportArticlesRequest {
+            text: q.text.unwrap_or_default().to_string(),
+            entity_ids,
+            publish_time,
+            outlet: q.outlet.unwrap_or_default().to_string(),
+            include_body: q.body,
+            include_mentions: q.mentions,
+        })
+        .await
+        .map_err(status_error)?
+        .into_inner();
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {pos} articles exported")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    while let Some(batch) = stream.message().await.map_err(status_error)? {
+        for article in &batch.articles {
+            let line = output::json_line(article, "mediamon.v1.ExportedArticle")?;
+            match out.write_all(line.as_bytes()) {
+                // A reader that stopped reading (`| head`) ends the export.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),
+                other => other?,
+            }
+        }
+        bar.inc(batch.articles.len() as u64);
+    }
+    match out.flush() {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        other => other?,
+    }
+    bar.finish_and_clear();
+    eprintln!("{} articles exported", bar.position());
+    Ok(())
 }
 
 /// What `mediamon quotes` asks for.

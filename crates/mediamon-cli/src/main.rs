@@ -177,8 +177,8 @@ enum Command {
         /// The entities (ids or names).
         #[arg(required = true)]
         entities: Vec<String>,
-        /// From this day (YYYY-MM-DD, midnight UTC) or time (RFC 3339);
-        /// default: 30 days before --until.
+        /// From this day (YYYY-MM-DD, midnight in --time-zone) or time
+        /// (RFC 3339); default: 30 days before --until.
         #[arg(long)]
         from: Option<String>,
         /// Until this day or time, not included; default: now.
@@ -215,6 +215,34 @@ enum Command {
         max_nodes: i32,
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        connection: Connection,
+    },
+    /// Every article a search matches, as JSON lines on standard output
+    /// (best or newest first), however many there are.
+    Export {
+        /// Words (web-search syntax: "a phrase", -not).
+        #[arg(long)]
+        text: Option<String>,
+        /// Only articles that mention this entity (an id or a name);
+        /// repeat for any of several.
+        #[arg(long = "entity")]
+        entities: Vec<String>,
+        /// Only articles from this day (YYYY-MM-DD) or time (RFC 3339).
+        #[arg(long)]
+        from: Option<String>,
+        /// Only articles before this day or time.
+        #[arg(long)]
+        until: Option<String>,
+        /// Only articles from this outlet.
+        #[arg(long)]
+        outlet: Option<String>,
+        /// Leave out the bodies.
+        #[arg(long)]
+        no_body: bool,
+        /// Include each article's mentions.
+        #[arg(long)]
+        mentions: bool,
         #[command(flatten)]
         connection: Connection,
     },
@@ -672,6 +700,27 @@ async fn main() -> anyhow::Result<()> {
                 page_token: &page_token,
             };
             calls::events(&connection, query, json).await
+        }
+        Command::Export {
+            text,
+            entities,
+            from,
+            until,
+            outlet,
+            no_body,
+            mentions,
+            connection,
+        } => {
+            let query = calls::ExportQuery {
+                text: text.as_deref(),
+                entities: &entities,
+                from: from.as_deref(),
+                until: until.as_deref(),
+                outlet: outlet.as_deref(),
+                body: !no_body,
+                mentions,
+            };
+            calls::export(&connection, query).await
         }
         Command::Timeline {
             entities,

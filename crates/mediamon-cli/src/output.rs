@@ -32,14 +32,26 @@ pub fn emit(text: &str) -> anyhow::Result<()> {
     }
 }
 
+/// A message as the protobuf JSON mapping, indented.
 pub fn json<M: Message>(message: &M, full_name: &str) -> anyhow::Result<String> {
+    Ok(serde_json::to_string_pretty(&dynamic(message, full_name)?)? + "\n")
+}
+
+/// A message as the protobuf JSON mapping on one line (JSON lines).
+pub fn json_line<M: Message>(message: &M, full_name: &str) -> anyhow::Result<String> {
+    Ok(serde_json::to_string(&dynamic(message, full_name)?)? + "\n")
+}
+
+fn dynamic<M: Message>(message: &M, full_name: &str) -> anyhow::Result<DynamicMessage> {
     let pool = DescriptorPool::decode(mediamon_proto::FILE_DESCRIPTOR_SET)
         .context("decoding the API descriptors")?;
     let descriptor = pool
         .get_message_by_name(full_name)
         .with_context(|| format!("{full_name} is not in the API"))?;
-    let dynamic = DynamicMessage::decode(descriptor, message.encode_to_vec().as_slice())?;
-    Ok(serde_json::to_string_pretty(&dynamic)? + "\n")
+    Ok(DynamicMessage::decode(
+        descriptor,
+        message.encode_to_vec().as_slice(),
+    )?)
 }
 
 fn kind(t: i32) -> &'static str {

@@ -163,7 +163,7 @@ async fn up_serves_the_demo_and_stops_cleanly() {
     let head = out.lines().next().unwrap_or_default();
     let aliases = out
         .lines()
-        .find_map(|l| l.trim().strip_prefix("also written: "))
+        .find_map(|l| l.trim().strip_prefix("written: "))
         .unwrap_or_default();
     assert!(head.contains("(person") && !head.contains("Shah"), "{out}");
     assert!(
@@ -172,6 +172,49 @@ async fn up_serves_the_demo_and_stops_cleanly() {
             && !aliases.contains("Shah"),
         "{out}"
     );
+    // Entity views: weeks in Kabul, the graph around him, an export.
+    let (ok, out, err) = cli(
+        &home,
+        ports[2],
+        &[
+            "timeline",
+            "Ahmad Massoud",
+            "--bucket",
+            "month",
+            "--from",
+            "2025-01-01",
+            "--until",
+            "2026-01-01",
+            "--time-zone",
+            "Asia/Kabul",
+        ],
+    )
+    .await;
+    assert!(ok, "{err}");
+    assert_eq!(
+        out.lines().filter(|l| l.contains(" mentions ")).count(),
+        12,
+        "{out}"
+    );
+    let (ok, out, err) = cli(
+        &home,
+        ports[2],
+        &["graph", "Ahmad Massoud", "--max-nodes", "4"],
+    )
+    .await;
+    assert!(ok, "{err}");
+    assert!(out.contains("(centre)") && out.contains("Pairs:"), "{out}");
+    let (ok, out, err) = cli(&home, ports[2], &["export", "--entity", "Ahmad Massoud"]).await;
+    assert!(ok, "{err}");
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert!(
+        !lines.is_empty() && lines.iter().all(|l| l["body"].is_string()),
+        "{out}"
+    );
+    assert!(err.contains("articles exported"), "{err}");
     let article = first
         .banner
         .lines()

@@ -278,11 +278,26 @@ impl Store {
 
     /// An article's mentions in body order.
     pub async fn article_mentions(&self, article_id: Uuid) -> Result<Vec<mention::Model>> {
+        self.articles_mentions(&[article_id]).await
+    }
+
+    /// The mentions of several articles, by article, each in body order.
+    pub async fn articles_mentions(&self, ids: &[Uuid]) -> Result<Vec<mention::Model>> {
         Ok(mention::Entity::find()
-            .filter(mention::Column::ArticleId.eq(article_id))
+            .filter(mention::Column::ArticleId.is_in(ids.iter().copied()))
+            .order_by_asc(mention::Column::ArticleId)
             .order_by_asc(mention::Column::StartOffset)
             .all(&self.db)
             .await?)
+    }
+
+    /// The bodies of articles, by id (unknown ids are skipped).
+    pub async fn article_bodies(&self, ids: &[Uuid]) -> Result<Vec<(Uuid, String)>> {
+        Ok(article_texts_on(&self.db, ids)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a.body))
+            .collect())
     }
 
     /// An article's quotes in body order.
@@ -598,13 +613,7 @@ pub(crate) async fn entity_mentions_on<C: ConnectionTrait>(
     let mut ids: Vec<Uuid> = mentions.iter().map(|m| m.article_id).collect();
     ids.sort();
     ids.dedup();
-    let articles = ArticleText::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "SELECT id, title, body FROM articles WHERE id = ANY($1::uuid[])",
-        [ids.into()],
-    ))
-    .all(conn)
-    .await?;
+    let articles = article_texts_on(conn, &ids).await?;
     Ok(mentions
         .into_iter()
         .filter_map(|m| {
@@ -657,4 +666,17 @@ pub(crate) async fn co_mentions_on<C: ConnectionTrait>(
             })
         })
         .collect())
+}
+
+/// Articles' titles and bodies, by id (unknown ids are skipped).
+async fn article_texts_on<C: ConnectionTrait>(conn: &C, ids: &[Uuid]) -> Result<Vec<ArticleText>> {
+    Ok(
+        ArticleText::find_by_statement(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT id, title, body FROM articles WHERE id = ANY($1::uuid[])",
+            [ids.to_vec().into()],
+        ))
+        .all(conn)
+        .await?,
+    )
 }

@@ -139,6 +139,14 @@ def test_timelines_and_graphs_count_an_entitys_mentions(client: mediamon.Client)
 
 
 @pytest.mark.usefixtures("demo")
+def test_an_export_streams_what_a_search_pages_through(client: mediamon.Client) -> None:
+    searched = [a.id for a in client.search_articles(text="Taliban", page_size=3)]
+    exported = list(client.export_articles(text="Taliban", include_mentions=True))
+    assert [a.summary.id for a in exported] == searched
+    assert all(a.body and a.mentions for a in exported)
+
+
+@pytest.mark.usefixtures("demo")
 def test_paging_follows_page_tokens(client: mediamon.Client) -> None:
     page = client.search_articles_page(entity_name="Mottaki", page_size=2)
     assert len(page.articles) == 2

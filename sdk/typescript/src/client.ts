@@ -31,6 +31,7 @@ import {
 import {
   type Article,
   type EntityTimeline,
+  type ExportedArticle,
   type GetCoMentionsResponse,
   type GetEntityProfileResponse,
   type GetEventResponse,
@@ -304,6 +305,51 @@ export class MediamonClient {
       );
       return [page.events, page.nextPageToken];
     });
+  }
+
+  /**
+   * Every article a search matches, streamed in batches (best or newest first), however
+   * many there are. The call's deadline covers the whole stream: give the client a
+   * `timeoutMs` that fits.
+   */
+  async *exportArticles({
+    text = "",
+    entityIds = [],
+    since,
+    before,
+    outlet = "",
+    includeBody = true,
+    includeMentions = false,
+  }: {
+    text?: string;
+    entityIds?: string[];
+    since?: Date;
+    before?: Date;
+    outlet?: string;
+    includeBody?: boolean;
+    includeMentions?: boolean;
+  } = {}): AsyncIterable<ExportedArticle> {
+    const request = {
+      text,
+      entityIds,
+      publishTime:
+        since || before
+          ? create(TimeRangeSchema, {
+              start: since && timestampFromDate(since),
+              end: before && timestampFromDate(before),
+            })
+          : undefined,
+      outlet,
+      includeBody,
+      includeMentions,
+    };
+    try {
+      for await (const batch of this.queryService.exportArticles(request)) {
+        yield* batch.articles;
+      }
+    } catch (err) {
+      throw MediamonError.from(err);
+    }
   }
 
   /**

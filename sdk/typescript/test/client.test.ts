@@ -159,6 +159,16 @@ test("timelines and graphs count an entity's mentions", async () => {
   assert.ok(graph.edges.length > 0);
 });
 
+test("an export streams what a search pages through", async () => {
+  const searched = (await all(client.searchArticles({ text: "Taliban", pageSize: 3 }))).map((a) => a.id);
+  const exported = await all(client.exportArticles({ text: "Taliban", includeMentions: true }));
+  assert.deepEqual(
+    exported.map((a) => a.summary?.id),
+    searched,
+  );
+  assert.ok(exported.every((a) => a.body.length > 0 && a.mentions.length > 0));
+});
+
 test("paging follows page tokens", async () => {
   const page = await client.searchArticlesPage({ entityName: "Mottaki", pageSize: 2 });
   assert.equal(page.articles.length, 2);

@@ -8,16 +8,17 @@ use mediamon_proto::page::{self, PageLimits};
 use mediamon_proto::v1::query_service_server::QueryService;
 use mediamon_proto::v1::{
     AliasCount, Article, CoMentionEdge, CoMentionNode, EntityMatch, EntityTimeline,
-    GetArticleRequest, GetArticleResponse, GetCoMentionsRequest, GetCoMentionsResponse,
-    GetEntityProfileRequest, GetEntityProfileResponse, GetEventRequest, GetEventResponse,
-    GetMentionTimelineRequest, GetMentionTimelineResponse, ListEventsRequest, ListEventsResponse,
-    ListQuotesRequest, ListQuotesResponse, OutletCount, QuoteInArticle, SearchArticlesRequest,
-    SearchArticlesResponse, SearchEntitiesRequest, TimeBucket, TimeRange, TimelineBucket,
-    TitleCount, get_entity_profile_request,
+    ExportArticlesRequest, ExportArticlesResponse, ExportedArticle, GetArticleRequest,
+    GetArticleResponse, GetCoMentionsRequest, GetCoMentionsResponse, GetEntityProfileRequest,
+    GetEntityProfileResponse, GetEventRequest, GetEventResponse, GetMentionTimelineRequest,
+    GetMentionTimelineResponse, ListEventsRequest, ListEventsResponse, ListQuotesRequest,
+    ListQuotesResponse, OutletCount, QuoteInArticle, SearchArticlesRequest, SearchArticlesResponse,
+    SearchEntitiesRequest, TimeBucket, TimeRange, TimelineBucket, TitleCount,
+    get_entity_profile_request,
 };
 use mediamon_store::{ArticleFilter, Bucket, EventFilter, QuoteFilter, Store, Uuid};
 use tonic::{Request, Response, Status};
-use tracing::instrument;
+use tracing::{Instrument, instrument};
 
 use crate::cursor;
 use crate::error::QueryError;
@@ -45,6 +46,13 @@ const GRAPH_ARTICLES: i64 = 1_000;
 const NAME_MATCHES: i32 = 5;
 /// Below this similarity a typed name is not taken to mean an entity.
 const MIN_NAME_SCORE: f64 = 0.45;
+
+/// An export reads this many articles a page...
+const EXPORT_PAGE: u64 = 100;
+/// ...and sends them in batches of at most this many articles, or about
+/// this many bytes.
+const EXPORT_BATCH: usize = 50;
+const EXPORT_BATCH_BYTES: usize = 1 << 20;
 
 /// How long a search waits for its turn before RESOURCE_EXHAUSTED.
 const SEARCH_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
@@ -152,6 +160,37 @@ impl Query {
         Ok(now)
     }
 
+    /// The filter of a search or an export, its fields checked.
+    async fn article_filter(
+        &self,
+        text: &str,
+        outlet: &str,
+        entity_ids: &[String],
+        range: Option<TimeRange>,
+    ) -> Result<ArticleFilter, Status> {
+        check_text("text", text)?;
+        check_line("outlet", outlet)?;
+        if text.len() > MAX_TEXT_BYTES {
+            return Err(
+                QueryError::invalid("text", format!("longer than {MAX_TEXT_BYTES} bytes")).into(),
+            );
+        }
+        let entity_ids = if entity_ids.is_empty() {
+            Vec::new()
+        } else {
+            self.entity_list("entity_ids", entity_ids, MAX_ENTITY_IDS)
+                .await?
+        };
+        let (from, until) = time_range("publish_time", range)?;
+        Ok(ArticleFilter {
+            text: Some(text.trim().to_string()).filter(|t| !t.is_empty()),
+            entity_ids,
+            from,
+            until,
+            outlet: Some(outlet.trim().to_string()).filter(|o| !o.is_empty()),
+        })
+    }
+
     /// A repeated entity id field: 1 to `max` ids, parsed, as they are now.
     async fn entity_list(
         &self,
@@ -178,6 +217,103 @@ impl Query {
     }
 }
 
+/// A turn to search (at most half the pool search at once), or
+/// RESOURCE_EXHAUSTED after waiting [`SEARCH_WAIT`].
+async fn search_turn(
+    searches: &tokio::sync::Semaphore,
+) -> Result<tokio::sync::SemaphorePermit<'_>, QueryError> {
+    tokio::time::timeout(SEARCH_WAIT, searches.acquire())
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .ok_or(QueryError::Busy)
+}
+
+/// Streams an export's batches into `tx` until the search is exhausted or
+/// the client is gone; a failure ends the stream with its status.
+async fn export(
+    store: Store,
+    searches: std::sync::Arc<tokio::sync::Semaphore>,
+    filter: ArticleFilter,
+    req: ExportArticlesRequest,
+    tx: tokio::sync::mpsc::Sender<Result<ExportArticlesResponse, Status>>,
+) {
+    let mut after = None;
+    let mut sent = 0usize;
+    loop {
+        let page = async {
+            let _turn = search_turn(&searches).await?;
+            let rows = store.search_articles(&filter, after, EXPORT_PAGE).await?;
+            let ids: Vec<Uuid> = rows.iter().map(|(a, _)| a.id).collect();
+            let bodies = if req.include_body {
+                store.article_bodies(&ids).await?
+            } else {
+                Vec::new()
+            };
+            let mentions = if req.include_mentions {
+                store.articles_mentions(&ids).await?
+            } else {
+                Vec::new()
+            };
+            Ok::<_, QueryError>((rows, bodies, mentions))
+        };
+        let (rows, mut bodies, mentions) = match page.await {
+            Ok(page) => page,
+            Err(e) => {
+                let _ = tx.send(Err(e.into())).await;
+                return;
+            }
+        };
+        let done = (rows.len() as u64) < EXPORT_PAGE;
+        after = rows.last().map(|(_, key)| *key);
+        let mut batch = Vec::new();
+        let mut bytes = 0;
+        for (row, _) in &rows {
+            let body = bodies
+                .iter_mut()
+                .find(|(id, _)| *id == row.id)
+                .map(|(_, b)| std::mem::take(b))
+                .unwrap_or_default();
+            bytes += body.len() + row.title.len() + 256;
+            batch.push(ExportedArticle {
+                summary: Some(mediamon_wire::article_summary(row)),
+                body,
+                mentions: mentions
+                    .iter()
+                    .filter(|m| m.article_id == row.id)
+                    .map(mediamon_wire::mention)
+                    .collect(),
+            });
+            if bytes >= EXPORT_BATCH_BYTES || batch.len() == EXPORT_BATCH {
+                bytes = 0;
+                sent += batch.len();
+                let articles = std::mem::take(&mut batch);
+                if tx
+                    .send(Ok(ExportArticlesResponse { articles }))
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
+            }
+        }
+        if !batch.is_empty() {
+            sent += batch.len();
+            if tx
+                .send(Ok(ExportArticlesResponse { articles: batch }))
+                .await
+                .is_err()
+            {
+                return;
+            }
+        }
+        if done {
+            tracing::debug!(sent, "export finished");
+            return;
+        }
+    }
+}
+
 fn entity_uuid(m: &EntityMatch) -> Option<Uuid> {
     m.entity
         .as_ref()
@@ -192,20 +328,10 @@ impl QueryService for Query {
         request: Request<SearchArticlesRequest>,
     ) -> Result<Response<SearchArticlesResponse>, Status> {
         let req = request.into_inner();
-        check_text("text", &req.text)?;
         check_line("entity_name", &req.entity_name)?;
-        check_line("outlet", &req.outlet)?;
-        if req.text.len() > MAX_TEXT_BYTES {
-            return Err(
-                QueryError::invalid("text", format!("longer than {MAX_TEXT_BYTES} bytes")).into(),
-            );
-        }
-        let mut entity_ids = if req.entity_ids.is_empty() {
-            Vec::new()
-        } else {
-            self.entity_list("entity_ids", &req.entity_ids, MAX_ENTITY_IDS)
-                .await?
-        };
+        let mut filter = self
+            .article_filter(&req.text, &req.outlet, &req.entity_ids, req.publish_time)
+            .await?;
         let (cursor, limit) = page::parse_cursor(req.page_size, &req.page_token, PAGES)
             .map_err(|e| QueryError::invalid(e.field(), e.to_string()))?;
         let after =
@@ -215,7 +341,6 @@ impl QueryService for Query {
                     QueryError::invalid("page_token", "not a token of this search")
                 })?),
             };
-        let (from, until) = time_range("publish_time", req.publish_time)?;
         let mut matched_entities = Vec::new();
         if !req.entity_name.trim().is_empty() {
             matched_entities = self
@@ -225,20 +350,11 @@ impl QueryService for Query {
                 // A name that denotes nothing matches no article.
                 return Ok(Response::new(SearchArticlesResponse::default()));
             }
-            entity_ids.extend(matched_entities.iter().filter_map(entity_uuid));
+            filter
+                .entity_ids
+                .extend(matched_entities.iter().filter_map(entity_uuid));
         }
-        let filter = ArticleFilter {
-            text: Some(req.text.trim().to_string()).filter(|t| !t.is_empty()),
-            entity_ids,
-            from,
-            until,
-            outlet: Some(req.outlet.trim().to_string()).filter(|o| !o.is_empty()),
-        };
-        let _turn = tokio::time::timeout(SEARCH_WAIT, self.searches.acquire())
-            .await
-            .ok()
-            .and_then(Result::ok)
-            .ok_or(QueryError::Busy)?;
+        let _turn = search_turn(&self.searches).await?;
         let rows = self
             .store
             .search_articles(&filter, after, limit)
@@ -259,6 +375,29 @@ impl QueryService for Query {
                 .collect(),
             matched_entities,
         }))
+    }
+
+    type ExportArticlesStream =
+        tokio_stream::wrappers::ReceiverStream<Result<ExportArticlesResponse, Status>>;
+
+    #[instrument(skip_all, fields(text = %request.get_ref().text))]
+    async fn export_articles(
+        &self,
+        request: Request<ExportArticlesRequest>,
+    ) -> Result<Response<Self::ExportArticlesStream>, Status> {
+        let req = request.into_inner();
+        let filter = self
+            .article_filter(&req.text, &req.outlet, &req.entity_ids, req.publish_time)
+            .await?;
+        // Two batches wait at most: a slow client slows the export down.
+        let (tx, rx) = tokio::sync::mpsc::channel(2);
+        tokio::spawn(
+            export(self.store.clone(), self.searches.clone(), filter, req, tx)
+                .instrument(tracing::Span::current()),
+        );
+        Ok(Response::new(tokio_stream::wrappers::ReceiverStream::new(
+            rx,
+        )))
     }
 
     #[instrument(skip_all, fields(article_id = %request.get_ref().article_id))]

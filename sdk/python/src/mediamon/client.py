@@ -274,6 +274,37 @@ class Client:
             raise ValueError("give exactly one of name and entity_id")
         return self._call(self._query.GetEntityProfile, request)
 
+    def export_articles(
+        self,
+        *,
+        text: str = "",
+        entity_ids: Sequence[str] = (),
+        since: datetime | None = None,
+        before: datetime | None = None,
+        outlet: str = "",
+        include_body: bool = True,
+        include_mentions: bool = False,
+    ) -> Iterator[query_pb2.ExportedArticle]:
+        """Every article a search matches, streamed in batches (best or
+        newest first), however many there are. The call's deadline covers
+        the whole stream: give the client a ``timeout`` that fits."""
+        request = query_pb2.ExportArticlesRequest(
+            text=text,
+            entity_ids=list(entity_ids),
+            publish_time=time_range(since, before),
+            outlet=outlet,
+            include_body=include_body,
+            include_mentions=include_mentions,
+        )
+        try:
+            batches = self._query.ExportArticles(
+                request, timeout=self._timeout, metadata=self._metadata
+            )
+            for batch in batches:
+                yield from batch.articles
+        except grpc.RpcError as exc:
+            raise error_from_rpc(exc) from exc
+
     def mention_timeline(
         self,
         entity_ids: Sequence[str],

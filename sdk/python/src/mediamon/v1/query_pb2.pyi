@@ -111,6 +111,110 @@ class SearchArticlesRequest(_message.Message):
 Global___SearchArticlesRequest: _TypeAlias = SearchArticlesRequest  # noqa: Y015
 
 @_typing.final
+class ExportArticlesRequest(_message.Message):
+    """What to export: the filters of SearchArticles, and what to include."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TEXT_FIELD_NUMBER: _builtins.int
+    ENTITY_IDS_FIELD_NUMBER: _builtins.int
+    PUBLISH_TIME_FIELD_NUMBER: _builtins.int
+    OUTLET_FIELD_NUMBER: _builtins.int
+    INCLUDE_BODY_FIELD_NUMBER: _builtins.int
+    INCLUDE_MENTIONS_FIELD_NUMBER: _builtins.int
+    text: _builtins.str
+    """Full-text query over title and body (web-search syntax)."""
+    outlet: _builtins.str
+    """Only articles from this outlet (exact, case-insensitive)."""
+    include_body: _builtins.bool
+    """Include each article's body."""
+    include_mentions: _builtins.bool
+    """Include each article's mentions with their entities."""
+    @_builtins.property
+    def entity_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Only articles that mention one of these entities (at most 100)."""
+
+    @_builtins.property
+    def publish_time(self) -> _common_pb2.TimeRange:
+        """Only articles published (or, when undated, ingested) in this range."""
+
+    def __init__(
+        self,
+        *,
+        text: _builtins.str = ...,
+        entity_ids: _abc.Iterable[_builtins.str] | None = ...,
+        publish_time: _common_pb2.TimeRange | None = ...,
+        outlet: _builtins.str = ...,
+        include_body: _builtins.bool = ...,
+        include_mentions: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["publish_time", b"publish_time"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["entity_ids", b"entity_ids", "include_body", b"include_body", "include_mentions", b"include_mentions", "outlet", b"outlet", "publish_time", b"publish_time", "text", b"text"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ExportArticlesRequest: _TypeAlias = ExportArticlesRequest  # noqa: Y015
+
+@_typing.final
+class ExportedArticle(_message.Message):
+    """One exported article."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SUMMARY_FIELD_NUMBER: _builtins.int
+    BODY_FIELD_NUMBER: _builtins.int
+    MENTIONS_FIELD_NUMBER: _builtins.int
+    body: _builtins.str
+    """The body, when asked for."""
+    @_builtins.property
+    def summary(self) -> _common_pb2.ArticleSummary:
+        """Its summary (id, title, metadata, state; the snippet as a search's)."""
+
+    @_builtins.property
+    def mentions(self) -> _containers.RepeatedCompositeFieldContainer[_common_pb2.Mention]:
+        """The mentions in body order, when asked for."""
+
+    def __init__(
+        self,
+        *,
+        summary: _common_pb2.ArticleSummary | None = ...,
+        body: _builtins.str = ...,
+        mentions: _abc.Iterable[_common_pb2.Mention] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["summary", b"summary"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["body", b"body", "mentions", b"mentions", "summary", b"summary"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ExportedArticle: _TypeAlias = ExportedArticle  # noqa: Y015
+
+@_typing.final
+class ExportArticlesResponse(_message.Message):
+    """A batch of an export."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ARTICLES_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def articles(self) -> _containers.RepeatedCompositeFieldContainer[Global___ExportedArticle]:
+        """The next articles, in order."""
+
+    def __init__(
+        self,
+        *,
+        articles: _abc.Iterable[Global___ExportedArticle] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["articles", b"articles"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ExportArticlesResponse: _TypeAlias = ExportArticlesResponse  # noqa: Y015
+
+@_typing.final
 class SearchArticlesResponse(_message.Message):
     """The result of SearchArticles."""
 

@@ -40,6 +40,11 @@ class QueryServiceStub:
                 request_serializer=mediamon_dot_v1_dot_query__pb2.SearchArticlesRequest.SerializeToString,
                 response_deserializer=mediamon_dot_v1_dot_query__pb2.SearchArticlesResponse.FromString,
                 _registered_method=True)
+        self.ExportArticles = channel.unary_stream(
+                '/mediamon.v1.QueryService/ExportArticles',
+                request_serializer=mediamon_dot_v1_dot_query__pb2.ExportArticlesRequest.SerializeToString,
+                response_deserializer=mediamon_dot_v1_dot_query__pb2.ExportArticlesResponse.FromString,
+                _registered_method=True)
         self.GetArticle = channel.unary_unary(
                 '/mediamon.v1.QueryService/GetArticle',
                 request_serializer=mediamon_dot_v1_dot_query__pb2.GetArticleRequest.SerializeToString,
@@ -87,6 +92,18 @@ class QueryServiceServicer:
         INVALID_ARGUMENT (the field), RESOURCE_EXHAUSTED (too many searches at
         once: the service runs a bounded number so that other reads always find
         a connection; retry shortly).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ExportArticles(self, request, context):
+        """Every article a search matches, streamed (best or newest first, as
+        SearchArticles orders them) in batches of bounded size, for result sets
+        too large to page through: the service holds at most a few batches
+        whatever the result's size, and waits while the client is slow. Errors:
+        INVALID_ARGUMENT (the field), NOT_FOUND (an unknown entity id),
+        RESOURCE_EXHAUSTED (too many searches at once).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -166,6 +183,11 @@ def add_QueryServiceServicer_to_server(servicer, server):
                     request_deserializer=mediamon_dot_v1_dot_query__pb2.SearchArticlesRequest.FromString,
                     response_serializer=mediamon_dot_v1_dot_query__pb2.SearchArticlesResponse.SerializeToString,
             ),
+            'ExportArticles': grpc.unary_stream_rpc_method_handler(
+                    servicer.ExportArticles,
+                    request_deserializer=mediamon_dot_v1_dot_query__pb2.ExportArticlesRequest.FromString,
+                    response_serializer=mediamon_dot_v1_dot_query__pb2.ExportArticlesResponse.SerializeToString,
+            ),
             'GetArticle': grpc.unary_unary_rpc_method_handler(
                     servicer.GetArticle,
                     request_deserializer=mediamon_dot_v1_dot_query__pb2.GetArticleRequest.FromString,
@@ -230,6 +252,33 @@ class QueryService:
             '/mediamon.v1.QueryService/SearchArticles',
             mediamon_dot_v1_dot_query__pb2.SearchArticlesRequest.SerializeToString,
             mediamon_dot_v1_dot_query__pb2.SearchArticlesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportArticles(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/mediamon.v1.QueryService/ExportArticles',
+            mediamon_dot_v1_dot_query__pb2.ExportArticlesRequest.SerializeToString,
+            mediamon_dot_v1_dot_query__pb2.ExportArticlesResponse.FromString,
             options,
             channel_credentials,
             insecure,

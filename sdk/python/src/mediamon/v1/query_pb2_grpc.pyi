@@ -40,6 +40,14 @@ class QueryServiceStub:
     once: the service runs a bounded number so that other reads always find
     a connection; retry shortly).
     """
+    ExportArticles: _grpc.UnaryStreamMultiCallable[_query_pb2.ExportArticlesRequest, _query_pb2.ExportArticlesResponse]
+    """Every article a search matches, streamed (best or newest first, as
+    SearchArticles orders them) in batches of bounded size, for result sets
+    too large to page through: the service holds at most a few batches
+    whatever the result's size, and waits while the client is slow. Errors:
+    INVALID_ARGUMENT (the field), NOT_FOUND (an unknown entity id),
+    RESOURCE_EXHAUSTED (too many searches at once).
+    """
     GetArticle: _grpc.UnaryUnaryMultiCallable[_query_pb2.GetArticleRequest, _query_pb2.GetArticleResponse]
     """Returns one article with its body, mentions, quotes, time expressions,
     amounts and event mentions. Errors: NOT_FOUND.
@@ -90,6 +98,14 @@ class QueryServiceAsyncStub(QueryServiceStub):
     INVALID_ARGUMENT (the field), RESOURCE_EXHAUSTED (too many searches at
     once: the service runs a bounded number so that other reads always find
     a connection; retry shortly).
+    """
+    ExportArticles: _aio.UnaryStreamMultiCallable[_query_pb2.ExportArticlesRequest, _query_pb2.ExportArticlesResponse]  # type: ignore[assignment]
+    """Every article a search matches, streamed (best or newest first, as
+    SearchArticles orders them) in batches of bounded size, for result sets
+    too large to page through: the service holds at most a few batches
+    whatever the result's size, and waits while the client is slow. Errors:
+    INVALID_ARGUMENT (the field), NOT_FOUND (an unknown entity id),
+    RESOURCE_EXHAUSTED (too many searches at once).
     """
     GetArticle: _aio.UnaryUnaryMultiCallable[_query_pb2.GetArticleRequest, _query_pb2.GetArticleResponse]  # type: ignore[assignment]
     """Returns one article with its body, mentions, quotes, time expressions,
@@ -144,6 +160,20 @@ class QueryServiceServicer(metaclass=_abc_1.ABCMeta):
         INVALID_ARGUMENT (the field), RESOURCE_EXHAUSTED (too many searches at
         once: the service runs a bounded number so that other reads always find
         a connection; retry shortly).
+        """
+
+    @_abc_1.abstractmethod
+    def ExportArticles(
+        self,
+        request: _query_pb2.ExportArticlesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_abc.Iterator[_query_pb2.ExportArticlesResponse], _abc.AsyncIterator[_query_pb2.ExportArticlesResponse]]:
+        """Every article a search matches, streamed (best or newest first, as
+        SearchArticles orders them) in batches of bounded size, for result sets
+        too large to page through: the service holds at most a few batches
+        whatever the result's size, and waits while the client is slow. Errors:
+        INVALID_ARGUMENT (the field), NOT_FOUND (an unknown entity id),
+        RESOURCE_EXHAUSTED (too many searches at once).
         """
 
     @_abc_1.abstractmethod

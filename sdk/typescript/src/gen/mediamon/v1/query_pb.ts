@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file mediamon/v1/query.proto.
  */
 export const file_mediamon_v1_query: GenFile = /*@__PURE__*/
-  fileDesc("ChdtZWRpYW1vbi92MS9xdWVyeS5wcm90bxILbWVkaWFtb24udjEiswEKFVNlYXJjaEFydGljbGVzUmVxdWVzdBIMCgR0ZXh0GAEgASgJEhMKC2VudGl0eV9uYW1lGAIgASgJEhIKCmVudGl0eV9pZHMYAyADKAkSLAoMcHVibGlzaF90aW1lGAQgASgLMhYubWVkaWFtb24udjEuVGltZVJhbmdlEg4KBm91dGxldBgFIAEoCRIRCglwYWdlX3NpemUYBiABKAUSEgoKcGFnZV90b2tlbhgHIAEoCSKUAQoWU2VhcmNoQXJ0aWNsZXNSZXNwb25zZRItCghhcnRpY2xlcxgBIAMoCzIbLm1lZGlhbW9uLnYxLkFydGljbGVTdW1tYXJ5EjIKEG1hdGNoZWRfZW50aXRpZXMYAiADKAsyGC5tZWRpYW1vbi52MS5FbnRpdHlNYXRjaBIXCg9uZXh0X3BhZ2VfdG9rZW4YAyABKAkiJwoRR2V0QXJ0aWNsZVJlcXVlc3QSEgoKYXJ0aWNsZV9pZBgBIAEoCSKhAgoHQXJ0aWNsZRIsCgdzdW1tYXJ5GAEgASgLMhsubWVkaWFtb24udjEuQXJ0aWNsZVN1bW1hcnkSDAoEYm9keRgCIAEoCRImCghtZW50aW9ucxgDIAMoCzIULm1lZGlhbW9uLnYxLk1lbnRpb24SIgoGcXVvdGVzGAQgAygLMhIubWVkaWFtb24udjEuUXVvdGUSNQoQdGltZV9leHByZXNzaW9ucxgFIAMoCzIbLm1lZGlhbW9uLnYxLlRpbWVFeHByZXNzaW9uEiQKB2Ftb3VudHMYBiADKAsyEy5tZWRpYW1vbi52MS5BbW91bnQSMQoOZXZlbnRfbWVudGlvbnMYByADKAsyGS5tZWRpYW1vbi52MS5FdmVudE1lbnRpb24iOwoSR2V0QXJ0aWNsZVJlc3BvbnNlEiUKB2FydGljbGUYASABKAsyFC5tZWRpYW1vbi52MS5BcnRpY2xlIlsKF0dldEVudGl0eVByb2ZpbGVSZXF1ZXN0EhMKCWVudGl0eV9pZBgBIAEoCUgAEg4KBG5hbWUYAiABKAlIABIRCgltYXhfaXRlbXMYAyABKAVCCAoGZW50aXR5IkcKCUNvTWVudGlvbhIjCgZlbnRpdHkYASABKAsyEy5tZWRpYW1vbi52MS5FbnRpdHkSFQoNYXJ0aWNsZV9jb3VudBgCIAEoDSJiChBNZW50aW9uSW5Db250ZXh0EiUKB21lbnRpb24YASABKAsyFC5tZWRpYW1vbi52MS5NZW50aW9uEhUKDWFydGljbGVfdGl0bGUYAiABKAkSEAoIc2VudGVuY2UYAyABKAkipwQKGEdldEVudGl0eVByb2ZpbGVSZXNwb25zZRIjCgZlbnRpdHkYASABKAsyEy5tZWRpYW1vbi52MS5FbnRpdHkSNgoPcmVjZW50X21lbnRpb25zGAIgAygLMh0ubWVkaWFtb24udjEuTWVudGlvbkluQ29udGV4dBItCghhcnRpY2xlcxgDIAMoCzIbLm1lZGlhbW9uLnYxLkFydGljbGVTdW1tYXJ5EisKC2NvX21lbnRpb25zGAQgAygLMhYubWVkaWFtb24udjEuQ29NZW50aW9uEi8KDW90aGVyX21hdGNoZXMYBSADKAsyGC5tZWRpYW1vbi52MS5FbnRpdHlNYXRjaBItCgxhbGlhc19jb3VudHMYBiADKAsyFy5tZWRpYW1vbi52MS5BbGlhc0NvdW50EicKBnRpdGxlcxgHIAMoCzIXLm1lZGlhbW9uLnYxLlRpdGxlQ291bnQSMwoPZmlyc3Rfc2Vlbl90aW1lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIyCg5sYXN0X3NlZW5fdGltZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFQoNYXJ0aWNsZV9jb3VudBgKIAEoBBItCgt0b3Bfb3V0bGV0cxgLIAMoCzIYLm1lZGlhbW9uLnYxLk91dGxldENvdW50EhoKEnJlZGlyZWN0ZWRfZnJvbV9pZBgMIAEoCSIyCgpBbGlhc0NvdW50Eg0KBWFsaWFzGAEgASgJEhUKDW1lbnRpb25fY291bnQYAiABKAQiMgoKVGl0bGVDb3VudBINCgV0aXRsZRgBIAEoCRIVCg1tZW50aW9uX2NvdW50GAIgASgEIjQKC091dGxldENvdW50Eg4KBm91dGxldBgBIAEoCRIVCg1hcnRpY2xlX2NvdW50GAIgASgEIpkBChlHZXRNZW50aW9uVGltZWxpbmVSZXF1ZXN0EhIKCmVudGl0eV9pZHMYASADKAkSLAoMcHVibGlzaF90aW1lGAIgASgLMhYubWVkaWFtb24udjEuVGltZVJhbmdlEicKBmJ1Y2tldBgDIAEoDjIXLm1lZGlhbW9uLnYxLlRpbWVCdWNrZXQSEQoJdGltZV96b25lGAQgASgJIm4KDlRpbWVsaW5lQnVja2V0Ei4KCnN0YXJ0X3RpbWUYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhUKDW1lbnRpb25fY291bnQYAiABKAQSFQoNYXJ0aWNsZV9jb3VudBgDIAEoBCJjCg5FbnRpdHlUaW1lbGluZRIjCgZlbnRpdHkYASABKAsyEy5tZWRpYW1vbi52MS5FbnRpdHkSLAoHYnVja2V0cxgCIAMoCzIbLm1lZGlhbW9uLnYxLlRpbWVsaW5lQnVja2V0IkwKGkdldE1lbnRpb25UaW1lbGluZVJlc3BvbnNlEi4KCXRpbWVsaW5lcxgBIAMoCzIbLm1lZGlhbW9uLnYxLkVudGl0eVRpbWVsaW5lIn8KFEdldENvTWVudGlvbnNSZXF1ZXN0EhIKCmVudGl0eV9pZHMYASADKAkSLAoMcHVibGlzaF90aW1lGAIgASgLMhYubWVkaWFtb24udjEuVGltZVJhbmdlEhIKCm1pbl93ZWlnaHQYAyABKA0SEQoJbWF4X25vZGVzGAQgASgFIlsKDUNvTWVudGlvbk5vZGUSIwoGZW50aXR5GAEgASgLMhMubWVkaWFtb24udjEuRW50aXR5EhUKDWFydGljbGVfY291bnQYAiABKAQSDgoGY2VudGVyGAMgASgIIloKDUNvTWVudGlvbkVkZ2USGAoQc291cmNlX2VudGl0eV9pZBgBIAEoCRIYChB0YXJnZXRfZW50aXR5X2lkGAIgASgJEhUKDWFydGljbGVfY291bnQYAyABKAQilwEKFUdldENvTWVudGlvbnNSZXNwb25zZRIpCgVub2RlcxgBIAMoCzIaLm1lZGlhbW9uLnYxLkNvTWVudGlvbk5vZGUSKQoFZWRnZXMYAiADKAsyGi5tZWRpYW1vbi52MS5Db01lbnRpb25FZGdlEhUKDWFydGljbGVfY291bnQYAyABKAQSEQoJdHJ1bmNhdGVkGAQgASgIIqABChFMaXN0UXVvdGVzUmVxdWVzdBIZChFzcGVha2VyX2VudGl0eV9pZBgBIAEoCRIbChNtZW50aW9uZWRfZW50aXR5X2lkGAIgASgJEiwKDHB1Ymxpc2hfdGltZRgDIAEoCzIWLm1lZGlhbW9uLnYxLlRpbWVSYW5nZRIRCglwYWdlX3NpemUYBCABKAUSEgoKcGFnZV90b2tlbhgFIAEoCSJhCg5RdW90ZUluQXJ0aWNsZRIhCgVxdW90ZRgBIAEoCzISLm1lZGlhbW9uLnYxLlF1b3RlEiwKB2FydGljbGUYAiABKAsyGy5tZWRpYW1vbi52MS5BcnRpY2xlU3VtbWFyeSJaChJMaXN0UXVvdGVzUmVzcG9uc2USKwoGcXVvdGVzGAEgAygLMhsubWVkaWFtb24udjEuUXVvdGVJbkFydGljbGUSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIvcBChFMaXN0RXZlbnRzUmVxdWVzdBIRCgllbnRpdHlfaWQYASABKAkSFwoPcGxhY2VfZW50aXR5X2lkGAIgASgJEiUKBWtpbmRzGAMgAygOMhYubWVkaWFtb24udjEuRXZlbnRLaW5kEiMKBnN0YW5jZRgEIAEoDjITLm1lZGlhbW9uLnYxLlN0YW5jZRIWCg5jb250ZXN0ZWRfb25seRgFIAEoCBIrCgtyZXBvcnRfdGltZRgGIAEoCzIWLm1lZGlhbW9uLnYxLlRpbWVSYW5nZRIRCglwYWdlX3NpemUYByABKAUSEgoKcGFnZV90b2tlbhgIIAEoCSJRChJMaXN0RXZlbnRzUmVzcG9uc2USIgoGZXZlbnRzGAEgAygLMhIubWVkaWFtb24udjEuRXZlbnQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIiMKD0dldEV2ZW50UmVxdWVzdBIQCghldmVudF9pZBgBIAEoCSJnCgtFdmVudFJlcG9ydBIqCgdtZW50aW9uGAEgASgLMhkubWVkaWFtb24udjEuRXZlbnRNZW50aW9uEiwKB2FydGljbGUYAiABKAsyGy5tZWRpYW1vbi52MS5BcnRpY2xlU3VtbWFyeSJgChBHZXRFdmVudFJlc3BvbnNlEiEKBWV2ZW50GAEgASgLMhIubWVkaWFtb24udjEuRXZlbnQSKQoHcmVwb3J0cxgCIAMoCzIYLm1lZGlhbW9uLnYxLkV2ZW50UmVwb3J0KoEBCgpUaW1lQnVja2V0EhsKF1RJTUVfQlVDS0VUX1VOU1BFQ0lGSUVEEAASFAoQVElNRV9CVUNLRVRfSE9VUhABEhMKD1RJTUVfQlVDS0VUX0RBWRACEhQKEFRJTUVfQlVDS0VUX1dFRUsQAxIVChFUSU1FX0JVQ0tFVF9NT05USBAEMr8FCgxRdWVyeVNlcnZpY2USWQoOU2VhcmNoQXJ0aWNsZXMSIi5tZWRpYW1vbi52MS5TZWFyY2hBcnRpY2xlc1JlcXVlc3QaIy5tZWRpYW1vbi52MS5TZWFyY2hBcnRpY2xlc1Jlc3BvbnNlEk0KCkdldEFydGljbGUSHi5tZWRpYW1vbi52MS5HZXRBcnRpY2xlUmVxdWVzdBofLm1lZGlhbW9uLnYxLkdldEFydGljbGVSZXNwb25zZRJfChBHZXRFbnRpdHlQcm9maWxlEiQubWVkaWFtb24udjEuR2V0RW50aXR5UHJvZmlsZVJlcXVlc3QaJS5tZWRpYW1vbi52MS5HZXRFbnRpdHlQcm9maWxlUmVzcG9uc2USZQoSR2V0TWVudGlvblRpbWVsaW5lEiYubWVkaWFtb24udjEuR2V0TWVudGlvblRpbWVsaW5lUmVxdWVzdBonLm1lZGlhbW9uLnYxLkdldE1lbnRpb25UaW1lbGluZVJlc3BvbnNlElYKDUdldENvTWVudGlvbnMSIS5tZWRpYW1vbi52MS5HZXRDb01lbnRpb25zUmVxdWVzdBoiLm1lZGlhbW9uLnYxLkdldENvTWVudGlvbnNSZXNwb25zZRJNCgpMaXN0UXVvdGVzEh4ubWVkaWFtb24udjEuTGlzdFF1b3Rlc1JlcXVlc3QaHy5tZWRpYW1vbi52MS5MaXN0UXVvdGVzUmVzcG9uc2USTQoKTGlzdEV2ZW50cxIeLm1lZGlhbW9uLnYxLkxpc3RFdmVudHNSZXF1ZXN0Gh8ubWVkaWFtb24udjEuTGlzdEV2ZW50c1Jlc3BvbnNlEkcKCEdldEV2ZW50EhwubWVkaWFtb24udjEuR2V0RXZlbnRSZXF1ZXN0Gh0ubWVkaWFtb24udjEuR2V0RXZlbnRSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_timestamp, file_mediamon_v1_common, file_mediamon_v1_resolution]);
+  fileDesc("ChdtZWRpYW1vbi92MS9xdWVyeS5wcm90bxILbWVkaWFtb24udjEiswEKFVNlYXJjaEFydGljbGVzUmVxdWVzdBIMCgR0ZXh0GAEgASgJEhMKC2VudGl0eV9uYW1lGAIgASgJEhIKCmVudGl0eV9pZHMYAyADKAkSLAoMcHVibGlzaF90aW1lGAQgASgLMhYubWVkaWFtb24udjEuVGltZVJhbmdlEg4KBm91dGxldBgFIAEoCRIRCglwYWdlX3NpemUYBiABKAUSEgoKcGFnZV90b2tlbhgHIAEoCSKnAQoVRXhwb3J0QXJ0aWNsZXNSZXF1ZXN0EgwKBHRleHQYASABKAkSEgoKZW50aXR5X2lkcxgCIAMoCRIsCgxwdWJsaXNoX3RpbWUYAyABKAsyFi5tZWRpYW1vbi52MS5UaW1lUmFuZ2USDgoGb3V0bGV0GAQgASgJEhQKDGluY2x1ZGVfYm9keRgFIAEoCBIYChBpbmNsdWRlX21lbnRpb25zGAYgASgIInUKD0V4cG9ydGVkQXJ0aWNsZRIsCgdzdW1tYXJ5GAEgASgLMhsubWVkaWFtb24udjEuQXJ0aWNsZVN1bW1hcnkSDAoEYm9keRgCIAEoCRImCghtZW50aW9ucxgDIAMoCzIULm1lZGlhbW9uLnYxLk1lbnRpb24iSAoWRXhwb3J0QXJ0aWNsZXNSZXNwb25zZRIuCghhcnRpY2xlcxgBIAMoCzIcLm1lZGlhbW9uLnYxLkV4cG9ydGVkQXJ0aWNsZSKUAQoWU2VhcmNoQXJ0aWNsZXNSZXNwb25zZRItCghhcnRpY2xlcxgBIAMoCzIbLm1lZGlhbW9uLnYxLkFydGljbGVTdW1tYXJ5EjIKEG1hdGNoZWRfZW50aXRpZXMYAiADKAsyGC5tZWRpYW1vbi52MS5FbnRpdHlNYXRjaBIXCg9uZXh0X3BhZ2VfdG9rZW4YAyABKAkiJwoRR2V0QXJ0aWNsZVJlcXVlc3QSEgoKYXJ0aWNsZV9pZBgBIAEoCSKhAgoHQXJ0aWNsZRIsCgdzdW1tYXJ5GAEgASgLMhsubWVkaWFtb24udjEuQXJ0aWNsZVN1bW1hcnkSDAoEYm9keRgCIAEoCRImCghtZW50aW9ucxgDIAMoCzIULm1lZGlhbW9uLnYxLk1lbnRpb24SIgoGcXVvdGVzGAQgAygLMhIubWVkaWFtb24udjEuUXVvdGUSNQoQdGltZV9leHByZXNzaW9ucxgFIAMoCzIbLm1lZGlhbW9uLnYxLlRpbWVFeHByZXNzaW9uEiQKB2Ftb3VudHMYBiADKAsyEy5tZWRpYW1vbi52MS5BbW91bnQSMQoOZXZlbnRfbWVudGlvbnMYByADKAsyGS5tZWRpYW1vbi52MS5FdmVudE1lbnRpb24iOwoSR2V0QXJ0aWNsZVJlc3BvbnNlEiUKB2FydGljbGUYASABKAsyFC5tZWRpYW1vbi52MS5BcnRpY2xlIlsKF0dldEVudGl0eVByb2ZpbGVSZXF1ZXN0EhMKCWVudGl0eV9pZBgBIAEoCUgAEg4KBG5hbWUYAiABKAlIABIRCgltYXhfaXRlbXMYAyABKAVCCAoGZW50aXR5IkcKCUNvTWVudGlvbhIjCgZlbnRpdHkYASABKAsyEy5tZWRpYW1vbi52MS5FbnRpdHkSFQoNYXJ0aWNsZV9jb3VudBgCIAEoDSJiChBNZW50aW9uSW5Db250ZXh0EiUKB21lbnRpb24YASABKAsyFC5tZWRpYW1vbi52MS5NZW50aW9uEhUKDWFydGljbGVfdGl0bGUYAiABKAkSEAoIc2VudGVuY2UYAyABKAkipwQKGEdldEVudGl0eVByb2ZpbGVSZXNwb25zZRIjCgZlbnRpdHkYASABKAsyEy5tZWRpYW1vbi52MS5FbnRpdHkSNgoPcmVjZW50X21lbnRpb25zGAIgAygLMh0ubWVkaWFtb24udjEuTWVudGlvbkluQ29udGV4dBItCghhcnRpY2xlcxgDIAMoCzIbLm1lZGlhbW9uLnYxLkFydGljbGVTdW1tYXJ5EisKC2NvX21lbnRpb25zGAQgAygLMhYubWVkaWFtb24udjEuQ29NZW50aW9uEi8KDW90aGVyX21hdGNoZXMYBSADKAsyGC5tZWRpYW1vbi52MS5FbnRpdHlNYXRjaBItCgxhbGlhc19jb3VudHMYBiADKAsyFy5tZWRpYW1vbi52MS5BbGlhc0NvdW50EicKBnRpdGxlcxgHIAMoCzIXLm1lZGlhbW9uLnYxLlRpdGxlQ291bnQSMwoPZmlyc3Rfc2Vlbl90aW1lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIyCg5sYXN0X3NlZW5fdGltZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFQoNYXJ0aWNsZV9jb3VudBgKIAEoBBItCgt0b3Bfb3V0bGV0cxgLIAMoCzIYLm1lZGlhbW9uLnYxLk91dGxldENvdW50EhoKEnJlZGlyZWN0ZWRfZnJvbV9pZBgMIAEoCSIyCgpBbGlhc0NvdW50Eg0KBWFsaWFzGAEgASgJEhUKDW1lbnRpb25fY291bnQYAiABKAQiMgoKVGl0bGVDb3VudBINCgV0aXRsZRgBIAEoCRIVCg1tZW50aW9uX2NvdW50GAIgASgEIjQKC091dGxldENvdW50Eg4KBm91dGxldBgBIAEoCRIVCg1hcnRpY2xlX2NvdW50GAIgASgEIpkBChlHZXRNZW50aW9uVGltZWxpbmVSZXF1ZXN0EhIKCmVudGl0eV9pZHMYASADKAkSLAoMcHVibGlzaF90aW1lGAIgASgLMhYubWVkaWFtb24udjEuVGltZVJhbmdlEicKBmJ1Y2tldBgDIAEoDjIXLm1lZGlhbW9uLnYxLlRpbWVCdWNrZXQSEQoJdGltZV96b25lGAQgASgJIm4KDlRpbWVsaW5lQnVja2V0Ei4KCnN0YXJ0X3RpbWUYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhUKDW1lbnRpb25fY291bnQYAiABKAQSFQoNYXJ0aWNsZV9jb3VudBgDIAEoBCJjCg5FbnRpdHlUaW1lbGluZRIjCgZlbnRpdHkYASABKAsyEy5tZWRpYW1vbi52MS5FbnRpdHkSLAoHYnVja2V0cxgCIAMoCzIbLm1lZGlhbW9uLnYxLlRpbWVsaW5lQnVja2V0IkwKGkdldE1lbnRpb25UaW1lbGluZVJlc3BvbnNlEi4KCXRpbWVsaW5lcxgBIAMoCzIbLm1lZGlhbW9uLnYxLkVudGl0eVRpbWVsaW5lIn8KFEdldENvTWVudGlvbnNSZXF1ZXN0EhIKCmVudGl0eV9pZHMYASADKAkSLAoMcHVibGlzaF90aW1lGAIgASgLMhYubWVkaWFtb24udjEuVGltZVJhbmdlEhIKCm1pbl93ZWlnaHQYAyABKA0SEQoJbWF4X25vZGVzGAQgASgFIlsKDUNvTWVudGlvbk5vZGUSIwoGZW50aXR5GAEgASgLMhMubWVkaWFtb24udjEuRW50aXR5EhUKDWFydGljbGVfY291bnQYAiABKAQSDgoGY2VudGVyGAMgASgIIloKDUNvTWVudGlvbkVkZ2USGAoQc291cmNlX2VudGl0eV9pZBgBIAEoCRIYChB0YXJnZXRfZW50aXR5X2lkGAIgASgJEhUKDWFydGljbGVfY291bnQYAyABKAQilwEKFUdldENvTWVudGlvbnNSZXNwb25zZRIpCgVub2RlcxgBIAMoCzIaLm1lZGlhbW9uLnYxLkNvTWVudGlvbk5vZGUSKQoFZWRnZXMYAiADKAsyGi5tZWRpYW1vbi52MS5Db01lbnRpb25FZGdlEhUKDWFydGljbGVfY291bnQYAyABKAQSEQoJdHJ1bmNhdGVkGAQgASgIIqABChFMaXN0UXVvdGVzUmVxdWVzdBIZChFzcGVha2VyX2VudGl0eV9pZBgBIAEoCRIbChNtZW50aW9uZWRfZW50aXR5X2lkGAIgASgJEiwKDHB1Ymxpc2hfdGltZRgDIAEoCzIWLm1lZGlhbW9uLnYxLlRpbWVSYW5nZRIRCglwYWdlX3NpemUYBCABKAUSEgoKcGFnZV90b2tlbhgFIAEoCSJhCg5RdW90ZUluQXJ0aWNsZRIhCgVxdW90ZRgBIAEoCzISLm1lZGlhbW9uLnYxLlF1b3RlEiwKB2FydGljbGUYAiABKAsyGy5tZWRpYW1vbi52MS5BcnRpY2xlU3VtbWFyeSJaChJMaXN0UXVvdGVzUmVzcG9uc2USKwoGcXVvdGVzGAEgAygLMhsubWVkaWFtb24udjEuUXVvdGVJbkFydGljbGUSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIvcBChFMaXN0RXZlbnRzUmVxdWVzdBIRCgllbnRpdHlfaWQYASABKAkSFwoPcGxhY2VfZW50aXR5X2lkGAIgASgJEiUKBWtpbmRzGAMgAygOMhYubWVkaWFtb24udjEuRXZlbnRLaW5kEiMKBnN0YW5jZRgEIAEoDjITLm1lZGlhbW9uLnYxLlN0YW5jZRIWCg5jb250ZXN0ZWRfb25seRgFIAEoCBIrCgtyZXBvcnRfdGltZRgGIAEoCzIWLm1lZGlhbW9uLnYxLlRpbWVSYW5nZRIRCglwYWdlX3NpemUYByABKAUSEgoKcGFnZV90b2tlbhgIIAEoCSJRChJMaXN0RXZlbnRzUmVzcG9uc2USIgoGZXZlbnRzGAEgAygLMhIubWVkaWFtb24udjEuRXZlbnQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIiMKD0dldEV2ZW50UmVxdWVzdBIQCghldmVudF9pZBgBIAEoCSJnCgtFdmVudFJlcG9ydBIqCgdtZW50aW9uGAEgASgLMhkubWVkaWFtb24udjEuRXZlbnRNZW50aW9uEiwKB2FydGljbGUYAiABKAsyGy5tZWRpYW1vbi52MS5BcnRpY2xlU3VtbWFyeSJgChBHZXRFdmVudFJlc3BvbnNlEiEKBWV2ZW50GAEgASgLMhIubWVkaWFtb24udjEuRXZlbnQSKQoHcmVwb3J0cxgCIAMoCzIYLm1lZGlhbW9uLnYxLkV2ZW50UmVwb3J0KoEBCgpUaW1lQnVja2V0EhsKF1RJTUVfQlVDS0VUX1VOU1BFQ0lGSUVEEAASFAoQVElNRV9CVUNLRVRfSE9VUhABEhMKD1RJTUVfQlVDS0VUX0RBWRACEhQKEFRJTUVfQlVDS0VUX1dFRUsQAxIVChFUSU1FX0JVQ0tFVF9NT05USBAEMpwGCgxRdWVyeVNlcnZpY2USWQoOU2VhcmNoQXJ0aWNsZXMSIi5tZWRpYW1vbi52MS5TZWFyY2hBcnRpY2xlc1JlcXVlc3QaIy5tZWRpYW1vbi52MS5TZWFyY2hBcnRpY2xlc1Jlc3BvbnNlElsKDkV4cG9ydEFydGljbGVzEiIubWVkaWFtb24udjEuRXhwb3J0QXJ0aWNsZXNSZXF1ZXN0GiMubWVkaWFtb24udjEuRXhwb3J0QXJ0aWNsZXNSZXNwb25zZTABEk0KCkdldEFydGljbGUSHi5tZWRpYW1vbi52MS5HZXRBcnRpY2xlUmVxdWVzdBofLm1lZGlhbW9uLnYxLkdldEFydGljbGVSZXNwb25zZRJfChBHZXRFbnRpdHlQcm9maWxlEiQubWVkaWFtb24udjEuR2V0RW50aXR5UHJvZmlsZVJlcXVlc3QaJS5tZWRpYW1vbi52MS5HZXRFbnRpdHlQcm9maWxlUmVzcG9uc2USZQoSR2V0TWVudGlvblRpbWVsaW5lEiYubWVkaWFtb24udjEuR2V0TWVudGlvblRpbWVsaW5lUmVxdWVzdBonLm1lZGlhbW9uLnYxLkdldE1lbnRpb25UaW1lbGluZVJlc3BvbnNlElYKDUdldENvTWVudGlvbnMSIS5tZWRpYW1vbi52MS5HZXRDb01lbnRpb25zUmVxdWVzdBoiLm1lZGlhbW9uLnYxLkdldENvTWVudGlvbnNSZXNwb25zZRJNCgpMaXN0UXVvdGVzEh4ubWVkaWFtb24udjEuTGlzdFF1b3Rlc1JlcXVlc3QaHy5tZWRpYW1vbi52MS5MaXN0UXVvdGVzUmVzcG9uc2USTQoKTGlzdEV2ZW50cxIeLm1lZGlhbW9uLnYxLkxpc3RFdmVudHNSZXF1ZXN0Gh8ubWVkaWFtb24udjEuTGlzdEV2ZW50c1Jlc3BvbnNlEkcKCEdldEV2ZW50EhwubWVkaWFtb24udjEuR2V0RXZlbnRSZXF1ZXN0Gh0ubWVkaWFtb24udjEuR2V0RXZlbnRSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_timestamp, file_mediamon_v1_common, file_mediamon_v1_resolution]);
 
 /**
  * Article search. Every filter is optional; all given filters must hold.
@@ -86,6 +86,118 @@ export const SearchArticlesRequestSchema: GenMessage<SearchArticlesRequest> = /*
   messageDesc(file_mediamon_v1_query, 0);
 
 /**
+ * What to export: the filters of SearchArticles, and what to include.
+ *
+ * @generated from message mediamon.v1.ExportArticlesRequest
+ */
+export type ExportArticlesRequest = Message<"mediamon.v1.ExportArticlesRequest"> & {
+  /**
+   * Full-text query over title and body (web-search syntax).
+   *
+   * @generated from field: string text = 1;
+   */
+  text: string;
+
+  /**
+   * Only articles that mention one of these entities (at most 100).
+   *
+   * @generated from field: repeated string entity_ids = 2;
+   */
+  entityIds: string[];
+
+  /**
+   * Only articles published (or, when undated, ingested) in this range.
+   *
+   * @generated from field: mediamon.v1.TimeRange publish_time = 3;
+   */
+  publishTime?: TimeRange | undefined;
+
+  /**
+   * Only articles from this outlet (exact, case-insensitive).
+   *
+   * @generated from field: string outlet = 4;
+   */
+  outlet: string;
+
+  /**
+   * Include each article's body.
+   *
+   * @generated from field: bool include_body = 5;
+   */
+  includeBody: boolean;
+
+  /**
+   * Include each article's mentions with their entities.
+   *
+   * @generated from field: bool include_mentions = 6;
+   */
+  includeMentions: boolean;
+};
+
+/**
+ * Describes the message mediamon.v1.ExportArticlesRequest.
+ * Use `create(ExportArticlesRequestSchema)` to create a new message.
+ */
+export const ExportArticlesRequestSchema: GenMessage<ExportArticlesRequest> = /*@__PURE__*/
+  messageDesc(file_mediamon_v1_query, 1);
+
+/**
+ * One exported article.
+ *
+ * @generated from message mediamon.v1.ExportedArticle
+ */
+export type ExportedArticle = Message<"mediamon.v1.ExportedArticle"> & {
+  /**
+   * Its summary (id, title, metadata, state; the snippet as a search's).
+   *
+   * @generated from field: mediamon.v1.ArticleSummary summary = 1;
+   */
+  summary?: ArticleSummary | undefined;
+
+  /**
+   * The body, when asked for.
+   *
+   * @generated from field: string body = 2;
+   */
+  body: string;
+
+  /**
+   * The mentions in body order, when asked for.
+   *
+   * @generated from field: repeated mediamon.v1.Mention mentions = 3;
+   */
+  mentions: Mention[];
+};
+
+/**
+ * Describes the message mediamon.v1.ExportedArticle.
+ * Use `create(ExportedArticleSchema)` to create a new message.
+ */
+export const ExportedArticleSchema: GenMessage<ExportedArticle> = /*@__PURE__*/
+  messageDesc(file_mediamon_v1_query, 2);
+
+/**
+ * A batch of an export.
+ *
+ * @generated from message mediamon.v1.ExportArticlesResponse
+ */
+export type ExportArticlesResponse = Message<"mediamon.v1.ExportArticlesResponse"> & {
+  /**
+   * The next articles, in order.
+   *
+   * @generated from field: repeated mediamon.v1.ExportedArticle articles = 1;
+   */
+  articles: ExportedArticle[];
+};
+
+/**
+ * Describes the message mediamon.v1.ExportArticlesResponse.
+ * Use `create(ExportArticlesResponseSchema)` to create a new message.
+ */
+export const ExportArticlesResponseSchema: GenMessage<ExportArticlesResponse> = /*@__PURE__*/
+  messageDesc(file_mediamon_v1_query, 3);
+
+/**
  * The result of SearchArticles.
  *
  * @generated from message mediamon.v1.SearchArticlesResponse
@@ -118,7 +230,7 @@ export type SearchArticlesResponse = Message<"mediamon.v1.SearchArticlesResponse
  * Use `create(SearchArticlesResponseSchema)` to create a new message.
  */
 export const SearchArticlesResponseSchema: GenMessage<SearchArticlesResponse> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_query, 1);
+  messageDesc(file_mediamon_v1_query, 4);
 
 /**
  * Which article to return.
@@ -139,7 +251,7 @@ export type GetArticleRequest = Message<"mediamon.v1.GetArticleRequest"> & {
  * Use `create(GetArticleRequestSchema)` to create a new message.
  */
 export const GetArticleRequestSchema: GenMessage<GetArticleRequest> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_query, 2);
+  messageDesc(file_mediamon_v1_query, 5);
 
 /**
  * A stored article.
@@ -202,7 +314,7 @@ export type Article = Message<"mediamon.v1.Article"> & {
  * Use `create(ArticleSchema)` to create a new message.
  */
 export const ArticleSchema: GenMessage<Article> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_query, 3);
+  messageDesc(file_mediamon_v1_query, 6);
 
 /**
  * The result of GetArticle.
@@ -223,7 +335,7 @@ export type GetArticleResponse = Message<"mediamon.v1.GetArticleResponse"> & {
  * Use `create(GetArticleResponseSchema)` to create a new message.
  */
 export const GetArticleResponseSchema: GenMessage<GetArticleResponse> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_query, 4);
+  messageDesc(file_mediamon_v1_query, 7);
 
 /**
  * Which entity's profile to build.
@@ -267,7 +379,7 @@ export type GetEntityProfileRequest = Message<"mediamon.v1.GetEntityProfileReque
  * Use `create(GetEntityProfileRequestSchema)` to create a new message.
  */
 export const GetEntityProfileRequestSchema: GenMessage<GetEntityProfileRequest> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_query, 5);
+  messageDesc(file_mediamon_v1_query, 8);
 
 /**
  * An entity that appears in the same articles as the profiled one.
@@ -295,7 +407,7 @@ export type CoMention = Message<"mediamon.v1.CoMention"> & {
  * Use `create(CoMentionSchema)` to create a new message.
  */
 export const CoMentionSchema: GenMessage<CoMention> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_query, 6);
+  messageDesc(file_mediamon_v1_query, 9);
 
 /**
  * A mention together with the article it occurs in.
@@ -330,7 +442,7 @@ export type MentionInContext = Message<"mediamon.v1.MentionInContext"> & {
  * Use `create(MentionInContextSchema)` to create a new message.
  */
 export const MentionInContextSchema: GenMessage<MentionInContext> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_query, 7);
+  messageDesc(file_mediamon_v1_query, 10);
 
 /**
  * The result of GetEntityProfile.
@@ -433,7 +545,7 @@ export type GetEntityProfileResponse = Message<"mediamon.v1.GetEntityProfileResp
  * Use `create(GetEntityProfileResponseSchema)` to create a new message.
  */
 export const GetEntityProfileResponseSchema: GenMessage<GetEntityProfileResponse> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_query, 8);
+  messageDesc(file_mediamon_v1_query, 11);
 
 /**
  * A way an entity is written and how many mentions use it.
@@ -462,7 +574,7 @@ export type AliasCount = Message<"mediamon.v1.AliasCount"> & {
  * Use `create(AliasCountSchema)` to create a new message.
  */
 export const AliasCountSchema: GenMessage<AliasCount> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_query, 9);
+  messageDesc(file_mediamon_v1_query, 12);
 
 /**
  * A title or role and how often the entity was given it.
@@ -490,7 +602,7 @@ export type TitleCount = Message<"mediamon.v1.TitleCount"> & {
  * Use `create(TitleCountSchema)` to create a new message.
  */
 export const TitleCountSchema: GenMessage<TitleCount> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_query, 10);
+  messageDesc(file_mediamon_v1_query, 13);
 
 /**
  * An outlet and how many of an entity's articles it published.
@@ -518,7 +630,7 @@ export type OutletCount = Message<"mediamon.v1.OutletCount"> & {
  * Use `create(OutletCountSchema)` to create a new message.
  */
 export const OutletCountSchema: GenMessage<OutletCount> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_query, 11);
+  messageDesc(file_mediamon_v1_query, 14);
 
 /**
  * Whose timeline, over what range, in what buckets.
@@ -563,7 +675,7 @@ export type GetMentionTimelineRequest = Message<"mediamon.v1.GetMentionTimelineR
  * Use `create(GetMentionTimelineRequestSchema)` to create a new message.
  */
 export const GetMentionTimelineRequestSchema: GenMessage<GetMentionTimelineRequest> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_query, 12);
+  messageDesc(file_mediamon_v1_query, 15);
 
 /**
  * One bucket of a timeline.
@@ -598,7 +710,7 @@ export type TimelineBucket = Message<"mediamon.v1.TimelineBucket"> & {
  * Use `create(TimelineBucketSchema)` to create a new message.
  */
 export const TimelineBucketSchema: GenMessage<TimelineBucket> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_query, 13);
+  messageDesc(file_mediamon_v1_query, 16);
 
 /**
  * One entity's timeline.
@@ -626,7 +738,7 @@ export type EntityTimeline = Message<"mediamon.v1.EntityTimeline"> & {
  * Use `create(EntityTimelineSchema)` to create a new message.
  */
 export const EntityTimelineSchema: GenMessage<EntityTimeline> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_query, 14);
+  messageDesc(file_mediamon_v1_query, 17);
 
 /**
  * The result of GetMentionTimeline.
@@ -647,7 +759,7 @@ export type GetMentionTimelineResponse = Message<"mediamon.v1.GetMentionTimeline
  * Use `create(GetMentionTimelineResponseSchema)` to create a new message.
  */
 export const GetMentionTimelineResponseSchema: GenMessage<GetMentionTimelineResponse> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_query, 15);
+  messageDesc(file_mediamon_v1_query, 18);
 
 /**
  * The graph around some entities.
@@ -689,7 +801,7 @@ export type GetCoMentionsRequest = Message<"mediamon.v1.GetCoMentionsRequest"> &
  * Use `create(GetCoMentionsRequestSchema)` to create a new message.
  */
 export const GetCoMentionsRequestSchema: GenMessage<GetCoMentionsRequest> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_query, 16);
+  messageDesc(file_mediamon_v1_query, 19);
 
 /**
  * A node of the co-mention graph.
@@ -724,7 +836,7 @@ export type CoMentionNode = Message<"mediamon.v1.CoMentionNode"> & {
  * Use `create(CoMentionNodeSchema)` to create a new message.
  */
 export const CoMentionNodeSchema: GenMessage<CoMentionNode> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_query, 17);
+  messageDesc(file_mediamon_v1_query, 20);
 
 /**
  * An edge of the co-mention graph.
@@ -759,7 +871,7 @@ export type CoMentionEdge = Message<"mediamon.v1.CoMentionEdge"> & {
  * Use `create(CoMentionEdgeSchema)` to create a new message.
  */
 export const CoMentionEdgeSchema: GenMessage<CoMentionEdge> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_query, 18);
+  messageDesc(file_mediamon_v1_query, 21);
 
 /**
  * The result of GetCoMentions.
@@ -803,7 +915,7 @@ export type GetCoMentionsResponse = Message<"mediamon.v1.GetCoMentionsResponse">
  * Use `create(GetCoMentionsResponseSchema)` to create a new message.
  */
 export const GetCoMentionsResponseSchema: GenMessage<GetCoMentionsResponse> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_query, 19);
+  messageDesc(file_mediamon_v1_query, 22);
 
 /**
  * Which quotes to list. Every filter is optional; all given filters must
@@ -854,7 +966,7 @@ export type ListQuotesRequest = Message<"mediamon.v1.ListQuotesRequest"> & {
  * Use `create(ListQuotesRequestSchema)` to create a new message.
  */
 export const ListQuotesRequestSchema: GenMessage<ListQuotesRequest> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_query, 20);
+  messageDesc(file_mediamon_v1_query, 23);
 
 /**
  * A quote with the article it was found in.
@@ -882,7 +994,7 @@ export type QuoteInArticle = Message<"mediamon.v1.QuoteInArticle"> & {
  * Use `create(QuoteInArticleSchema)` to create a new message.
  */
 export const QuoteInArticleSchema: GenMessage<QuoteInArticle> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_query, 21);
+  messageDesc(file_mediamon_v1_query, 24);
 
 /**
  * The result of ListQuotes.
@@ -910,7 +1022,7 @@ export type ListQuotesResponse = Message<"mediamon.v1.ListQuotesResponse"> & {
  * Use `create(ListQuotesResponseSchema)` to create a new message.
  */
 export const ListQuotesResponseSchema: GenMessage<ListQuotesResponse> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_query, 22);
+  messageDesc(file_mediamon_v1_query, 25);
 
 /**
  * Which events to list. Every filter is optional; all given filters must
@@ -981,7 +1093,7 @@ export type ListEventsRequest = Message<"mediamon.v1.ListEventsRequest"> & {
  * Use `create(ListEventsRequestSchema)` to create a new message.
  */
 export const ListEventsRequestSchema: GenMessage<ListEventsRequest> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_query, 23);
+  messageDesc(file_mediamon_v1_query, 26);
 
 /**
  * The result of ListEvents.
@@ -1009,7 +1121,7 @@ export type ListEventsResponse = Message<"mediamon.v1.ListEventsResponse"> & {
  * Use `create(ListEventsResponseSchema)` to create a new message.
  */
 export const ListEventsResponseSchema: GenMessage<ListEventsResponse> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_query, 24);
+  messageDesc(file_mediamon_v1_query, 27);
 
 /**
  * Which event to return.
@@ -1030,7 +1142,7 @@ export type GetEventRequest = Message<"mediamon.v1.GetEventRequest"> & {
  * Use `create(GetEventRequestSchema)` to create a new message.
  */
 export const GetEventRequestSchema: GenMessage<GetEventRequest> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_query, 25);
+  messageDesc(file_mediamon_v1_query, 28);
 
 /**
  * One report of an event, with its article.
@@ -1058,7 +1170,7 @@ export type EventReport = Message<"mediamon.v1.EventReport"> & {
  * Use `create(EventReportSchema)` to create a new message.
  */
 export const EventReportSchema: GenMessage<EventReport> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_query, 26);
+  messageDesc(file_mediamon_v1_query, 29);
 
 /**
  * The result of GetEvent.
@@ -1086,7 +1198,7 @@ export type GetEventResponse = Message<"mediamon.v1.GetEventResponse"> & {
  * Use `create(GetEventResponseSchema)` to create a new message.
  */
 export const GetEventResponseSchema: GenMessage<GetEventResponse> = /*@__PURE__*/
-  messageDesc(file_mediamon_v1_query, 27);
+  messageDesc(file_mediamon_v1_query, 30);
 
 /**
  * The width of a timeline's buckets.
@@ -1155,6 +1267,21 @@ export const QueryService: GenService<{
     methodKind: "unary";
     input: typeof SearchArticlesRequestSchema;
     output: typeof SearchArticlesResponseSchema;
+  },
+  /**
+   * Every article a search matches, streamed (best or newest first, as
+   * SearchArticles orders them) in batches of bounded size, for result sets
+   * too large to page through: the service holds at most a few batches
+   * whatever the result's size, and waits while the client is slow. Errors:
+   * INVALID_ARGUMENT (the field), NOT_FOUND (an unknown entity id),
+   * RESOURCE_EXHAUSTED (too many searches at once).
+   *
+   * @generated from rpc mediamon.v1.QueryService.ExportArticles
+   */
+  exportArticles: {
+    methodKind: "server_streaming";
+    input: typeof ExportArticlesRequestSchema;
+    output: typeof ExportArticlesResponseSchema;
   },
   /**
    * Returns one article with its body, mentions, quotes, time expressions,
