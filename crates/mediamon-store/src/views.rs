@@ -141,6 +141,22 @@ impl Store {
             .await?)
     }
 
+    /// Which of `ids` are entities (a cheap check: no aliases, no counts).
+    #[tracing::instrument(name = "store.existing_entities", skip_all, fields(ids = ids.len()))]
+    pub async fn existing_entities(&self, ids: &[Uuid]) -> Result<Vec<Uuid>> {
+        Ok(self
+            .db
+            .query_all_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT id FROM entities WHERE id = ANY($1::uuid[])",
+                [ids.to_vec().into()],
+            ))
+            .await?
+            .iter()
+            .map(|row| row.try_get::<Uuid>("", "id"))
+            .collect::<std::result::Result<_, _>>()?)
+    }
+
     /// What each id means now: the entity it was merged into, else itself.
     #[tracing::instrument(name = "store.survivors", skip_all, fields(ids = ids.len()))]
     pub async fn survivors(&self, ids: &[Uuid]) -> Result<Vec<Uuid>> {

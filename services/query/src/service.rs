@@ -147,10 +147,10 @@ impl Query {
         let now = self.store.survivors(ids).await.map_err(QueryError::from)?;
         let known = self
             .store
-            .get_entities(&now)
+            .existing_entities(&now)
             .await
             .map_err(QueryError::from)?;
-        if let Some(i) = now.iter().position(|id| !known.iter().any(|e| e.id == *id)) {
+        if let Some(i) = now.iter().position(|id| !known.contains(id)) {
             return Err(QueryError::NotFound {
                 what: "entity",
                 id: format!("{} ({field})", ids[i]),
