@@ -367,14 +367,36 @@ fn instant(flag: &str, text: &str) -> anyhow::Result<chrono::DateTime<chrono::Ut
     instant_in(flag, text, chrono_tz::Tz::UTC)
 }
 
-/// The range `--from`/`--until` give; None for an open end.
-fn range(from: Option<&str>, until: Option<&str>) -> anyhow::Result<Option<TimeRange>> {
-    let from = from.map(|t| instant("--from", t)).transpose()?;
-    let until = until.map(|t| instant("--until", t)).transpose()?;
-    Ok((from.is_some() || until.is_some()).then(|| TimeRange {
-        start: from.map(timestamp),
-        end: until.map(timestamp),
-    }))
+/// A publication-time filter on the command line.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Period {
+    /// Only articles from this day (YYYY-MM-DD, midnight UTC) or time
+    /// (RFC 3339).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Only articles before this day or time.
+    #[arg(long)]
+    pub until: Option<String>,
+}
+
+impl Period {
+    /// The range asked for; None when both ends are open.
+    fn range(&self) -> anyhow::Result<Option<TimeRange>> {
+        let from = self
+            .from
+            .as_deref()
+            .map(|t| instant("--from", t))
+            .transpose()?;
+        let until = self
+            .until
+            .as_deref()
+            .map(|t| instant("--until", t))
+            .transpose()?;
+        Ok((from.is_some() || until.is_some()).then(|| TimeRange {
+            start: from.map(timestamp),
+            end: until.map(timestamp),
+        }))
+    }
 }
 
 /// Entity ids for ids or names.
@@ -441,14 +463,13 @@ pub async fn timeline(conn: &Connection, q: TimelineQuery<'_>, json: bool) -> an
 /// What `mediamon graph` asks for.
 pub struct GraphQuery<'a> {
     pub entities: &'a [String],
-    pub from: Option<&'a str>,
-    pub until: Option<&'a str>,
+    pub period: &'a Period,
     pub min_weight: u32,
     pub max_nodes: i32,
 }
 
 pub async fn graph(conn: &Connection, q: GraphQuery<'_>, json: bool) -> anyhow::Result<()> {
-    let publish_time = range(q.from, q.until)?;
+    let publish_time = q.period.range()?;
     let mut client = query_client(conn).await?;
     let entity_ids = entity_ids(&mut client, q.entities).await?;
     let reply = client
@@ -475,8 +496,7 @@ pub async fn graph(conn: &Connection, q: GraphQuery<'_>, json: bool) -> anyhow::
 pub struct ExportQuery<'a> {
     pub text: Option<&'a str>,
     pub entities: &'a [String],
-    pub from: Option<&'a str>,
-    pub until: Option<&'a str>,
+    pub period: &'a Period,
     pub outlet: Option<&'a str>,
     pub body: bool,
     pub mentions: bool,
@@ -486,7 +506,7 @@ pub struct ExportQuery<'a> {
 /// counting them on standard error.
 pub async fn export(conn: &Connection, q: ExportQuery<'_>) -> anyhow::Result<()> {
     use std::io::Write as _;
-    let publish_time = range(q.from, q.until)?;
+    let publish_time = q.period.range()?;
     let mut client = query_client(conn).await?;
     let entity_ids = entity_ids(&mut client, q.entities).await?;
     let mut stream = client

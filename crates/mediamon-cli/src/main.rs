@@ -201,12 +201,8 @@ enum Command {
         /// The entities at the centre (ids or names).
         #[arg(required = true)]
         entities: Vec<String>,
-        /// Only articles from this day (YYYY-MM-DD) or time (RFC 3339).
-        #[arg(long)]
-        from: Option<String>,
-        /// Only articles before this day or time.
-        #[arg(long)]
-        until: Option<String>,
+        #[command(flatten)]
+        period: calls::Period,
         /// Leave out pairs sharing fewer articles.
         #[arg(long, default_value_t = 1)]
         min_weight: u32,
@@ -228,12 +224,8 @@ enum Command {
         /// repeat for any of several.
         #[arg(long = "entity")]
         entities: Vec<String>,
-        /// Only articles from this day (YYYY-MM-DD) or time (RFC 3339).
-        #[arg(long)]
-        from: Option<String>,
-        /// Only articles before this day or time.
-        #[arg(long)]
-        until: Option<String>,
+        #[command(flatten)]
+        period: calls::Period,
         /// Only articles from this outlet.
         #[arg(long)]
         outlet: Option<String>,
@@ -704,8 +696,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Export {
             text,
             entities,
-            from,
-            until,
+            period,
             outlet,
             no_body,
             mentions,
@@ -714,8 +705,7 @@ async fn main() -> anyhow::Result<()> {
             let query = calls::ExportQuery {
                 text: text.as_deref(),
                 entities: &entities,
-                from: from.as_deref(),
-                until: until.as_deref(),
+                period: &period,
                 outlet: outlet.as_deref(),
                 body: !no_body,
                 mentions,
@@ -742,8 +732,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Graph {
             entities,
-            from,
-            until,
+            period,
             min_weight,
             max_nodes,
             json,
@@ -751,8 +740,7 @@ async fn main() -> anyhow::Result<()> {
         } => {
             let query = calls::GraphQuery {
                 entities: &entities,
-                from: from.as_deref(),
-                until: until.as_deref(),
+                period: &period,
                 min_weight,
                 max_nodes,
             };

@@ -16,6 +16,7 @@ import {
   type Entity,
   EntityType,
   ResolutionState,
+  type TimeRange,
   TimeRangeSchema,
 } from "./gen/mediamon/v1/common_pb.js";
 import {
@@ -284,13 +285,7 @@ export class MediamonClient {
         outlet: search.outlet ?? "",
         pageSize: search.pageSize ?? 0,
         pageToken,
-        publishTime:
-          since || before
-            ? create(TimeRangeSchema, {
-                start: since && timestampFromDate(since),
-                end: before && timestampFromDate(before),
-              })
-            : undefined,
+        publishTime: timeRange(since, before),
       }),
     );
   }
@@ -332,13 +327,7 @@ export class MediamonClient {
     const request = {
       text,
       entityIds,
-      publishTime:
-        since || before
-          ? create(TimeRangeSchema, {
-              start: since && timestampFromDate(since),
-              end: before && timestampFromDate(before),
-            })
-          : undefined,
+      publishTime: timeRange(since, before),
       outlet,
       includeBody,
       includeMentions,
@@ -396,13 +385,7 @@ export class MediamonClient {
     return call(() =>
       this.queryService.getCoMentions({
         entityIds,
-        publishTime:
-          since || before
-            ? create(TimeRangeSchema, {
-                start: since && timestampFromDate(since),
-                end: before && timestampFromDate(before),
-              })
-            : undefined,
+        publishTime: timeRange(since, before),
         minWeight,
         maxNodes,
       }),
@@ -431,13 +414,7 @@ export class MediamonClient {
         mentionedEntityId: search.mentionedEntityId ?? "",
         pageSize: search.pageSize ?? 0,
         pageToken,
-        publishTime:
-          since || before
-            ? create(TimeRangeSchema, {
-                start: since && timestampFromDate(since),
-                end: before && timestampFromDate(before),
-              })
-            : undefined,
+        publishTime: timeRange(since, before),
       }),
     );
   }
@@ -562,6 +539,16 @@ export class MediamonClient {
     );
     return required(response.entity, "entity");
   }
+}
+
+/** The range [since, before); undefined when both ends are open. */
+function timeRange(since?: Date, before?: Date): TimeRange | undefined {
+  return since || before
+    ? create(TimeRangeSchema, {
+        start: since && timestampFromDate(since),
+        end: before && timestampFromDate(before),
+      })
+    : undefined;
 }
 
 async function call<T>(send: () => Promise<T>): Promise<T> {
