@@ -236,7 +236,7 @@ async fn drive(
 
 /// The plans `auto_explain` logged after byte `from` of the server log: each
 /// entry from its "duration: … plan:" line to the next log line, but the
-/// ingest service's outbox polling, which runs meanwhile.
+/// ingest service's outbox and feed polling, which run meanwhile.
 fn plans_after(log: &str, from: usize) -> String {
     let mut entries: Vec<String> = Vec::new();
     for line in log.get(from..).unwrap_or_default().lines() {
@@ -251,7 +251,7 @@ fn plans_after(log: &str, from: usize) -> String {
     }
     entries
         .into_iter()
-        .filter(|e| e.contains("plan:") && !e.contains("outbox"))
+        .filter(|e| e.contains("plan:") && !e.contains("outbox") && !e.contains("FROM feeds"))
         .collect()
 }
 
@@ -389,12 +389,17 @@ mod tests {
                    \tResult  (cost=0.00..0.01 rows=1 width=4)\n\
                    2026-12-07 10:00:02.000 UTC [1] LOG:  checkpoint complete\n\
                    2026-12-07 10:00:03.000 UTC [3] LOG:  duration: 0.1 ms  plan:\n\
-                   \tQuery Text: UPDATE outbox SET x = 1\n";
+                   \tQuery Text: UPDATE outbox SET x = 1\n\
+                   2026-12-07 10:00:04.000 UTC [3] LOG:  duration: 0.1 ms  plan:\n\
+                   \tQuery Text: WITH due AS (SELECT id FROM feeds)\n";
         let plans = plans_after(log, 0);
         assert!(plans.contains("Query Text: SELECT 1"), "{plans}");
         assert!(plans.contains("Result"));
         assert!(!plans.contains("checkpoint"));
-        assert!(!plans.contains("outbox"), "{plans}");
+        assert!(
+            !plans.contains("outbox") && !plans.contains("feeds"),
+            "{plans}"
+        );
         assert_eq!(plans_after(log, log.len()), "");
     }
 }
