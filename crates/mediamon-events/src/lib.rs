@@ -563,6 +563,24 @@ pub fn read_at(
     out
 }
 
+/// How far a sentence's dateline reaches (the dash that ends it), when it
+/// opens with one: a place in capitals, perhaps a date and the outlet in
+/// parentheses, then a dash, within its first words ("KABUL, Feb. 12
+/// (Frontier Wire) —").
+fn dateline_end(x: &Text<'_>, range: &std::ops::Range<usize>) -> Option<usize> {
+    const REACH: usize = 14;
+    let first = x.span_text(range.start, range.start);
+    let capitals = first.chars().filter(|c| c.is_alphabetic()).count() > 1
+        && first
+            .chars()
+            .all(|c| !c.is_alphabetic() || c.is_uppercase());
+    if !capitals {
+        return None;
+    }
+    (range.start + 1..range.end.min(range.start + REACH))
+        .find(|&i| matches!(x.lower[i].as_str(), "—" | "–" | "--" | "-"))
+}
+
 /// The report of the happening that the trigger at token `t` of sentence
 /// `n` tells of: its stance and cue, source, participants, place and times.
 fn read(
@@ -622,8 +640,11 @@ fn read(
             })
     };
     // Those named after a verdict's cue (or all, with none), not
-    // the source, not a place.
-    let from = verdict.unwrap_or(range.start);
+    // the source, not a place, not the dateline ("TEHRAN (Daily
+    // Courier) —" says where the story was filed and by whom).
+    let from = verdict
+        .unwrap_or(range.start)
+        .max(dateline_end(x, range).map_or(range.start, |d| d + 1));
     let participants: Vec<usize> = in_sentence
         .iter()
         .copied()
@@ -817,6 +838,25 @@ mod tests {
         assert_eq!(e[0].source, Source::Name(0));
         assert_eq!(e[0].place, Some(3));
         assert!(!e[0].participants.contains(&0), "{e:?}");
+    }
+
+    #[test]
+    fn a_dateline_takes_no_part() {
+        let text = "KABUL, Feb. 2 (Frontier Wire) — Farid Qasemi met Hamid Noori on Sunday.";
+        let found = [
+            ("KABUL", "LOC"),
+            ("Frontier Wire", "ORG"),
+            ("Farid Qasemi", "PER"),
+            ("Hamid Noori", "PER"),
+        ];
+        let e = events(text, &found);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(e[0].participants, vec![2, 3], "{e:?}");
+        // A sentence that opens with a name in capitals and no dash is no
+        // dateline.
+        let text = "NATO met Hamid Noori on Sunday.";
+        let e = events(text, &[("NATO", "ORG"), ("Hamid Noori", "PER")]);
+        assert_eq!(e[0].participants, vec![0, 1], "{e:?}");
     }
 
     #[test]
