@@ -313,69 +313,63 @@ impl Store {
         min_weight: i64,
     ) -> Result<Graph> {
         let txn = self.snapshot().await?;
-        let latest = LATEST_OF;
-        let values = |extra: Vec<sea_orm::Value>| {
-            let mut v: Vec<sea_orm::Value> = vec![
-                ids.to_vec().into(),
-                range.0.into(),
-                range.1.into(),
-                (max_articles + 1).into(),
-            ];
-            v.extend(extra);
-            v
-        };
-        let found = txn
-            .query_one_raw(Statement::from_sql_and_values(
+        // The articles counted, read once: one more than counted says
+        // whether there were more.
+        let mut articles: Vec<Uuid> = txn
+            .query_all_raw(Statement::from_sql_and_values(
                 DbBackend::Postgres,
-                format!("SELECT count(*) AS n FROM ({latest}) x"),
-                values(Vec::new()),
+                LATEST_OF,
+                [
+                    ids.to_vec().into(),
+                    range.0.into(),
+                    range.1.into(),
+                    (max_articles + 1).into(),
+                ],
             ))
             .await?
-            .map(|row| row.try_get::<i64>("", "n"))
-            .transpose()?
-            .unwrap_or(0);
+            .iter()
+            .map(|row| row.try_get::<Uuid>("", "article_id"))
+            .collect::<std::result::Result<_, _>>()?;
+        let truncated = articles.len() as i64 > max_articles;
+        articles.truncate(usize::try_from(max_articles).unwrap_or(0));
         let counts = NodeRow::find_by_statement(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            format!(
-                "WITH arts AS ({latest} OFFSET 0) \
-                 SELECT entity_id, count(*) AS article_count FROM ( \
-                   SELECT DISTINCT m.article_id, m.entity_id FROM mentions m \
-                   WHERE m.article_id IN (SELECT article_id FROM arts LIMIT $5) \
-                     AND m.entity_id IS NOT NULL) pairs \
-                 GROUP BY entity_id \
-                 ORDER BY (entity_id = ANY($1::uuid[])) DESC, article_count DESC, entity_id \
-                 LIMIT $6"
-            ),
-            values(vec![max_articles.into(), max_nodes.into()]),
+            "SELECT entity_id, count(*) AS article_count FROM ( \
+               SELECT DISTINCT m.article_id, m.entity_id FROM mentions m \
+               WHERE m.article_id = ANY($2::uuid[]) AND m.entity_id IS NOT NULL) pairs \
+             GROUP BY entity_id \
+             ORDER BY (entity_id = ANY($1::uuid[])) DESC, article_count DESC, entity_id \
+             LIMIT $3",
+            [
+                ids.to_vec().into(),
+                articles.clone().into(),
+                max_nodes.into(),
+            ],
         ))
         .all(&txn)
         .await?;
         let node_ids: Vec<Uuid> = counts.iter().map(|c| c.entity_id).collect();
         let edges = EdgeRow::find_by_statement(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            format!(
-                // Each article's nodes as one sorted array, its pairs
-                // unnested from it: a self-join of the mentions is planned
-                // on guesses and can compare every pair of rows.
-                "WITH arts AS ({latest} OFFSET 0), \
-                 per_article AS (SELECT array_agg(DISTINCT m.entity_id ORDER BY m.entity_id) AS es \
-                   FROM mentions m \
-                   WHERE m.article_id IN (SELECT article_id FROM arts LIMIT $5) \
-                     AND m.entity_id = ANY($6::uuid[]) \
-                   GROUP BY m.article_id) \
-                 SELECT x.a, y.b, count(*) AS article_count \
-                 FROM per_article p \
-                 CROSS JOIN LATERAL unnest(p.es) WITH ORDINALITY AS x(a, i) \
-                 CROSS JOIN LATERAL unnest(p.es) WITH ORDINALITY AS y(b, j) \
-                 WHERE x.i < y.j \
-                 GROUP BY 1, 2 HAVING count(*) >= $7 \
-                 ORDER BY article_count DESC, 1, 2"
-            ),
-            values(vec![
-                max_articles.into(),
+            // Each article's nodes as one sorted array, its pairs unnested
+            // from it: a self-join of the mentions is planned on guesses and
+            // can compare every pair of rows.
+            "WITH per_article AS (SELECT array_agg(DISTINCT m.entity_id ORDER BY m.entity_id) AS es \
+               FROM mentions m \
+               WHERE m.article_id = ANY($1::uuid[]) AND m.entity_id = ANY($2::uuid[]) \
+               GROUP BY m.article_id) \
+             SELECT x.a, y.b, count(*) AS article_count \
+             FROM per_article p \
+             CROSS JOIN LATERAL unnest(p.es) WITH ORDINALITY AS x(a, i) \
+             CROSS JOIN LATERAL unnest(p.es) WITH ORDINALITY AS y(b, j) \
+             WHERE x.i < y.j \
+             GROUP BY 1, 2 HAVING count(*) >= $3 \
+             ORDER BY article_count DESC, 1, 2",
+            [
+                articles.clone().into(),
                 node_ids.clone().into(),
                 min_weight.into(),
-            ]),
+            ],
         ))
         .all(&txn)
         .await?;
@@ -395,8 +389,8 @@ impl Store {
                 .into_iter()
                 .map(|e| (e.a, e.b, e.article_count))
                 .collect(),
-            articles: found.min(max_articles),
-            truncated: found > max_articles,
+            articles: articles.len() as i64,
+            truncated,
         })
     }
 }
